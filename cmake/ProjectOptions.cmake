@@ -1,0 +1,14 @@
+# Warning and sanitizer settings as INTERFACE targets, linked PRIVATE so they never leak to consumers.
+add_library(taskcore_warnings INTERFACE)
+target_compile_options(taskcore_warnings INTERFACE
+    -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wnon-virtual-dtor
+    -Wno-missing-field-initializers -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+    $<$<BOOL:${TASKCORE_WARNINGS_AS_ERRORS}>:-Werror>)
+
+add_library(taskcore_sanitizers INTERFACE)
+if(TASKCORE_SANITIZE)
+    target_compile_options(taskcore_sanitizers INTERFACE
+        -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(taskcore_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+

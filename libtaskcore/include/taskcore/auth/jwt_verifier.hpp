@@ -1,0 +1,65 @@
+// Verification of bearer JWTs (HS256 with the shared secret) down to the user id they carry.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace taskcore {
+
+// Why a token was refused: for logs and tests only (clients always just see 401).
+enum class JwtFailure {
+    too_large,
+    malformed,            // not three base64url segments of JSON objects
+    unsupported_algorithm,
+    critical_header,      // a "crit" header the verifier cannot honour
+    bad_signature,
+    missing_expiry,
+    bad_time_claim,       // exp/nbf/iat present but not a JSON number
+    expired,
+    not_yet_valid,
+    issued_in_future,
+    wrong_issuer,
+    wrong_audience,
+    missing_user,
+    bad_user,
+};
+
+std::string_view to_string(JwtFailure failure);
+
+struct JwtOptions {
+    std::optional<std::string> issuer;
+    std::optional<std::string> audience;
+    std::chrono::seconds leeway{30};
+    std::size_t max_token_bytes = 8192;
+};
+
+// Either the authenticated user id or the reason for refusal.
+struct JwtResult {
+    std::string user_id;
+    std::optional<JwtFailure> failure;
+
+    [[nodiscard]] bool ok() const { return !failure.has_value(); }
+    static JwtResult success(std::string user) { return {std::move(user), std::nullopt}; }
+    static JwtResult refused(JwtFailure f) { return {{}, f}; }
+};
+
+using WallClock = std::function<std::chrono::system_clock::time_point()>;
+
+class JwtVerifier {
+public:
+    // `secret` is the raw bytes of BETTER_AUTH_SECRET. An empty clock means the system clock.
+    JwtVerifier(std::string secret, JwtOptions options, WallClock clock = {});
+
+    [[nodiscard]] JwtResult verify(std::string_view token) const;
+
+private:
+    std::string secret_;
+    JwtOptions options_;
+    WallClock clock_;
+};
+
+}  // namespace taskcore

@@ -1,0 +1,45 @@
+// The library's error family; the server maps each kind to one HTTP status in one place.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace taskcore {
+
+struct FieldError {
+    std::string field;
+    std::string message;
+    bool operator==(const FieldError&) const = default;
+};
+
+// Input that breaks a rule of the contract; carries every field error found, not just the first.
+class ValidationError : public std::runtime_error {
+public:
+    explicit ValidationError(std::vector<FieldError> details);
+    ValidationError(std::string field, std::string message);
+    [[nodiscard]] const std::vector<FieldError>& details() const { return details_; }
+
+private:
+    std::vector<FieldError> details_;
+};
+
+// No such resource for this user (another user's resource looks exactly the same).
+class NotFoundError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The database cannot be reached or is overloaded right now; retrying later may succeed.
+class StorageUnavailableError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Any other storage failure (constraint broken, schema mismatch, ...).
+class StorageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+}  // namespace taskcore

@@ -1,0 +1,77 @@
+// Task value types: the stored task, the fields a client may write, and list queries.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "taskcore/domain/enums.hpp"
+#include "taskcore/domain/time.hpp"
+#include "taskcore/domain/uuid.hpp"
+
+namespace taskcore {
+
+struct Task {
+    Uuid id;
+    std::string user_id;
+    std::string title;
+    std::optional<std::string> description;
+    bool completed = false;
+    Priority priority = Priority::medium;
+    std::optional<Timestamp> due_date;
+    std::vector<std::string> tags;
+    std::optional<Timestamp> completed_at;
+    Timestamp created_at;
+    Timestamp updated_at;
+
+    bool operator==(const Task&) const = default;
+};
+
+// Fields of a create request, already validated and normalised (trimmed).
+struct NewTask {
+    std::string title;
+    std::optional<std::string> description;
+    bool completed = false;
+    Priority priority = Priority::medium;
+    std::optional<Timestamp> due_date;
+    std::vector<std::string> tags;
+};
+
+// A partial update: an absent optional leaves the field unchanged. For nullable fields the inner
+// optional distinguishes "set to null" from "set to a value".
+struct TaskPatch {
+    std::optional<std::string> title;
+    std::optional<std::optional<std::string>> description;
+    std::optional<bool> completed;
+    std::optional<Priority> priority;
+    std::optional<std::optional<Timestamp>> due_date;
+    std::optional<std::vector<std::string>> tags;
+
+    [[nodiscard]] bool empty() const {
+        return !title && !description && !completed && !priority && !due_date && !tags;
+    }
+};
+
+enum class StatusFilter { all, pending, completed };
+enum class TaskSortKey { created_at, updated_at, due_date, title, priority };
+
+struct TaskListQuery {
+    StatusFilter status = StatusFilter::all;
+    std::optional<Priority> priority;
+    std::optional<std::string> tag;
+    // Already case-folded (see fold_case); matched as a substring of title or description.
+    std::optional<std::string> text;
+    TaskSortKey sort = TaskSortKey::created_at;
+    bool descending = true;
+    int limit = 50;
+    std::int64_t offset = 0;
+};
+
+template <typename T>
+struct Page {
+    std::vector<T> items;
+    std::int64_t total = 0;
+};
+
+}  // namespace taskcore

@@ -1,0 +1,36 @@
+// Conversation and message use cases.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "taskcore/domain/conversation.hpp"
+#include "taskcore/service/query_params.hpp"
+#include "taskcore/service/task_service.hpp"
+#include "taskcore/storage/conversation_repository.hpp"
+
+namespace taskcore {
+
+class ConversationService {
+public:
+    explicit ConversationService(ConversationRepository& repository, Clock clock = {});
+
+    Conversation create(std::string_view user_id, std::optional<std::string> title);
+    Conversation get(std::string_view user_id, const Uuid& id);
+    Page<Conversation> list(std::string_view user_id, const PageRequest& page);
+    void remove(std::string_view user_id, const Uuid& id);
+
+    // Stores the message and bumps the conversation's updated_at; NotFoundError when the
+    // conversation does not exist for this user.
+    Message add_message(std::string_view user_id, const Uuid& conversation_id, MessageRole role,
+                        std::string content);
+    Page<Message> list_messages(std::string_view user_id, const Uuid& conversation_id,
+                                const PageRequest& page);
+
+private:
+    ConversationRepository& repository_;
+    Clock clock_;
+};
+
+}  // namespace taskcore

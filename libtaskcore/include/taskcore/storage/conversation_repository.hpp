@@ -1,0 +1,33 @@
+// Storage interface for conversations and their messages, scoped by the owning user's id.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "taskcore/domain/conversation.hpp"
+#include "taskcore/domain/task.hpp"
+
+namespace taskcore {
+
+class ConversationRepository {
+public:
+    virtual ~ConversationRepository() = default;
+
+    virtual void insert(const Conversation& conversation) = 0;
+    virtual std::optional<Conversation> find(std::string_view user_id, const Uuid& id) = 0;
+    // Most recently updated first (ties by id, newest first).
+    virtual Page<Conversation> list(std::string_view user_id, int limit, std::int64_t offset) = 0;
+    // Deletes the conversation and its messages; true when this call deleted it.
+    virtual bool remove(std::string_view user_id, const Uuid& id) = 0;
+
+    // Stores the message and bumps the conversation's updated_at in one transaction; false when
+    // the conversation does not exist for this user.
+    virtual bool append_message(const Message& message) = 0;
+    // Oldest first; nullopt when the conversation does not exist for this user.
+    virtual std::optional<Page<Message>> list_messages(std::string_view user_id,
+                                                       const Uuid& conversation_id, int limit,
+                                                       std::int64_t offset) = 0;
+};
+
+}  // namespace taskcore

@@ -1,0 +1,49 @@
+// A storage backend (SQLite or PostgreSQL) opened from a DATABASE_URL, with its repositories.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "taskcore/storage/conversation_repository.hpp"
+#include "taskcore/storage/task_repository.hpp"
+
+namespace taskcore {
+
+struct StoreOptions {
+    int pool_size = 5;           // persistent connections (SQLite: reader connections)
+    int max_overflow = 10;       // extra PostgreSQL connections opened under load
+    std::chrono::milliseconds acquire_timeout{5000};  // waiting for a free connection
+    std::chrono::milliseconds busy_timeout{5000};     // SQLite lock waits
+    bool prepared_statements = true;                  // PostgreSQL: off behind transaction poolers
+};
+
+// Thread-safe: repositories may be used from many threads at once; each call checks a
+// connection out for its unit of work.
+class Store {
+public:
+    virtual ~Store() = default;
+
+    virtual TaskRepository& tasks() = 0;
+    virtual ConversationRepository& conversations() = 0;
+
+    // "sqlite" or "postgresql".
+    [[nodiscard]] virtual std::string_view backend() const = 0;
+    // A trivial query (SELECT 1); throws StorageUnavailableError when the database does not answer.
+    virtual void ping() = 0;
+    // Applies pending migrations; returns the schema version afterwards. Safe to call at every
+    // start; throws StorageError when the database's schema is newer than this build knows.
+    virtual int migrate() = 0;
+    // Deletes everything the given user owns (used by `seed --reset`).
+    virtual void delete_user_data(std::string_view user_id) = 0;
+};
+
+// sqlite:///relative/path.db, sqlite:////absolute/path.db, sqlite::memory:,
+// postgresql://... or postgres://... Throws std::invalid_argument for anything else.
+std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& options = {});
+
+// The schema version this build of the library creates and understands.
+int latest_schema_version();
+
+}  // namespace taskcore

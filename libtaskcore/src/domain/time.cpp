@@ -1,0 +1,82 @@
+// RFC 3339 formatting and parsing on top of std::chrono civil-calendar types.
+#include "taskcore/domain/time.hpp"
+
+#include <cstdio>
+
+namespace taskcore {
+namespace {
+
+using namespace std::chrono;
+
+// Reads exactly `n` decimal digits at `pos`; -1 when any is not a digit.
+int read_digits(std::string_view s, std::size_t pos, std::size_t n) {
+    if (pos + n > s.size()) return -1;
+    int value = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        value = value * 10 + (s[i] - '0');
+    }
+    return value;
+}
+
+}  // namespace
+
+Timestamp now_ms() { return time_point_cast<milliseconds>(system_clock::now()); }
+
+std::string format_rfc3339(Timestamp t) {
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{t - day};
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
+                  unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                  int(hms.minutes().count()), int(hms.seconds().count()),
+                  int(hms.subseconds().count()));
+    return buf;
+}
+
+std::optional<Timestamp> parse_rfc3339(std::string_view s) {
+    // date-time = YYYY-MM-DD ("T" / "t" / " ") hh:mm:ss [.frac] ("Z" / "z" / ("+"/"-") hh:mm)
+    if (s.size() < 20) return std::nullopt;
+    const int y = read_digits(s, 0, 4), mo = read_digits(s, 5, 2), d = read_digits(s, 8, 2);
+    const int h = read_digits(s, 11, 2), mi = read_digits(s, 14, 2), sec = read_digits(s, 17, 2);
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return std::nullopt;
+    if (s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':') return std::nullopt;
+    if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
+    if (h > 23 || mi > 59 || sec > 59) return std::nullopt;
+    const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
+                             day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return std::nullopt;
+
+    std::size_t pos = 19;
+    int millis = 0;
+    if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        const std::size_t start = pos;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            if (pos - start < 3) millis = millis * 10 + (s[pos] - '0');
+            ++pos;
+        }
+        const std::size_t digits = pos - start;
+        if (digits == 0) return std::nullopt;
+        for (std::size_t i = digits; i < 3; ++i) millis *= 10;
+    }
+    if (pos >= s.size()) return std::nullopt;
+    int offset_minutes = 0;
+    if (s[pos] == 'Z' || s[pos] == 'z') {
+        ++pos;
+    } else if (s[pos] == '+' || s[pos] == '-') {
+        const int oh = read_digits(s, pos + 1, 2), om = read_digits(s, pos + 4, 2);
+        if (oh < 0 || om < 0 || pos + 3 >= s.size() || s[pos + 3] != ':') return std::nullopt;
+        if (oh > 23 || om > 59) return std::nullopt;
+        offset_minutes = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+        pos += 6;
+    } else {
+        return std::nullopt;
+    }
+    if (pos != s.size()) return std::nullopt;
+    const auto local = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{millis};
+    return time_point_cast<milliseconds>(local - minutes{offset_minutes});
+}
+
+}  // namespace taskcore

@@ -1,0 +1,99 @@
+// UUIDv7 generation and canonical UUID parsing.
+#include "taskcore/domain/uuid.hpp"
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <mutex>
+#include <stdexcept>
+
+namespace taskcore {
+namespace {
+
+void random_bytes(std::uint8_t* out, int n) {
+    if (RAND_bytes(out, n) != 1) throw std::runtime_error("RAND_bytes failed: no CSPRNG available");
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Per-process state making ids monotonic: RFC 9562 §6.2 method 1 (12-bit counter in rand_a).
+struct V7State {
+    std::mutex mutex;
+    std::uint64_t last_ms = 0;
+    std::uint16_t counter = 0;
+};
+
+}  // namespace
+
+std::string Uuid::to_string() const {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(36);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+        out.push_back(kHex[bytes[i] >> 4]);
+        out.push_back(kHex[bytes[i] & 0x0F]);
+    }
+    return out;
+}
+
+Uuid generate_uuid_v7() {
+    static V7State state;
+    Uuid id;
+    random_bytes(id.bytes.data(), static_cast<int>(id.bytes.size()));
+
+    const auto now = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    std::uint64_t ms = 0;
+    std::uint16_t counter = 0;
+    {
+        std::lock_guard lock(state.mutex);
+        if (now > state.last_ms) {
+            state.last_ms = now;
+            // Random start with the top bit clear leaves room for at least 2048 more ids.
+            state.counter = static_cast<std::uint16_t>(((id.bytes[6] << 8) | id.bytes[7]) & 0x07FF);
+        } else if (state.counter < 0x0FFF) {
+            ++state.counter;  // same millisecond (or the clock stepped back): keep ordering
+        } else {
+            ++state.last_ms;  // counter exhausted: borrow the next millisecond
+            state.counter = 0;
+        }
+        ms = state.last_ms;
+        counter = state.counter;
+    }
+    for (int i = 0; i < 6; ++i) {
+        id.bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
+    }
+    id.bytes[6] = static_cast<std::uint8_t>(0x70 | (counter >> 8));
+    id.bytes[7] = static_cast<std::uint8_t>(counter & 0xFF);
+    id.bytes[8] = static_cast<std::uint8_t>(0x80 | (id.bytes[8] & 0x3F));
+    return id;
+}
+
+std::optional<Uuid> parse_uuid(std::string_view text) {
+    if (text.size() != 36) return std::nullopt;
+    Uuid id;
+    std::size_t byte = 0;
+    for (std::size_t i = 0; i < 36;) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (text[i] != '-') return std::nullopt;
+            ++i;
+            continue;
+        }
+        const int hi = hex_value(text[i]);
+        const int lo = hex_value(text[i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        id.bytes[byte++] = static_cast<std::uint8_t>((hi << 4) | lo);
+        i += 2;
+    }
+    return id;
+}
+
+}  // namespace taskcore

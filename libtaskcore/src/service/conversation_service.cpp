@@ -1,0 +1,49 @@
+// Conversation and message use cases.
+#include "taskcore/service/conversation_service.hpp"
+
+#include "taskcore/domain/errors.hpp"
+
+namespace taskcore {
+
+ConversationService::ConversationService(ConversationRepository& repository, Clock clock)
+    : repository_(repository), clock_(clock ? std::move(clock) : Clock(now_ms)) {}
+
+Conversation ConversationService::create(std::string_view user_id,
+                                         std::optional<std::string> title) {
+    const auto now = clock_();
+    Conversation c{generate_uuid_v7(), std::string(user_id), std::move(title), now, now};
+    repository_.insert(c);
+    return c;
+}
+
+Conversation ConversationService::get(std::string_view user_id, const Uuid& id) {
+    auto c = repository_.find(user_id, id);
+    if (!c) throw NotFoundError("conversation not found");
+    return std::move(*c);
+}
+
+Page<Conversation> ConversationService::list(std::string_view user_id, const PageRequest& page) {
+    return repository_.list(user_id, page.limit, page.offset);
+}
+
+void ConversationService::remove(std::string_view user_id, const Uuid& id) {
+    if (!repository_.remove(user_id, id)) throw NotFoundError("conversation not found");
+}
+
+Message ConversationService::add_message(std::string_view user_id, const Uuid& conversation_id,
+                                         MessageRole role, std::string content) {
+    Message m{generate_uuid_v7(), std::string(user_id), conversation_id, role, std::move(content),
+              clock_()};
+    if (!repository_.append_message(m)) throw NotFoundError("conversation not found");
+    return m;
+}
+
+Page<Message> ConversationService::list_messages(std::string_view user_id,
+                                                 const Uuid& conversation_id,
+                                                 const PageRequest& page) {
+    auto messages = repository_.list_messages(user_id, conversation_id, page.limit, page.offset);
+    if (!messages) throw NotFoundError("conversation not found");
+    return std::move(*messages);
+}
+
+}  // namespace taskcore

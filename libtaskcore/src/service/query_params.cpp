@@ -1,0 +1,149 @@
+// List query parameter rules of contract §3/§4.
+#include "taskcore/service/query_params.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <set>
+
+#include "taskcore/domain/errors.hpp"
+#include "taskcore/domain/text.hpp"
+
+namespace taskcore {
+namespace {
+
+constexpr int kMaxLimit = 200;
+
+// Plain decimal digits only: "+1", " 1", "1e2" and 23-digit numbers are all errors.
+std::optional<std::int64_t> parse_integer(std::string_view s) {
+    std::int64_t value = 0;
+    if (s.empty() || s.size() > 18) return std::nullopt;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc{} || end != s.data() + s.size() || s[0] == '-') return std::nullopt;
+    return value;
+}
+
+class ParamReader {
+public:
+    ParamReader(const QueryParams& params, std::initializer_list<std::string_view> known) {
+        std::set<std::string, std::less<>> seen;
+        for (const auto& [key, value] : params) {
+            if (std::find(known.begin(), known.end(), key) == known.end()) {
+                errors.push_back({key, "unknown query parameter"});
+            } else if (!seen.insert(key).second) {
+                errors.push_back({key, "given more than once"});
+            } else if (!is_valid_utf8(value)) {
+                errors.push_back({key, "must be valid UTF-8"});
+            } else {
+                values.emplace_back(key, value);
+            }
+        }
+    }
+
+    [[nodiscard]] const std::string* get(std::string_view key) const {
+        for (const auto& [k, v] : values) {
+            if (k == key) return &v;
+        }
+        return nullptr;
+    }
+
+    PageRequest page(int default_limit) {
+        PageRequest page{default_limit, 0};
+        if (const auto* raw = get("limit")) {
+            const auto n = parse_integer(*raw);
+            if (!n || *n < 1 || *n > kMaxLimit) {
+                errors.push_back({"limit", "must be an integer from 1 to 200"});
+            } else {
+                page.limit = static_cast<int>(*n);
+            }
+        }
+        if (const auto* raw = get("offset")) {
+            const auto n = parse_integer(*raw);
+            if (!n) {
+                errors.push_back({"offset", "must be an integer >= 0 (at most 18 digits)"});
+            } else {
+                page.offset = *n;
+            }
+        }
+        return page;
+    }
+
+    void throw_if_errors() {
+        if (!errors.empty()) throw ValidationError(std::move(errors));
+    }
+
+    std::vector<FieldError> errors;
+
+private:
+    std::vector<std::pair<std::string, std::string>> values;
+};
+
+std::optional<TaskSortKey> parse_sort_key(std::string_view s) {
+    if (s == "created_at") return TaskSortKey::created_at;
+    if (s == "updated_at") return TaskSortKey::updated_at;
+    if (s == "due_date") return TaskSortKey::due_date;
+    if (s == "title") return TaskSortKey::title;
+    if (s == "priority") return TaskSortKey::priority;
+    return std::nullopt;
+}
+
+}  // namespace
+
+TaskListQuery parse_task_list_query(const QueryParams& params) {
+    ParamReader r(params, {"status", "priority", "tag", "q", "sort", "limit", "offset"});
+    TaskListQuery q;
+    if (const auto* s = r.get("status")) {
+        if (*s == "all") {
+            q.status = StatusFilter::all;
+        } else if (*s == "pending") {
+            q.status = StatusFilter::pending;
+        } else if (*s == "completed") {
+            q.status = StatusFilter::completed;
+        } else {
+            r.errors.push_back({"status", "must be one of all, pending, completed"});
+        }
+    }
+    if (const auto* p = r.get("priority")) {
+        q.priority = parse_priority(*p);
+        if (!q.priority) r.errors.push_back({"priority", "must be one of low, medium, high"});
+    }
+    if (const auto* t = r.get("tag")) {
+        const auto tag = trim(*t);
+        if (tag.empty()) {
+            r.errors.push_back({"tag", "must not be empty"});
+        } else {
+            q.tag = std::string(tag);
+        }
+    }
+    if (const auto* text = r.get("q")) {
+        // An empty q matches everything, like no q at all.
+        if (!text->empty()) q.text = fold_case(*text);
+    }
+    if (const auto* s = r.get("sort")) {
+        std::string_view key = *s;
+        q.descending = key.starts_with('-');
+        if (q.descending) key.remove_prefix(1);
+        const auto parsed = parse_sort_key(key);
+        if (!parsed) {
+            r.errors.push_back(
+                {"sort", "must be one of created_at, updated_at, due_date, title, priority, "
+                         "optionally prefixed with -"});
+        } else {
+            q.sort = *parsed;
+        }
+    }
+    const auto page = r.page(50);
+    q.limit = page.limit;
+    q.offset = page.offset;
+    r.throw_if_errors();
+    return q;
+}
+
+PageRequest parse_page_request(const QueryParams& params, int default_limit) {
+    ParamReader r(params, {"limit", "offset"});
+    const auto page = r.page(default_limit);
+    r.throw_if_errors();
+    return page;
+}
+
+}  // namespace taskcore

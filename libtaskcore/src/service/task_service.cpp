@@ -1,0 +1,57 @@
+// Task use cases.
+#include "taskcore/service/task_service.hpp"
+
+#include "taskcore/domain/errors.hpp"
+
+namespace taskcore {
+
+TaskService::TaskService(TaskRepository& repository, Clock clock)
+    : repository_(repository), clock_(clock ? std::move(clock) : Clock(now_ms)) {}
+
+Task TaskService::create(std::string_view user_id, const NewTask& input) {
+    const auto now = clock_();
+    Task task;
+    task.id = generate_uuid_v7();
+    task.user_id = std::string(user_id);
+    task.title = input.title;
+    task.description = input.description;
+    task.completed = input.completed;
+    task.priority = input.priority;
+    task.due_date = input.due_date;
+    task.tags = input.tags;
+    if (input.completed) task.completed_at = now;
+    task.created_at = now;
+    task.updated_at = now;
+    repository_.insert(task);
+    return task;
+}
+
+Task TaskService::get(std::string_view user_id, const Uuid& id) {
+    auto task = repository_.find(user_id, id);
+    if (!task) throw NotFoundError("task not found");
+    return std::move(*task);
+}
+
+Page<Task> TaskService::list(std::string_view user_id, const TaskListQuery& query) {
+    return repository_.list(user_id, query);
+}
+
+Task TaskService::update(std::string_view user_id, const Uuid& id, const TaskPatch& patch) {
+    if (patch.empty()) return get(user_id, id);
+    auto task = repository_.update(user_id, id, patch, clock_());
+    if (!task) throw NotFoundError("task not found");
+    return std::move(*task);
+}
+
+Task TaskService::set_completed(std::string_view user_id, const Uuid& id,
+                                std::optional<bool> completed) {
+    auto task = repository_.set_completed(user_id, id, completed, clock_());
+    if (!task) throw NotFoundError("task not found");
+    return std::move(*task);
+}
+
+void TaskService::remove(std::string_view user_id, const Uuid& id) {
+    if (!repository_.remove(user_id, id)) throw NotFoundError("task not found");
+}
+
+}  // namespace taskcore

@@ -1,0 +1,62 @@
+// One SQLite connection with its pragmas and a cache of prepared statements.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace taskcore::sqlite {
+
+// A cached statement checked out for one use; reset on release so no read snapshot lingers.
+class StatementLease {
+public:
+    explicit StatementLease(SQLite::Statement& statement) : statement_(statement) {}
+    StatementLease(const StatementLease&) = delete;
+    StatementLease& operator=(const StatementLease&) = delete;
+    ~StatementLease() {
+        statement_.tryReset();
+        statement_.clearBindings();
+    }
+    SQLite::Statement* operator->() { return &statement_; }
+    SQLite::Statement& operator*() { return statement_; }
+
+private:
+    SQLite::Statement& statement_;
+};
+
+class Connection {
+public:
+    Connection(const std::string& path, bool read_only, std::chrono::milliseconds busy_timeout);
+
+    // Prepared once per connection and SQL text, then reused.
+    StatementLease prepare(const std::string& sql);
+    void exec(const char* sql) { db_.exec(sql); }
+    [[nodiscard]] int changes() const { return db_.getChanges(); }
+    SQLite::Database& database() { return db_; }
+
+private:
+    SQLite::Database db_;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+// BEGIN IMMEDIATE (takes the write lock up front, so no deadlock-prone lock upgrades) or a
+// deferred BEGIN for read snapshots; rolls back in the destructor unless committed.
+class Transaction {
+public:
+    enum class Kind { read, write };
+    Transaction(Connection& connection, Kind kind);
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    void commit();
+
+private:
+    Connection& connection_;
+    bool done_ = false;
+};
+
+}  // namespace taskcore::sqlite

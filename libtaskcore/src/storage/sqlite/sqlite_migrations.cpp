@@ -1,0 +1,102 @@
+// SQLite schema history. Append new migrations; never edit one that has shipped.
+#include "sqlite_migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "taskcore/domain/errors.hpp"
+#include "taskcore/domain/time.hpp"
+#include "taskcore/storage/store.hpp"
+
+namespace taskcore::sqlite {
+namespace {
+
+struct Migration {
+    int version;
+    const char* sql;
+};
+
+// Timestamps are integer Unix milliseconds; ids are canonical UUID text. *_folded columns hold
+// the case-folded text that the q= search matches, computed by the library (fold_case) so both
+// backends agree without depending on a database collation.
+constexpr std::array kMigrations{  // last version == latest_schema_version()
+    Migration{1, R"sql(
+CREATE TABLE tasks (
+    user_id            TEXT    NOT NULL,
+    id                 TEXT    NOT NULL,
+    title              TEXT    NOT NULL,
+    title_folded       TEXT    NOT NULL,
+    description        TEXT,
+    description_folded TEXT,
+    completed          INTEGER NOT NULL CHECK (completed IN (0, 1)),
+    priority           TEXT    NOT NULL CHECK (priority IN ('low', 'medium', 'high')),
+    due_date           INTEGER,
+    tags               TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+    completed_at       INTEGER,
+    created_at         INTEGER NOT NULL,
+    updated_at         INTEGER NOT NULL,
+    PRIMARY KEY (user_id, id)
+) WITHOUT ROWID;
+CREATE INDEX tasks_user_created ON tasks (user_id, created_at, id);
+CREATE INDEX tasks_user_updated ON tasks (user_id, updated_at, id);
+CREATE INDEX tasks_user_due ON tasks (user_id, due_date, id);
+CREATE INDEX tasks_user_completed_created ON tasks (user_id, completed, created_at, id);
+
+CREATE TABLE conversations (
+    user_id    TEXT    NOT NULL,
+    id         TEXT    NOT NULL,
+    title      TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, id)
+) WITHOUT ROWID;
+CREATE INDEX conversations_user_updated ON conversations (user_id, updated_at, id);
+
+CREATE TABLE messages (
+    user_id         TEXT    NOT NULL,
+    id              TEXT    NOT NULL,
+    conversation_id TEXT    NOT NULL,
+    role            TEXT    NOT NULL CHECK (role IN ('user', 'assistant', 'system', 'tool')),
+    content         TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL,
+    PRIMARY KEY (user_id, id),
+    FOREIGN KEY (user_id, conversation_id)
+        REFERENCES conversations (user_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX messages_conversation ON messages (user_id, conversation_id, created_at, id);
+)sql"},
+};
+
+}  // namespace
+
+
+int migrate(Connection& connection) {
+    Transaction tx(connection, Transaction::Kind::write);
+    connection.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    int current = 0;
+    {
+        auto st = connection.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        if (st->executeStep()) current = st->getColumn(0).getInt();
+    }
+    if (current > latest_schema_version()) {
+        throw StorageError("database schema version " + std::to_string(current) +
+                           " is newer than this taskcore build understands (" +
+                           std::to_string(latest_schema_version()) + "); upgrade taskcore");
+    }
+    for (const auto& m : kMigrations) {
+        if (m.version <= current) continue;
+        connection.exec(m.sql);
+        auto st = connection.prepare(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+        st->bind(1, m.version);
+        st->bind(2, to_unix_ms(now_ms()));
+        st->exec();
+        current = m.version;
+    }
+    tx.commit();
+    return current;
+}
+
+}  // namespace taskcore::sqlite

@@ -1,0 +1,66 @@
+// Writer/reader connection management for SQLite and its error translation.
+#include "sqlite_pool.hpp"
+
+#include <sqlite3.h>
+
+#include "taskcore/domain/errors.hpp"
+
+namespace taskcore::sqlite {
+
+Pool::Pool(std::string path, int readers, std::chrono::milliseconds busy_timeout,
+           std::chrono::milliseconds acquire_timeout)
+    : path_(std::move(path)),
+      busy_timeout_(busy_timeout),
+      acquire_timeout_(acquire_timeout),
+      readers_max_(readers < 1 ? 1 : readers) {
+    translate_errors([&] {
+        writer_ = std::make_unique<Connection>(path_.empty() ? ":memory:" : path_, false,
+                                               busy_timeout_);
+    });
+}
+
+Pool::ReaderLease::ReaderLease(Pool& p) : pool(p) {
+    std::unique_lock lock(pool.readers_mutex_);
+    const bool available = pool.reader_returned_.wait_for(lock, pool.acquire_timeout_, [&] {
+        return !pool.idle_readers_.empty() || pool.readers_open_ < pool.readers_max_;
+    });
+    if (!available) throw StorageUnavailableError("timed out waiting for a database connection");
+    if (!pool.idle_readers_.empty()) {
+        connection = std::move(pool.idle_readers_.back());
+        pool.idle_readers_.pop_back();
+        return;
+    }
+    ++pool.readers_open_;
+    lock.unlock();
+    try {
+        connection = std::make_unique<Connection>(pool.path_, true, pool.busy_timeout_);
+    } catch (...) {
+        std::lock_guard relock(pool.readers_mutex_);
+        --pool.readers_open_;
+        pool.reader_returned_.notify_one();
+        translate_errors([] { throw; });
+    }
+}
+
+Pool::ReaderLease::~ReaderLease() {
+    if (!connection) return;
+    std::lock_guard lock(pool.readers_mutex_);
+    pool.idle_readers_.push_back(std::move(connection));
+    pool.reader_returned_.notify_one();
+}
+
+void Pool::rethrow_as_storage_error(const SQLite::Exception& e) {
+    switch (e.getErrorCode() & 0xFF) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_CANTOPEN:
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_NOMEM:
+            throw StorageUnavailableError(std::string("sqlite: ") + e.what());
+        default:
+            throw StorageError(std::string("sqlite: ") + e.what());
+    }
+}
+
+}  // namespace taskcore::sqlite

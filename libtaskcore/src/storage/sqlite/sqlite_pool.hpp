@@ -1,0 +1,71 @@
+// SQLite connections: one writer (writes are serialised by SQLite anyway) and a few readers.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "sqlite_connection.hpp"
+
+namespace taskcore::sqlite {
+
+class Pool {
+public:
+    // `path` empty means an in-memory database: then there is one connection for everything,
+    // since each in-memory connection would otherwise see its own empty database.
+    Pool(std::string path, int readers, std::chrono::milliseconds busy_timeout,
+         std::chrono::milliseconds acquire_timeout);
+
+    template <typename F>
+    auto write(F&& work) {
+        std::lock_guard lock(writer_mutex_);
+        return translate_errors([&] { return work(*writer_); });
+    }
+
+    template <typename F>
+    auto read(F&& work) {
+        if (path_.empty()) return write(std::forward<F>(work));
+        ReaderLease lease(*this);
+        return translate_errors([&] { return work(*lease.connection); });
+    }
+
+    // Runs `work`, turning SQLite exceptions into the library's storage errors.
+    template <typename F>
+    static auto translate_errors(F&& work) -> decltype(work()) {
+        try {
+            return work();
+        } catch (const SQLite::Exception& e) {
+            rethrow_as_storage_error(e);
+        }
+    }
+
+private:
+    struct ReaderLease {
+        explicit ReaderLease(Pool& pool);
+        ~ReaderLease();
+        ReaderLease(const ReaderLease&) = delete;
+        ReaderLease& operator=(const ReaderLease&) = delete;
+        Pool& pool;
+        std::unique_ptr<Connection> connection;
+    };
+
+    [[noreturn]] static void rethrow_as_storage_error(const SQLite::Exception& e);
+
+    std::string path_;
+    std::chrono::milliseconds busy_timeout_;
+    std::chrono::milliseconds acquire_timeout_;
+    std::mutex writer_mutex_;
+    std::unique_ptr<Connection> writer_;
+
+    std::mutex readers_mutex_;
+    std::condition_variable reader_returned_;
+    std::vector<std::unique_ptr<Connection>> idle_readers_;
+    int readers_open_ = 0;
+    int readers_max_;
+};
+
+}  // namespace taskcore::sqlite

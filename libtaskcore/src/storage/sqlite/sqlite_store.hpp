@@ -1,0 +1,61 @@
+// The SQLite implementation of Store and its repositories.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "sqlite_pool.hpp"
+#include "taskcore/storage/store.hpp"
+
+namespace taskcore::sqlite {
+
+class SqliteTaskRepository final : public TaskRepository {
+public:
+    explicit SqliteTaskRepository(Pool& pool) : pool_(pool) {}
+    void insert(const Task& task) override;
+    std::optional<Task> find(std::string_view user_id, const Uuid& id) override;
+    Page<Task> list(std::string_view user_id, const TaskListQuery& query) override;
+    std::optional<Task> update(std::string_view user_id, const Uuid& id, const TaskPatch& patch,
+                               Timestamp now) override;
+    std::optional<Task> set_completed(std::string_view user_id, const Uuid& id,
+                                      std::optional<bool> completed, Timestamp now) override;
+    bool remove(std::string_view user_id, const Uuid& id) override;
+
+private:
+    Pool& pool_;
+};
+
+class SqliteConversationRepository final : public ConversationRepository {
+public:
+    explicit SqliteConversationRepository(Pool& pool) : pool_(pool) {}
+    void insert(const Conversation& conversation) override;
+    std::optional<Conversation> find(std::string_view user_id, const Uuid& id) override;
+    Page<Conversation> list(std::string_view user_id, int limit, std::int64_t offset) override;
+    bool remove(std::string_view user_id, const Uuid& id) override;
+    bool append_message(const Message& message) override;
+    std::optional<Page<Message>> list_messages(std::string_view user_id,
+                                               const Uuid& conversation_id, int limit,
+                                               std::int64_t offset) override;
+
+private:
+    Pool& pool_;
+};
+
+class SqliteStore final : public Store {
+public:
+    // `path` empty: in-memory database.
+    SqliteStore(std::string path, const StoreOptions& options);
+    TaskRepository& tasks() override { return tasks_; }
+    ConversationRepository& conversations() override { return conversations_; }
+    [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
+    void ping() override;
+    int migrate() override;
+    void delete_user_data(std::string_view user_id) override;
+
+private:
+    Pool pool_;
+    SqliteTaskRepository tasks_{pool_};
+    SqliteConversationRepository conversations_{pool_};
+};
+
+}  // namespace taskcore::sqlite

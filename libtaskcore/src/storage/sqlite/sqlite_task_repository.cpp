@@ -1,0 +1,252 @@
+// Task storage on SQLite: every statement filters on user_id; writes are single statements.
+#include <boost/json.hpp>
+
+#include "sqlite_store.hpp"
+#include "taskcore/domain/text.hpp"
+
+namespace taskcore::sqlite {
+namespace {
+
+constexpr const char* kColumns =
+    "id, user_id, title, description, completed, priority, due_date, tags, completed_at, "
+    "created_at, updated_at";
+
+std::string tags_to_json(const std::vector<std::string>& tags) {
+    boost::json::array arr;
+    for (const auto& t : tags) arr.emplace_back(t);
+    return boost::json::serialize(arr);
+}
+
+std::vector<std::string> tags_from_json(const std::string& text) {
+    const boost::json::value parsed = boost::json::parse(text);
+    std::vector<std::string> tags;
+    for (const auto& v : parsed.as_array()) tags.emplace_back(v.as_string());
+    return tags;
+}
+
+std::optional<Timestamp> optional_time(const SQLite::Column& c) {
+    if (c.isNull()) return std::nullopt;
+    return from_unix_ms(c.getInt64());
+}
+
+Task read_task(SQLite::Statement& st) {
+    Task t;
+    t.id = parse_uuid(st.getColumn(0).getString()).value();
+    t.user_id = st.getColumn(1).getString();
+    t.title = st.getColumn(2).getString();
+    if (!st.getColumn(3).isNull()) t.description = st.getColumn(3).getString();
+    t.completed = st.getColumn(4).getInt() != 0;
+    t.priority = parse_priority(st.getColumn(5).getString()).value_or(Priority::medium);
+    t.due_date = optional_time(st.getColumn(6));
+    t.tags = tags_from_json(st.getColumn(7).getString());
+    t.completed_at = optional_time(st.getColumn(8));
+    t.created_at = from_unix_ms(st.getColumn(9).getInt64());
+    t.updated_at = from_unix_ms(st.getColumn(10).getInt64());
+    return t;
+}
+
+std::optional<Task> read_optional_task(SQLite::Statement& st) {
+    if (!st.executeStep()) return std::nullopt;
+    return read_task(st);
+}
+
+void bind_optional_time(SQLite::Statement& st, int index, const std::optional<Timestamp>& t) {
+    if (t) {
+        st.bind(index, to_unix_ms(*t));
+    } else {
+        st.bind(index);
+    }
+}
+
+void bind_optional_text(SQLite::Statement& st, int index, const std::optional<std::string>& s) {
+    if (s) {
+        st.bind(index, *s);
+    } else {
+        st.bind(index);
+    }
+}
+
+std::optional<std::string> folded(const std::optional<std::string>& s) {
+    if (!s) return std::nullopt;
+    return fold_case(*s);
+}
+
+std::string order_by(const TaskListQuery& q) {
+    const char* dir = q.descending ? " DESC" : " ASC";
+    std::string key;
+    switch (q.sort) {
+        case TaskSortKey::created_at: key = std::string("created_at") + dir; break;
+        case TaskSortKey::updated_at: key = std::string("updated_at") + dir; break;
+        // Tasks without a due date come last in both directions.
+        case TaskSortKey::due_date: key = std::string("due_date IS NULL, due_date") + dir; break;
+        case TaskSortKey::title: key = std::string("title_folded") + dir + ", title" + dir; break;
+        case TaskSortKey::priority:
+            key = std::string("CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END") +
+                  dir;
+            break;
+    }
+    return " ORDER BY " + key + ", id" + dir;
+}
+
+// The filter part of a list query; parameters are bound in the same order by bind_filters.
+std::string where_clause(const TaskListQuery& q) {
+    std::string sql = " WHERE user_id = ?";
+    if (q.status != StatusFilter::all) sql += " AND completed = ?";
+    if (q.priority) sql += " AND priority = ?";
+    if (q.tag) sql += " AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?)";
+    if (q.text) sql += " AND (instr(title_folded, ?) > 0 OR instr(description_folded, ?) > 0)";
+    return sql;
+}
+
+int bind_filters(SQLite::Statement& st, std::string_view user_id, const TaskListQuery& q) {
+    int i = 1;
+    st.bind(i++, std::string(user_id));
+    if (q.status != StatusFilter::all) st.bind(i++, q.status == StatusFilter::completed ? 1 : 0);
+    if (q.priority) st.bind(i++, std::string(to_string(*q.priority)));
+    if (q.tag) st.bind(i++, *q.tag);
+    if (q.text) {
+        st.bind(i++, *q.text);
+        st.bind(i++, *q.text);
+    }
+    return i;
+}
+
+}  // namespace
+
+void SqliteTaskRepository::insert(const Task& t) {
+    pool_.write([&](Connection& c) {
+        auto st = c.prepare(
+            "INSERT INTO tasks (id, user_id, title, title_folded, description, "
+            "description_folded, completed, priority, due_date, tags, completed_at, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        st->bind(1, t.id.to_string());
+        st->bind(2, t.user_id);
+        st->bind(3, t.title);
+        st->bind(4, fold_case(t.title));
+        bind_optional_text(*st, 5, t.description);
+        bind_optional_text(*st, 6, folded(t.description));
+        st->bind(7, t.completed ? 1 : 0);
+        st->bind(8, std::string(to_string(t.priority)));
+        bind_optional_time(*st, 9, t.due_date);
+        st->bind(10, tags_to_json(t.tags));
+        bind_optional_time(*st, 11, t.completed_at);
+        st->bind(12, to_unix_ms(t.created_at));
+        st->bind(13, to_unix_ms(t.updated_at));
+        st->exec();
+    });
+}
+
+std::optional<Task> SqliteTaskRepository::find(std::string_view user_id, const Uuid& id) {
+    return pool_.read([&](Connection& c) {
+        auto st = c.prepare(std::string("SELECT ") + kColumns +
+                            " FROM tasks WHERE user_id = ? AND id = ?");
+        st->bind(1, std::string(user_id));
+        st->bind(2, id.to_string());
+        return read_optional_task(*st);
+    });
+}
+
+Page<Task> SqliteTaskRepository::list(std::string_view user_id, const TaskListQuery& q) {
+    const std::string where = where_clause(q);
+    return pool_.read([&](Connection& c) {
+        Page<Task> page;
+        Transaction snapshot(c, Transaction::Kind::read);  // count and rows from one snapshot
+        {
+            auto st = c.prepare("SELECT COUNT(*) FROM tasks" + where);
+            bind_filters(*st, user_id, q);
+            st->executeStep();
+            page.total = st->getColumn(0).getInt64();
+        }
+        if (q.offset < page.total) {
+            auto st = c.prepare(std::string("SELECT ") + kColumns + " FROM tasks" + where +
+                                order_by(q) + " LIMIT ? OFFSET ?");
+            const int next = bind_filters(*st, user_id, q);
+            st->bind(next, q.limit);
+            st->bind(next + 1, q.offset);
+            while (st->executeStep()) page.items.push_back(read_task(*st));
+        }
+        snapshot.commit();
+        return page;
+    });
+}
+
+std::optional<Task> SqliteTaskRepository::update(std::string_view user_id, const Uuid& id,
+                                                 const TaskPatch& p, Timestamp now) {
+    // One UPDATE: each column keeps its value unless its "has" flag is set. SET expressions
+    // see the row as it was, so completed_at is decided from the previous completed flag.
+    static const std::string sql = std::string(
+                                       "UPDATE tasks SET "
+                                       "title = CASE WHEN ?1 THEN ?2 ELSE title END, "
+                                       "title_folded = CASE WHEN ?1 THEN ?3 ELSE title_folded END, "
+                                       "description = CASE WHEN ?4 THEN ?5 ELSE description END, "
+                                       "description_folded = CASE WHEN ?4 THEN ?6 ELSE "
+                                       "description_folded END, "
+                                       "completed_at = CASE WHEN ?7 THEN (CASE WHEN ?8 THEN (CASE "
+                                       "WHEN completed THEN completed_at ELSE ?14 END) ELSE NULL "
+                                       "END) ELSE completed_at END, "
+                                       "completed = CASE WHEN ?7 THEN ?8 ELSE completed END, "
+                                       "priority = CASE WHEN ?9 THEN ?10 ELSE priority END, "
+                                       "due_date = CASE WHEN ?11 THEN ?12 ELSE due_date END, "
+                                       "tags = CASE WHEN ?13 THEN ?15 ELSE tags END, "
+                                       "updated_at = MAX(?14, updated_at) "
+                                       "WHERE user_id = ?16 AND id = ?17 RETURNING ") +
+                                   kColumns;
+    return pool_.write([&](Connection& c) {
+        auto st = c.prepare(sql);
+        st->bind(1, p.title.has_value());
+        if (p.title) {
+            st->bind(2, *p.title);
+            st->bind(3, fold_case(*p.title));
+        }
+        st->bind(4, p.description.has_value());
+        if (p.description) {
+            bind_optional_text(*st, 5, *p.description);
+            bind_optional_text(*st, 6, folded(*p.description));
+        }
+        st->bind(7, p.completed.has_value());
+        st->bind(8, p.completed.value_or(false));
+        st->bind(9, p.priority.has_value());
+        if (p.priority) st->bind(10, std::string(to_string(*p.priority)));
+        st->bind(11, p.due_date.has_value());
+        if (p.due_date) bind_optional_time(*st, 12, *p.due_date);
+        st->bind(13, p.tags.has_value());
+        st->bind(14, to_unix_ms(now));
+        if (p.tags) st->bind(15, tags_to_json(*p.tags));
+        st->bind(16, std::string(user_id));
+        st->bind(17, id.to_string());
+        return read_optional_task(*st);
+    });
+}
+
+std::optional<Task> SqliteTaskRepository::set_completed(std::string_view user_id, const Uuid& id,
+                                                        std::optional<bool> completed,
+                                                        Timestamp now) {
+    static const std::string sql =
+        std::string(
+            "UPDATE tasks SET "
+            "completed = COALESCE(?1, NOT completed), "
+            "completed_at = CASE WHEN COALESCE(?1, NOT completed) "
+            "THEN (CASE WHEN completed THEN completed_at ELSE ?2 END) ELSE NULL END, "
+            "updated_at = MAX(?2, updated_at) "
+            "WHERE user_id = ?3 AND id = ?4 RETURNING ") +
+        kColumns;
+    return pool_.write([&](Connection& c) {
+        auto st = c.prepare(sql);
+        if (completed) st->bind(1, *completed ? 1 : 0);
+        st->bind(2, to_unix_ms(now));
+        st->bind(3, std::string(user_id));
+        st->bind(4, id.to_string());
+        return read_optional_task(*st);
+    });
+}
+
+bool SqliteTaskRepository::remove(std::string_view user_id, const Uuid& id) {
+    return pool_.write([&](Connection& c) {
+        auto st = c.prepare("DELETE FROM tasks WHERE user_id = ? AND id = ?");
+        st->bind(1, std::string(user_id));
+        st->bind(2, id.to_string());
+        return st->exec() == 1;
+    });
+}
+
+}  // namespace taskcore::sqlite
