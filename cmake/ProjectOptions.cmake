@@ -2,7 +2,7 @@
 add_library(taskcore_warnings INTERFACE)
 target_compile_options(taskcore_warnings INTERFACE
     -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wnon-virtual-dtor
-    -Wno-missing-field-initializers -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+    -Wno-missing-field-initializers -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough
     $<$<BOOL:${TASKCORE_WARNINGS_AS_ERRORS}>:-Werror>)
 
 add_library(taskcore_sanitizers INTERFACE)

@@ -1,0 +1,172 @@
+// Parsing and checking every configuration variable, one clear line per bad value.
+#include "config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <thread>
+
+#include "taskcore/domain/text.hpp"
+
+extern char** environ;  // NOLINT: POSIX
+
+namespace taskcore::server {
+namespace {
+
+std::optional<std::string> get(const Environment& env, const std::string& key) {
+    const auto it = env.find(key);
+    if (it == env.end() || trim(it->second).empty()) return std::nullopt;
+    return std::string(trim(it->second));
+}
+
+long long integer(const Environment& env, const std::string& key, long long fallback, long long min,
+                  long long max) {
+    const auto raw = get(env, key);
+    if (!raw) return fallback;
+    long long value = 0;
+    const auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), value);
+    if (ec != std::errc{} || end != raw->data() + raw->size() || value < min || value > max) {
+        throw ConfigError(key + ": expected an integer from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + *raw + "'");
+    }
+    return value;
+}
+
+std::vector<std::string> comma_list(const std::optional<std::string>& raw) {
+    std::vector<std::string> out;
+    if (!raw) return out;
+    std::string_view rest = *raw;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const auto item = trim(rest.substr(0, comma));
+        if (!item.empty()) out.emplace_back(item);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    return out;
+}
+
+void check_origin(const std::string& key, const std::string& origin) {
+    // scheme://host[:port] with no path: origins are compared exactly.
+    const auto scheme_end = origin.find("://");
+    const bool ok = (origin.starts_with("http://") || origin.starts_with("https://")) &&
+                    scheme_end != std::string::npos && origin.size() > scheme_end + 3 &&
+                    origin.find('/', scheme_end + 3) == std::string::npos;
+    if (!ok) throw ConfigError(key + ": '" + origin + "' is not an origin like http://host:3000");
+}
+
+bool boolean(const Environment& env, const std::string& key, bool fallback) {
+    const auto raw = get(env, key);
+    if (!raw) return fallback;
+    if (*raw == "true" || *raw == "1" || *raw == "yes" || *raw == "on") return true;
+    if (*raw == "false" || *raw == "0" || *raw == "no" || *raw == "off") return false;
+    throw ConfigError(key + ": expected true or false, got '" + *raw + "'");
+}
+
+}  // namespace
+
+Environment read_dotenv(const std::string& path) {
+    Environment env;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::string_view view = trim(line);
+        if (view.empty() || view.front() == '#') continue;
+        if (view.starts_with("export ")) view = trim(view.substr(7));
+        const auto eq = view.find('=');
+        if (eq == std::string_view::npos) continue;
+        const auto key = trim(view.substr(0, eq));
+        auto value = trim(view.substr(eq + 1));
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+            value.back() == value.front()) {
+            value = value.substr(1, value.size() - 2);
+        } else if (const auto hash = value.find(" #"); hash != std::string_view::npos) {
+            value = trim(value.substr(0, hash));  // inline comment after an unquoted value
+        }
+        env[std::string(key)] = std::string(value);
+    }
+    return env;
+}
+
+Environment effective_environment(const std::string& dotenv_path) {
+    Environment env = read_dotenv(dotenv_path);
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        const std::string_view entry = *e;
+        const auto eq = entry.find('=');
+        if (eq == std::string_view::npos) continue;
+        env[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
+    }
+    return env;
+}
+
+Config load_config(const Environment& env, bool require_auth) {
+    Config c;
+    c.better_auth_secret = get(env, "BETTER_AUTH_SECRET");
+    c.better_auth_url = get(env, "BETTER_AUTH_URL");
+    c.jwks_url = get(env, "JWKS_URL");
+    c.jwks_file = get(env, "JWKS_FILE");
+    c.jwks_cache = std::chrono::seconds{integer(env, "JWKS_CACHE_SECONDS", 300, 0, 86400)};
+    if (require_auth && !c.better_auth_secret) {
+        throw ConfigError(
+            "BETTER_AUTH_SECRET: required (the shared secret that signs the front end's HS256 "
+            "tokens)");
+    }
+    if (c.better_auth_secret && c.better_auth_secret->size() < 32) {
+        c.warnings.push_back("BETTER_AUTH_SECRET is shorter than 32 bytes; use a long random secret");
+    }
+
+    if (auto url = get(env, "DATABASE_URL")) {
+        c.database_url = *url;
+    } else if (auto neon = get(env, "NEON_DB_URL")) {
+        c.database_url = *neon;
+    }
+    const std::string& db = c.database_url;
+    if (!db.starts_with("sqlite:") && !db.starts_with("postgresql://") &&
+        !db.starts_with("postgres://")) {
+        throw ConfigError("DATABASE_URL: expected sqlite:///path.db, sqlite::memory: or "
+                          "postgresql://..., got '" + db.substr(0, db.find(':')) + ":...'");
+    }
+
+    if (auto prefix = get(env, "API_PREFIX")) {
+        if (prefix->front() != '/' || (prefix->size() > 1 && prefix->back() == '/') ||
+            prefix->find_first_of("?#{} ") != std::string::npos) {
+            throw ConfigError("API_PREFIX: must start with '/' and not end with '/', got '" +
+                              *prefix + "'");
+        }
+        c.api_prefix = *prefix == "/" ? "" : *prefix;
+    }
+    c.host = get(env, "HOST").value_or("0.0.0.0");
+    c.port = static_cast<unsigned short>(integer(env, "PORT", 8000, 0, 65535));
+
+    c.cors_origins.push_back(get(env, "FRONTEND_ORIGIN").value_or("http://localhost:3000"));
+    for (auto& o : comma_list(get(env, "CORS_ORIGINS"))) c.cors_origins.push_back(std::move(o));
+    for (const auto& o : c.cors_origins) check_origin("FRONTEND_ORIGIN/CORS_ORIGINS", o);
+    c.cors_allow_headers = comma_list(get(env, "CORS_ALLOW_HEADERS"));
+
+    c.jwt_issuer = get(env, "JWT_ISSUER");
+    c.jwt_audience = get(env, "JWT_AUDIENCE");
+    c.jwt_leeway = std::chrono::seconds{integer(env, "JWT_LEEWAY_SECONDS", 30, 0, 3600)};
+    c.db_pool_size = static_cast<int>(integer(env, "DB_POOL_SIZE", 5, 1, 1000));
+    c.db_max_overflow = static_cast<int>(integer(env, "DB_MAX_OVERFLOW", 10, 0, 1000));
+    c.db_prepared_statements = boolean(env, "DB_PREPARED_STATEMENTS", true);
+    c.max_body_bytes =
+        static_cast<std::size_t>(integer(env, "MAX_BODY_BYTES", 65536, 1, 64LL * 1024 * 1024));
+    c.idle_timeout = std::chrono::seconds{integer(env, "IDLE_TIMEOUT_SECONDS", 30, 1, 86400)};
+    const auto hw = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));
+    c.threads = static_cast<int>(integer(env, "THREADS", hw, 1, 256));
+
+    const auto level = get(env, "LOG_LEVEL").value_or("info");
+    if (level == "debug") {
+        c.log_level = LogLevel::debug;
+    } else if (level == "info") {
+        c.log_level = LogLevel::info;
+    } else if (level == "warning") {
+        c.log_level = LogLevel::warning;
+    } else if (level == "error") {
+        c.log_level = LogLevel::error;
+    } else {
+        throw ConfigError("LOG_LEVEL: expected debug, info, warning or error, got '" + level + "'");
+    }
+    return c;
+}
+
+}  // namespace taskcore::server

@@ -1,0 +1,58 @@
+// Server configuration from the environment, then `.env` in the working directory (contract §6).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace taskcore::server {
+
+enum class LogLevel { debug, info, warning, error };
+
+struct Config {
+    std::optional<std::string> better_auth_secret;
+    std::optional<std::string> better_auth_url;
+    std::optional<std::string> jwks_url;
+    std::optional<std::string> jwks_file;
+    std::chrono::seconds jwks_cache{300};
+    std::string database_url = "sqlite:///./taskcore.db";
+    std::string api_prefix = "/api";
+    std::string host = "0.0.0.0";
+    unsigned short port = 8000;
+    std::vector<std::string> cors_origins;  // FRONTEND_ORIGIN first, then CORS_ORIGINS
+    std::vector<std::string> cors_allow_headers;
+    std::optional<std::string> jwt_issuer;
+    std::optional<std::string> jwt_audience;
+    std::chrono::seconds jwt_leeway{30};
+    int db_pool_size = 5;
+    int db_max_overflow = 10;
+    bool db_prepared_statements = true;
+    std::size_t max_body_bytes = 65536;
+    std::chrono::seconds idle_timeout{30};
+    int threads = 1;
+    LogLevel log_level = LogLevel::info;
+    std::vector<std::string> warnings;  // non-fatal remarks to log at start-up
+};
+
+// A bad value: the message is one line naming the variable.
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// Reads KEY=VALUE lines (comments, blank lines, `export `, single or double quotes); a missing
+// file is an empty environment.
+Environment read_dotenv(const std::string& path);
+
+// The process environment merged over the .env values (the process environment wins).
+Environment effective_environment(const std::string& dotenv_path = ".env");
+
+// `require_auth`: serve needs a verification mode; migrate does not.
+Config load_config(const Environment& env, bool require_auth = true);
+
+}  // namespace taskcore::server

@@ -1,0 +1,125 @@
+// taskcore-server entry point: serve (default), migrate, seed [--reset], version, --help.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "api.hpp"
+#include "config.hpp"
+#include "http_server.hpp"
+#include "logger.hpp"
+#include "seed.hpp"
+#include "taskcore/auth/jwt_verifier.hpp"
+#include "taskcore/storage/store.hpp"
+
+namespace {
+
+using namespace taskcore;
+using namespace taskcore::server;
+
+constexpr const char* kUsage = R"(taskcore-server: task and chat-history REST API
+
+usage: taskcore-server [command]
+
+commands:
+  serve           run the HTTP server (default); applies pending migrations first
+  migrate         apply pending database migrations and exit
+  seed [--reset]  create demo users with tasks and a conversation; print tokens to try the API
+                  (--reset deletes the demo users' data first; nobody else's is touched)
+  version         print the version
+  --help          this text
+
+Configuration comes from the environment, then .env in the working directory; see .env.example.
+)";
+
+StoreOptions store_options(const Config& c) {
+    StoreOptions o;
+    o.pool_size = c.db_pool_size;
+    o.max_overflow = c.db_max_overflow;
+    o.prepared_statements = c.db_prepared_statements;
+    return o;
+}
+
+std::unique_ptr<Store> open_and_migrate(const Config& config) {
+    auto store = open_store(config.database_url, store_options(config));
+    const int version = store->migrate();
+    log::info("database ready: " + std::string(store->backend()) + ", schema version " +
+              std::to_string(version));
+    return store;
+}
+
+int serve(const Config& config) {
+    auto store = open_and_migrate(config);
+    JwtOptions jwt;
+    jwt.issuer = config.jwt_issuer;
+    jwt.audience = config.jwt_audience;
+    jwt.leeway = config.jwt_leeway;
+    const JwtVerifier verifier(config.better_auth_secret.value_or(""), jwt);
+    const Api api(config, *store, verifier);
+
+    boost::asio::io_context io(config.threads);
+    boost::asio::thread_pool workers(
+        static_cast<std::size_t>(config.db_pool_size + config.db_max_overflow));
+    HttpServer server(config, api, io, workers);
+    const auto endpoint = server.listen();
+    server.start_accepting();
+    log::info("listening on http://" + endpoint.address().to_string() + ":" +
+              std::to_string(endpoint.port()) + " (" + std::to_string(config.threads) +
+              " I/O threads)");
+
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        log::info("signal " + std::to_string(signal) + " received; finishing in-flight requests");
+        server.shutdown(std::chrono::seconds{10}, [&io] { io.stop(); });
+    });
+
+    std::vector<std::thread> threads;
+    for (int i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : threads) t.join();
+    workers.join();
+    log::info("shut down cleanly");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    const std::string command = args.empty() ? "serve" : args[0];
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (command == "version" || command == "--version") {
+        std::cout << "taskcore-server " << kVersion << "\n";
+        return 0;
+    }
+    const bool known = command == "serve" || command == "migrate" || command == "seed";
+    const bool reset = command == "seed" && args.size() == 2 && args[1] == "--reset";
+    if (!known || (args.size() > 1 && !reset)) {
+        std::cerr << "error: unknown command line '";
+        for (std::size_t i = 0; i < args.size(); ++i) std::cerr << (i ? " " : "") << args[i];
+        std::cerr << "'\n\n" << kUsage;
+        return 2;
+    }
+    try {
+        const auto config = load_config(effective_environment(".env"), command == "serve");
+        log::set_level(config.log_level);
+        for (const auto& w : config.warnings) log::warning(w);
+        if (command == "serve") return serve(config);
+        auto store = open_and_migrate(config);
+        if (command == "seed") run_seed(*store, config, reset, std::cout);
+        return 0;
+    } catch (const ConfigError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+}
