@@ -1,0 +1,241 @@
+// The real binary over loopback: keep-alive, pipelining, limits, timeouts, shutdown, restarts.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "server_process.hpp"
+#include "taskcore/auth/jwt_signer.hpp"
+#include "taskcore/domain/uuid.hpp"
+
+using namespace taskcore;
+using namespace taskcore::testing;
+
+namespace {
+
+const std::string kSecret = "e2e-secret-with-more-than-thirty-two-bytes";
+
+std::map<std::string, std::string> base_env(std::map<std::string, std::string> extra = {}) {
+    extra.emplace("BETTER_AUTH_SECRET", kSecret);
+    extra.emplace("LOG_LEVEL", "info");
+    return extra;
+}
+
+std::string token(const std::string& user) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    return sign_hs256({{"sub", user}, {"exp", now + 600}}, kSecret);
+}
+
+std::string raw_get(const std::string& target, const std::string& user, bool close = false) {
+    return "GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token(user) +
+           (close ? "\r\nConnection: close" : "") + "\r\n\r\n";
+}
+
+std::string user() { return "e2e-" + generate_uuid_v7().to_string(); }
+
+}  // namespace
+
+TEST_CASE("keep-alive: many requests on one connection") {
+    ServerProcess server(base_env());
+    HttpClient client(server.port());
+    const auto u = user();
+    for (int i = 0; i < 20; ++i) {
+        const auto res = client.request(http::verb::post, "/api/" + u + "/tasks", token(u),
+                                        R"({"title":"task )" + std::to_string(i) + "\"}");
+        REQUIRE(res.result() == http::status::created);
+        CHECK(res.keep_alive());
+    }
+    const auto list = client.request(http::verb::get, "/api/" + u + "/tasks?limit=200", token(u));
+    CHECK(boost::json::parse(list.body()).at("meta").at("total") == 20);
+}
+
+TEST_CASE("pipelining: responses come back in request order") {
+    ServerProcess server(base_env());
+    HttpClient client(server.port());
+    const auto u = user();
+    const std::string bad_id = "/api/" + u + "/tasks/not-a-uuid";
+    client.send_raw(raw_get("/health", u) + raw_get(bad_id, u) + raw_get("/api/" + u + "/tasks", u) +
+                    raw_get("/nope", u));
+    CHECK(client.read_response().result() == http::status::ok);
+    CHECK(client.read_response().result() == http::status::unprocessable_entity);
+    const auto list = client.read_response();
+    CHECK(list.result() == http::status::ok);
+    CHECK(boost::json::parse(list.body()).at("meta").at("total") == 0);
+    CHECK(client.read_response().result() == http::status::not_found);
+}
+
+TEST_CASE("a body over MAX_BODY_BYTES is 413 from Content-Length, before it is read") {
+    ServerProcess server(base_env({{"MAX_BODY_BYTES", "1024"}}));
+    const auto u = user();
+    HttpClient client(server.port());
+    client.send_raw("POST /api/" + u + "/tasks HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:3000\r\n"
+                    "Content-Type: application/json\r\nAuthorization: Bearer " + token(u) +
+                    "\r\nContent-Length: 5000\r\n\r\n" + std::string(100, ' '));
+    const auto res = client.read_response();
+    CHECK(res.result() == http::status::payload_too_large);
+    CHECK(boost::json::parse(res.body()).at("error").at("code") == "PAYLOAD_TOO_LARGE");
+    CHECK(res[http::field::access_control_allow_origin] == "http://localhost:3000");
+    CHECK_FALSE(res.keep_alive());
+
+    // A chunked body that grows past the limit is refused too.
+    HttpClient chunked(server.port());
+    std::string body = "POST /api/" + u + "/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       "Authorization: Bearer " + token(u) + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 3; ++i) body += "200\r\n" + std::string(512, 'x') + "\r\n";
+    body += "0\r\n\r\n";
+    chunked.send_raw(body);
+    CHECK(chunked.read_response().result() == http::status::payload_too_large);
+
+    HttpClient ok(server.port());
+    CHECK(ok.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"fits"})").result() ==
+          http::status::created);
+}
+
+TEST_CASE("a header block over 8 KiB is 431") {
+    ServerProcess server(base_env());
+    HttpClient client(server.port());
+    client.send_raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n");
+    const auto res = client.read_response();
+    CHECK(res.result() == http::status::request_header_fields_too_large);
+    CHECK(boost::json::parse(res.body()).at("error").at("code") == "REQUEST_HEADER_FIELDS_TOO_LARGE");
+}
+
+TEST_CASE("slow and idle clients are disconnected after IDLE_TIMEOUT_SECONDS") {
+    ServerProcess server(base_env({{"IDLE_TIMEOUT_SECONDS", "1"}}));
+    HttpClient idle(server.port());
+    HttpClient slow(server.port());
+    slow.send_raw("GET /health HTTP/1.1\r\nHost: x\r\n");  // never finishes its headers
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(slow.closed_by_peer(std::chrono::seconds{5}));
+    CHECK(idle.closed_by_peer(std::chrono::seconds{5}));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{4});
+}
+
+TEST_CASE("many idle keep-alive connections do not delay a new client") {
+    ServerProcess server(base_env());
+    std::vector<std::unique_ptr<HttpClient>> idle;
+    for (int i = 0; i < 300; ++i) idle.push_back(std::make_unique<HttpClient>(server.port()));
+    const auto start = std::chrono::steady_clock::now();
+    HttpClient fresh(server.port());
+    CHECK(fresh.request(http::verb::get, "/health").result() == http::status::ok);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{1});
+}
+
+TEST_CASE("SIGTERM finishes an in-flight request, then exits 0") {
+    ServerProcess server(base_env());
+    const auto u = user();
+    HttpClient idle(server.port());
+    HttpClient in_flight(server.port());
+    const std::string body = R"({"title":"sent during shutdown"})";
+    // Headers now, body after the signal: the request is in progress when shutdown starts.
+    in_flight.send_raw("POST /api/" + u + "/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       "Authorization: Bearer " + token(u) + "\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    std::thread stopper([&] { CHECK(server.stop(SIGTERM) == 0); });
+    std::this_thread::sleep_for(std::chrono::milliseconds{300});
+    CHECK(idle.closed_by_peer(std::chrono::seconds{5}));
+    in_flight.send_raw(body);
+    const auto res = in_flight.read_response();
+    CHECK(res.result() == http::status::created);
+    CHECK_FALSE(res.keep_alive());
+    stopper.join();
+    CHECK(server.log().find("shut down cleanly") != std::string::npos);
+}
+
+TEST_CASE("data survives a restart") {
+    // Both servers use one database that outlives the first server's scratch directory.
+    std::string url = std::getenv("TASKCORE_TEST_DATABASE_URL");
+    std::filesystem::path scratch;
+    if (url == "sqlite-temp-file") {
+        scratch = std::filesystem::temp_directory_path() / ("taskcore-restart-" + generate_uuid_v7().to_string());
+        std::filesystem::create_directories(scratch);
+        url = "sqlite:///" + (scratch / "restart.db").string();
+    }
+    const auto u = user();
+    std::string id;
+    {
+        ServerProcess first(base_env(), url);
+        HttpClient c(first.port());
+        const auto res = c.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"durable"})");
+        REQUIRE(res.result() == http::status::created);
+        id = std::string(boost::json::parse(res.body()).at("data").at("id").as_string());
+        REQUIRE(first.stop(SIGINT) == 0);
+    }
+    ServerProcess second(base_env(), url);
+    HttpClient c(second.port());
+    const auto res = c.request(http::verb::get, "/api/" + u + "/tasks/" + id, token(u));
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(boost::json::parse(res.body()).at("data").at("title") == "durable");
+    if (!scratch.empty()) std::filesystem::remove_all(scratch);
+}
+
+TEST_CASE("the access log has one line per request without tokens or query strings") {
+    ServerProcess server(base_env());
+    const auto u = user();
+    HttpClient c(server.port());
+    const auto t = token(u);
+    c.request(http::verb::get, "/api/" + u + "/tasks?q=secret-query", t);
+    server.stop(SIGTERM);
+    const auto log = server.log();
+    CHECK(log.find("GET /api/" + u + "/tasks 200 ") != std::string::npos);
+    CHECK(log.find("secret-query") == std::string::npos);
+    CHECK(log.find(t) == std::string::npos);
+}
+
+TEST_CASE("start-up fails with one line naming a bad variable") {
+    CHECK_THROWS_WITH(ServerProcess(base_env({{"PORT", "eighty"}})), Catch::Contains("PORT: expected an integer"));
+    CHECK_THROWS_WITH(ServerProcess(std::map<std::string, std::string>{{"BETTER_AUTH_SECRET", ""}}), Catch::Contains("BETTER_AUTH_SECRET: required"));
+}
+
+TEST_CASE("concurrent toggles over HTTP lose no update") {
+    ServerProcess server(base_env());
+    const auto u = user();
+    HttpClient setup(server.port());
+    const auto created = setup.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"t"})");
+    const std::string id(boost::json::parse(created.body()).at("data").at("id").as_string());
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 5; ++i) {
+        threads.emplace_back([&] {
+            HttpClient c(server.port());
+            for (int j = 0; j < 10; ++j) {
+                if (c.request(http::verb::patch, "/api/" + u + "/tasks/" + id + "/complete", token(u))
+                        .result() == http::status::ok) {
+                    ++ok;
+                }
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(ok == 50);
+    const auto final_task = setup.request(http::verb::get, "/api/" + u + "/tasks/" + id, token(u));
+    CHECK(boost::json::parse(final_task.body()).at("data").at("completed") == false);  // 50: even
+}
+
+TEST_CASE("exactly one of several concurrent DELETEs gets 200") {
+    ServerProcess server(base_env());
+    const auto u = user();
+    HttpClient setup(server.port());
+    const auto created = setup.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"t"})");
+    const std::string id(boost::json::parse(created.body()).at("data").at("id").as_string());
+    std::atomic<int> ok{0}, not_found{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) {
+        threads.emplace_back([&] {
+            HttpClient c(server.port());
+            const auto r = c.request(http::verb::delete_, "/api/" + u + "/tasks/" + id, token(u));
+            if (r.result() == http::status::ok) ++ok;
+            if (r.result() == http::status::not_found) ++not_found;
+        });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(ok == 1);
+    CHECK(not_found == 5);
+}

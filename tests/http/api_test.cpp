@@ -1,0 +1,346 @@
+// Every contract rule the router owns, checked in-process against a real SQLite store.
+#include <catch2/catch.hpp>
+
+#include "api_support.hpp"
+
+using namespace taskcore;
+using namespace taskcore::testing;
+using boost::beast::http::status;
+using boost::beast::http::verb;
+
+namespace {
+
+std::string field(const server::Response& res, std::string_view name) {
+    const auto it = res.find(name);
+    return it == res.end() ? std::string("<absent>") : std::string(it->value());
+}
+
+std::string error_code(const server::Response& res) {
+    return std::string(ApiFixture::json(res).at("error").at("code").as_string());
+}
+
+std::string create_task(ApiFixture& f, const std::string& body = R"({"title":"t"})",
+                        const std::string& user = "alice") {
+    const auto res = f.call(verb::post, "/api/" + user + "/tasks", body, {}, user);
+    REQUIRE(res.result() == status::created);
+    return std::string(ApiFixture::json(res).at("data").at("id").as_string());
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(ApiFixture, "health reports the backend and version without auth") {
+    const auto res = call(verb::get, "/health", "", {}, "");
+    CHECK(res.result() == status::ok);
+    CHECK(res.body() ==
+          R"({"status":"healthy","database":"connected","backend":"sqlite","version":"0.1.0"})");
+    CHECK(field(res, "Content-Type") == "application/json; charset=utf-8");
+    CHECK(field(res, "Cache-Control") == "no-store");
+    CHECK(field(res, "X-Content-Type-Options") == "nosniff");
+}
+
+TEST_CASE_METHOD(ApiFixture, "creating a task returns 201, the envelope and a Location") {
+    const auto res = call(verb::post, "/api/alice/tasks",
+                          R"({"title":"  Buy milk ","priority":"high","tags":[" a "],"id":"x"})");
+    REQUIRE(res.result() == status::created);
+    const auto body = json(res);
+    const auto& data = body.at("data").as_object();
+    CHECK(data.at("title") == "Buy milk");
+    CHECK(data.at("status") == "pending");
+    CHECK(data.at("user_id") == "alice");
+    CHECK(data.at("tags").as_array() == boost::json::array{"a"});
+    const std::string id(data.at("id").as_string());
+    CHECK(parse_uuid(id)->version() == 7);
+    CHECK(field(res, "Location") == "/api/alice/tasks/" + id);
+    CHECK(body.at("meta").at("request_id").as_string() == field(res, "X-Request-ID"));
+    CHECK(parse_rfc3339(body.at("meta").at("timestamp").as_string()));
+}
+
+TEST_CASE_METHOD(ApiFixture, "authentication failures are 401 with WWW-Authenticate") {
+    auto res = call(verb::get, "/api/alice/tasks", "", {}, "");
+    CHECK(res.result() == status::unauthorized);
+    CHECK(field(res, "WWW-Authenticate") == "Bearer");
+    CHECK(error_code(res) == "UNAUTHORIZED");
+    res = call(verb::get, "/api/alice/tasks", "", {{"Authorization", "Bearer not.a.token"}});
+    CHECK(res.result() == status::unauthorized);
+    CHECK(field(res, "WWW-Authenticate") == R"(Bearer error="invalid_token")");
+    res = call(verb::get, "/api/alice/tasks", "", {{"Authorization", "Basic abc"}});
+    CHECK(res.result() == status::unauthorized);
+    res = call(verb::get, "/api/alice/tasks", "",
+               {{"Authorization", "Bearer " + token_for("alice", -3600)}});
+    CHECK(res.result() == status::unauthorized);
+    // Scheme is case-insensitive and white space around the value is stripped.
+    res = call(verb::get, "/api/alice/tasks", "", {{"Authorization", "  bearer   " + token_for("alice") + "  "}});
+    CHECK(res.result() == status::ok);
+}
+
+TEST_CASE_METHOD(ApiFixture, "a path user different from the token's is 403") {
+    const auto res = call(verb::get, "/api/bob/tasks", "", {}, "alice");
+    CHECK(res.result() == status::forbidden);
+    CHECK(error_code(res) == "FORBIDDEN");
+}
+
+TEST_CASE_METHOD(ApiFixture, "another user's task is indistinguishable from a missing one") {
+    const auto id = create_task(*this, R"({"title":"bob's"})", "bob");
+    for (const auto method : {verb::get, verb::delete_}) {
+        const auto res = call(method, "/api/alice/tasks/" + id);
+        CHECK(res.result() == status::not_found);
+        CHECK(error_code(res) == "NOT_FOUND");
+    }
+    auto res = call(verb::patch, "/api/alice/tasks/" + id, R"({"title":"mine now"})");
+    CHECK(res.result() == status::not_found);
+    res = call(verb::patch, "/api/alice/tasks/" + id + "/complete");
+    CHECK(res.result() == status::not_found);
+    res = call(verb::get, "/api/alice/tasks/" + generate_uuid_v7().to_string());
+    CHECK(res.body().find("task not found") != std::string::npos);
+    CHECK(json(call(verb::get, "/api/bob/tasks/" + id, "", {}, "bob")).at("data").at("title") ==
+          "bob's");
+}
+
+TEST_CASE_METHOD(ApiFixture, "unknown routes are 404; known paths with wrong methods are 405") {
+    CHECK(call(verb::get, "/nope").result() == status::not_found);
+    CHECK(call(verb::get, "/api/alice/tasks/").result() == status::not_found);
+    CHECK(call(verb::get, "/api/alice/unknown").result() == status::not_found);
+    auto res = call(verb::delete_, "/api/alice/tasks");
+    CHECK(res.result() == status::method_not_allowed);
+    CHECK(field(res, "Allow") == "GET, POST, OPTIONS");
+    CHECK(error_code(res) == "METHOD_NOT_ALLOWED");
+    res = call(verb::post, "/api/alice/tasks/" + generate_uuid_v7().to_string());
+    CHECK(field(res, "Allow") == "GET, PUT, PATCH, DELETE, OPTIONS");
+    CHECK(call(verb::post, "/health").result() == status::method_not_allowed);
+}
+
+TEST_CASE_METHOD(ApiFixture, "a malformed UUID in a path is 422") {
+    const auto res = call(verb::get, "/api/alice/tasks/not-a-uuid");
+    CHECK(res.result() == status::unprocessable_entity);
+    CHECK(json(res).at("error").at("details").at(0).at("field") == "id");
+}
+
+TEST_CASE_METHOD(ApiFixture, "body errors: 415, 400 and 422 with every detail") {
+    auto res = call(verb::post, "/api/alice/tasks", R"({"title":"x"})", {{"Content-Type", "text/plain"}});
+    CHECK(res.result() == status::unsupported_media_type);
+    CHECK(error_code(res) == "UNSUPPORTED_MEDIA_TYPE");
+    res = call(verb::post, "/api/alice/tasks", R"({"title":"x"})", {{"Content-Type", ""}});
+    CHECK(res.result() == status::unsupported_media_type);
+    res = call(verb::post, "/api/alice/tasks", R"({"title":"x"})",
+               {{"Content-Type", "Application/JSON; charset=UTF-8"}});
+    CHECK(res.result() == status::created);
+    res = call(verb::post, "/api/alice/tasks", R"({"title":"x"})",
+               {{"Content-Type", "application/json; charset=latin1"}});
+    CHECK(res.result() == status::unsupported_media_type);
+
+    for (const std::string bad : {"{", R"({"title":NaN})", R"({"title":"x",})", "{\"title\":\"\xC3\"}",
+                                  R"({"title":"\udc00"})", "/*c*/{}"}) {
+        INFO(bad);
+        res = call(verb::post, "/api/alice/tasks", bad);
+        CHECK(res.result() == status::bad_request);
+        CHECK(error_code(res) == "MALFORMED_JSON");
+    }
+
+    res = call(verb::post, "/api/alice/tasks", R"({"title":"","priority":"urgent","tags":["a","a"],"x":1})");
+    REQUIRE(res.result() == status::unprocessable_entity);
+    const auto details = json(res).at("error").at("details").as_array();
+    CHECK(details.size() == 4);
+
+    res = call(verb::post, "/api/alice/tasks", "", {{"Content-Type", ""}});
+    CHECK(res.result() == status::unprocessable_entity);
+    CHECK(json(res).at("error").at("details").at(0).at("field") == "body");
+    res = call(verb::post, "/api/alice/tasks", "[]");
+    CHECK(res.result() == status::unprocessable_entity);
+}
+
+TEST_CASE_METHOD(ApiFixture, "PUT and PATCH update partially; updated_at moves, created_at not") {
+    const auto id = create_task(*this, R"({"title":"a","description":"d","tags":["x"]})");
+    const auto before = json(call(verb::get, "/api/alice/tasks/" + id)).at("data");
+    auto res = call(verb::put, "/api/alice/tasks/" + id, R"({"priority":"low","created_at":"2000-01-01T00:00:00Z"})");
+    REQUIRE(res.result() == status::ok);
+    auto after = json(res).at("data");
+    CHECK(after.at("priority") == "low");
+    CHECK(after.at("description") == "d");
+    CHECK(after.at("created_at") == before.at("created_at"));
+    CHECK(after.at("updated_at").as_string() >= before.at("updated_at").as_string());
+    res = call(verb::patch, "/api/alice/tasks/" + id, R"({"description":null,"completed":true})");
+    after = json(res).at("data");
+    CHECK(after.at("description").is_null());
+    CHECK(after.at("status") == "completed");
+    CHECK(after.at("completed_at").is_string());
+    res = call(verb::patch, "/api/alice/tasks/" + id, R"({"title":"   "})");
+    CHECK(res.result() == status::unprocessable_entity);
+    CHECK(call(verb::patch, "/api/alice/tasks/" + id, "", {{"Content-Type", ""}}).result() ==
+          status::unprocessable_entity);
+}
+
+TEST_CASE_METHOD(ApiFixture, "PATCH complete toggles on an empty body whatever its Content-Type") {
+    const auto id = create_task(*this);
+    const auto url = "/api/alice/tasks/" + id + "/complete";
+    auto res = call(verb::patch, url, "", {{"Content-Type", "text/plain"}});
+    REQUIRE(res.result() == status::ok);
+    CHECK(json(res).at("data").at("completed") == true);
+    res = call(verb::patch, url);
+    CHECK(json(res).at("data").at("completed") == false);
+    CHECK(json(res).at("data").at("completed_at").is_null());
+    res = call(verb::patch, url, R"({"completed":true})");
+    CHECK(json(res).at("data").at("completed") == true);
+    res = call(verb::patch, url, R"({"completed":true})");
+    CHECK(json(res).at("data").at("completed") == true);
+    res = call(verb::patch, url, R"({"completed":"yes"})");
+    CHECK(res.result() == status::unprocessable_entity);
+    res = call(verb::patch, url, R"({"completed":true})", {{"Content-Type", "text/plain"}});
+    CHECK(res.result() == status::unsupported_media_type);
+}
+
+TEST_CASE_METHOD(ApiFixture, "delete returns the id once, then 404") {
+    const auto id = create_task(*this);
+    auto res = call(verb::delete_, "/api/alice/tasks/" + id);
+    REQUIRE(res.result() == status::ok);
+    CHECK(json(res).at("data") == boost::json::object{{"id", id}, {"deleted", true}});
+    CHECK(call(verb::delete_, "/api/alice/tasks/" + id).result() == status::not_found);
+}
+
+TEST_CASE_METHOD(ApiFixture, "list meta, filters, sorting and bad parameters") {
+    create_task(*this, R"({"title":"ÜBER wichtig","priority":"high","tags":["work"]})");
+    create_task(*this, R"({"title":"low one","priority":"low","completed":true})");
+    create_task(*this, R"({"title":"medium","description":"über alles"})");
+    auto res = call(verb::get, "/api/alice/tasks?limit=2&offset=1");
+    REQUIRE(res.result() == status::ok);
+    auto body = json(res);
+    CHECK(body.at("meta").at("count") == 2);
+    CHECK(body.at("meta").at("total") == 3);
+    CHECK(body.at("meta").at("limit") == 2);
+    CHECK(body.at("meta").at("offset") == 1);
+
+    body = json(call(verb::get, "/api/alice/tasks?q=%C3%BCber&sort=title"));
+    CHECK(body.at("meta").at("total") == 2);
+    CHECK(body.at("data").at(0).at("title") == "medium");
+    body = json(call(verb::get, "/api/alice/tasks?sort=priority"));
+    CHECK(body.at("data").at(0).at("priority") == "low");
+    CHECK(body.at("data").at(2).at("priority") == "high");
+    body = json(call(verb::get, "/api/alice/tasks?status=completed"));
+    CHECK(body.at("meta").at("total") == 1);
+    body = json(call(verb::get, "/api/alice/tasks?tag=work&priority=high"));
+    CHECK(body.at("meta").at("total") == 1);
+    body = json(call(verb::get, "/api/alice/tasks?q=low+one"));
+    CHECK(body.at("meta").at("total") == 1);
+
+    for (const char* bad : {"limit=0", "limit=201", "offset=12345678901234567890123", "offset=-1",
+                            "status=done", "sort=colour", "priority=urgent", "limit=1&limit=2",
+                            "bogus=1", "q=%ZZ"}) {
+        INFO(bad);
+        res = call(verb::get, std::string("/api/alice/tasks?") + bad);
+        CHECK(res.result() == status::unprocessable_entity);
+        CHECK(error_code(res) == "VALIDATION_ERROR");
+    }
+}
+
+TEST_CASE_METHOD(ApiFixture, "X-Request-ID is echoed when sane (trimmed), replaced otherwise") {
+    auto res = call(verb::get, "/health", "", {{"X-Request-ID", "   abc-123_X.y  "}}, "");
+    CHECK(field(res, "X-Request-ID") == "abc-123_X.y");
+    res = call(verb::get, "/api/alice/tasks", "", {{"X-Request-ID", "bad id!"}});
+    const auto fresh = field(res, "X-Request-ID");
+    CHECK(parse_uuid(fresh));
+    CHECK(json(res).at("meta").at("request_id").as_string() == fresh);
+    res = call(verb::get, "/api/alice/tasks", "", {{"X-Request-ID", std::string(129, 'a')}});
+    CHECK(field(res, "X-Request-ID").size() == 36);
+    res = call(verb::get, "/nope", "", {{"X-Request-ID", "trace-1"}});
+    CHECK(json(res).at("meta").at("request_id") == "trace-1");
+}
+
+TEST_CASE_METHOD(ApiFixture, "CORS headers on every response for allowed origins only") {
+    const std::map<std::string, std::string> allowed{{"Origin", "https://app.example.com"}};
+    for (const auto& res : {call(verb::get, "/api/alice/tasks", "", allowed, ""),
+                            call(verb::get, "/api/alice/tasks", "", allowed),
+                            call(verb::get, "/nowhere", "", allowed)}) {
+        CHECK(field(res, "Access-Control-Allow-Origin") == "https://app.example.com");
+        CHECK(field(res, "Access-Control-Allow-Credentials") == "true");
+        CHECK(field(res, "Vary") == "Origin");
+        CHECK(field(res, "Access-Control-Expose-Headers") ==
+              "X-Request-ID, Location, Retry-After, WWW-Authenticate, Allow");
+    }
+    for (const char* origin : {"https://evil.example.com", "http://localhost:3001",
+                               "http://app.example.com", "https://app.example.com/"}) {
+        const auto res = call(verb::get, "/api/alice/tasks", "", {{"Origin", origin}});
+        CHECK(field(res, "Access-Control-Allow-Origin") == "<absent>");
+        CHECK(field(res, "Vary") == "<absent>");
+    }
+}
+
+TEST_CASE_METHOD(ApiFixture, "preflight is 204 without auth, with the allowed methods and headers") {
+    config.cors_allow_headers = {"X-Custom"};
+    rebuild();
+    const auto res = call(verb::options, "/api/alice/tasks/" + generate_uuid_v7().to_string(), "",
+                          {{"Origin", "http://localhost:3000"},
+                           {"Access-Control-Request-Method", "PATCH"}},
+                          "");
+    CHECK(res.result() == status::no_content);
+    CHECK(res.body().empty());
+    CHECK(field(res, "Access-Control-Allow-Origin") == "http://localhost:3000");
+    CHECK(field(res, "Access-Control-Allow-Methods") == "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+    CHECK(field(res, "Access-Control-Allow-Headers") ==
+          "Authorization, Content-Type, X-Request-ID, traceparent, tracestate, baggage, "
+          "sentry-trace, X-Custom");
+    CHECK(field(res, "Access-Control-Max-Age") == "600");
+    const auto denied = call(verb::options, "/api/alice/tasks", "", {{"Origin", "http://evil"}}, "");
+    CHECK(field(denied, "Access-Control-Allow-Methods") == "<absent>");
+}
+
+TEST_CASE_METHOD(ApiFixture, "Unicode user ids arrive percent-encoded and leave percent-encoded") {
+    const std::string user = "usér/ü 1";
+    const std::string encoded = "us%C3%A9r%2F%C3%BC%201";
+    const auto res = call(verb::post, "/api/" + encoded + "/tasks", R"({"title":"x"})", {}, user);
+    REQUIRE(res.result() == status::created);
+    const auto location = field(res, "Location");
+    CHECK(location.starts_with("/api/" + encoded + "/tasks/"));
+    CHECK(std::all_of(location.begin(), location.end(), [](char c) { return c > 0x20 && c < 0x7F; }));
+    CHECK(json(res).at("data").at("user_id").as_string() == user);
+    CHECK(json(call(verb::get, "/api/" + encoded + "/tasks", "", {}, user)).at("meta").at("total") == 1);
+}
+
+TEST_CASE_METHOD(ApiFixture, "conversations and messages over HTTP") {
+    auto res = call(verb::post, "/api/alice/conversations", "", {{"Content-Type", ""}});
+    REQUIRE(res.result() == status::created);
+    CHECK(json(res).at("data").at("title").is_null());
+    res = call(verb::post, "/api/alice/conversations", R"({"title":" Plans "})");
+    REQUIRE(res.result() == status::created);
+    const std::string id(json(res).at("data").at("id").as_string());
+    CHECK(field(res, "Location") == "/api/alice/conversations/" + id);
+    const auto created_updated = json(res).at("data").at("updated_at");
+
+    const auto msgs = "/api/alice/conversations/" + id + "/messages";
+    res = call(verb::post, msgs, R"({"role":"user","content":"hello"})");
+    REQUIRE(res.result() == status::created);
+    CHECK(json(res).at("data").at("conversation_id").as_string() == id);
+    res = call(verb::post, msgs, R"({"role":"assistant","content":"hi"})");
+    REQUIRE(res.result() == status::created);
+    CHECK(call(verb::post, msgs, R"({"role":"robot","content":""})").result() ==
+          status::unprocessable_entity);
+
+    auto list = json(call(verb::get, msgs + "?limit=1&offset=1"));
+    CHECK(list.at("meta").at("total") == 2);
+    CHECK(list.at("meta").at("limit") == 1);
+    CHECK(list.at("data").at(0).at("content") == "hi");
+    CHECK(json(call(verb::get, msgs)).at("meta").at("limit") == 100);
+
+    const auto conv = json(call(verb::get, "/api/alice/conversations/" + id)).at("data");
+    CHECK(conv.at("updated_at").as_string() >= created_updated.as_string());
+    list = json(call(verb::get, "/api/alice/conversations"));
+    CHECK(list.at("data").at(0).at("id").as_string() == id);  // most recently updated first
+    CHECK(list.at("meta").at("total") == 2);
+
+    CHECK(call(verb::get, msgs, "", {}, "").result() == status::unauthorized);
+    CHECK(call(verb::get, "/api/bob/conversations/" + id + "/messages", "", {}, "bob").result() ==
+          status::not_found);
+    CHECK(call(verb::post, "/api/bob/conversations/" + id + "/messages",
+               R"({"role":"user","content":"x"})", {}, "bob").result() == status::not_found);
+    res = call(verb::delete_, "/api/alice/conversations/" + id);
+    CHECK(res.result() == status::ok);
+    CHECK(call(verb::get, msgs).result() == status::not_found);
+    CHECK(call(verb::get, "/api/alice/conversations?limit=0").result() == status::unprocessable_entity);
+}
+
+TEST_CASE_METHOD(ApiFixture, "a custom API_PREFIX moves every API route") {
+    config.api_prefix = "/v1/api";
+    rebuild();
+    CHECK(call(verb::get, "/v1/api/alice/tasks").result() == status::ok);
+    CHECK(call(verb::get, "/api/alice/tasks").result() == status::not_found);
+    const auto res = call(verb::post, "/v1/api/alice/tasks", R"({"title":"x"})");
+    CHECK(field(res, "Location").starts_with("/v1/api/alice/tasks/"));
+}

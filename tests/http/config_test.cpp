@@ -1,0 +1,101 @@
+// Configuration: defaults, .env parsing, precedence and one-line errors naming the variable.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "config.hpp"
+#include "taskcore/domain/uuid.hpp"
+
+using namespace taskcore::server;
+
+namespace {
+
+const Environment kBase{{"BETTER_AUTH_SECRET", "0123456789abcdef0123456789abcdef"}};
+
+Environment with(std::initializer_list<std::pair<const std::string, std::string>> extra) {
+    Environment env = kBase;
+    for (const auto& [k, v] : extra) env[k] = v;
+    return env;
+}
+
+}  // namespace
+
+TEST_CASE("defaults follow contract §6") {
+    const auto c = load_config(kBase);
+    CHECK(c.database_url == "sqlite:///./taskcore.db");
+    CHECK(c.api_prefix == "/api");
+    CHECK(c.host == "0.0.0.0");
+    CHECK(c.port == 8000);
+    CHECK(c.cors_origins == std::vector<std::string>{"http://localhost:3000"});
+    CHECK(c.jwt_leeway == std::chrono::seconds{30});
+    CHECK(c.db_pool_size == 5);
+    CHECK(c.db_max_overflow == 10);
+    CHECK(c.max_body_bytes == 65536);
+    CHECK(c.idle_timeout == std::chrono::seconds{30});
+    CHECK(c.threads >= 1);
+    CHECK(c.log_level == LogLevel::info);
+    CHECK(c.warnings.empty());
+}
+
+TEST_CASE("values are read and lists split") {
+    const auto c = load_config(with({{"PORT", "9000"}, {"CORS_ORIGINS", " https://a.example , http://b:8080 "},
+                                     {"CORS_ALLOW_HEADERS", "X-A, X-B"}, {"NEON_DB_URL", "postgresql://n/db"},
+                                     {"LOG_LEVEL", "warning"}, {"JWT_ISSUER", "taskflow-web"}}));
+    CHECK(c.port == 9000);
+    CHECK(c.cors_origins ==
+          std::vector<std::string>{"http://localhost:3000", "https://a.example", "http://b:8080"});
+    CHECK(c.cors_allow_headers == std::vector<std::string>{"X-A", "X-B"});
+    CHECK(c.database_url == "postgresql://n/db");
+    CHECK(c.log_level == LogLevel::warning);
+    CHECK(c.jwt_issuer == "taskflow-web");
+    CHECK(load_config(with({{"NEON_DB_URL", "postgresql://n/db"}, {"DATABASE_URL", "sqlite::memory:"}}))
+              .database_url == "sqlite::memory:");
+}
+
+TEST_CASE("bad values stop start-up with a line naming the variable") {
+    const std::vector<std::pair<std::string, std::string>> bad{
+        {"PORT", "80a"}, {"PORT", "70000"}, {"THREADS", "0"}, {"DB_POOL_SIZE", "-1"},
+        {"MAX_BODY_BYTES", "big"}, {"IDLE_TIMEOUT_SECONDS", "0"}, {"LOG_LEVEL", "verbose"},
+        {"API_PREFIX", "api"}, {"API_PREFIX", "/api/"}, {"DATABASE_URL", "mysql://x"},
+        {"FRONTEND_ORIGIN", "localhost:3000"}, {"CORS_ORIGINS", "http://ok,https://x/path"},
+        {"JWT_LEEWAY_SECONDS", "1.5"}, {"DB_PREPARED_STATEMENTS", "maybe"}};
+    for (const auto& [key, value] : bad) {
+        INFO(key << "=" << value);
+        const std::string var = key == "CORS_ORIGINS" || key == "FRONTEND_ORIGIN"
+                                    ? "FRONTEND_ORIGIN/CORS_ORIGINS"
+                                    : key;
+        CHECK_THROWS_WITH(load_config(with({{key, value}})), Catch::StartsWith(var + ":"));
+    }
+}
+
+TEST_CASE("a missing secret stops serve but a short one only warns") {
+    CHECK_THROWS_WITH(load_config({}), Catch::StartsWith("BETTER_AUTH_SECRET:"));
+    CHECK_NOTHROW(load_config({}, false));
+    const auto c = load_config({{"BETTER_AUTH_SECRET", "short"}});
+    REQUIRE(c.warnings.size() == 1);
+    CHECK(c.warnings[0].find("shorter than 32 bytes") != std::string::npos);
+}
+
+TEST_CASE(".env files with comments, export and quotes, overridden by the environment") {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("taskcore-env-" + taskcore::generate_uuid_v7().to_string());
+    {
+        std::ofstream out(path);
+        out << "# comment\n\nexport PORT=8123\nHOST='127.0.0.1'\nLOG_LEVEL=\"debug\"\n"
+               "API_PREFIX=/v2 # trailing comment\nnot a line\nTASKCORE_TEST_ONLY_VAR=from-file\n";
+    }
+    const auto env = read_dotenv(path.string());
+    CHECK(env.at("PORT") == "8123");
+    CHECK(env.at("HOST") == "127.0.0.1");
+    CHECK(env.at("LOG_LEVEL") == "debug");
+    CHECK(env.at("API_PREFIX") == "/v2");
+    CHECK(env.count("not a line") == 0);
+    CHECK(read_dotenv("/nonexistent/.env").empty());
+
+    ::setenv("TASKCORE_TEST_ONLY_VAR", "from-environment", 1);
+    CHECK(effective_environment(path.string()).at("TASKCORE_TEST_ONLY_VAR") == "from-environment");
+    ::unsetenv("TASKCORE_TEST_ONLY_VAR");
+    CHECK(effective_environment(path.string()).at("TASKCORE_TEST_ONLY_VAR") == "from-file");
+    std::filesystem::remove(path);
+}
