@@ -206,8 +206,10 @@ Match match_route(const std::vector<std::string>& segments,
             const auto& seg = segments[offset + i];
             if (spec.pattern[i] == "{user_id}") {
                 m.user_id = seg;
+                ok = !seg.empty();
             } else if (spec.pattern[i] == "{id}") {
                 m.id = seg;
+                ok = !seg.empty();  // "/tasks/" is not a task route
             } else {
                 ok = seg == spec.pattern[i];
             }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "server_process.hpp"
+#include "support/test_database.hpp"
 #include "taskcore/auth/jwt_signer.hpp"
 #include "taskcore/domain/uuid.hpp"
 
@@ -151,13 +152,7 @@ TEST_CASE("SIGTERM finishes an in-flight request, then exits 0") {
 
 TEST_CASE("data survives a restart") {
     // Both servers use one database that outlives the first server's scratch directory.
-    std::string url = std::getenv("TASKCORE_TEST_DATABASE_URL");
-    std::filesystem::path scratch;
-    if (url == "sqlite-temp-file") {
-        scratch = std::filesystem::temp_directory_path() / ("taskcore-restart-" + generate_uuid_v7().to_string());
-        std::filesystem::create_directories(scratch);
-        url = "sqlite:///" + (scratch / "restart.db").string();
-    }
+    const std::string url = resolve_test_database_url();  // a fresh file for SQLite
     const auto u = user();
     std::string id;
     {
@@ -173,7 +168,6 @@ TEST_CASE("data survives a restart") {
     const auto res = c.request(http::verb::get, "/api/" + u + "/tasks/" + id, token(u));
     REQUIRE(res.result() == http::status::ok);
     CHECK(boost::json::parse(res.body()).at("data").at("title") == "durable");
-    if (!scratch.empty()) std::filesystem::remove_all(scratch);
 }
 
 TEST_CASE("the access log has one line per request without tokens or query strings") {

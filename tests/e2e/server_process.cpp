@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/test_database.hpp"
 #include "taskcore/domain/uuid.hpp"
 
 extern char** environ;  // NOLINT: POSIX
@@ -36,11 +37,9 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> env,
         database_url_ = *database_url;
     } else {
         const char* url = std::getenv("TASKCORE_TEST_DATABASE_URL");
-        if (url == nullptr || *url == '\0') {
-            throw std::runtime_error("TASKCORE_TEST_DATABASE_URL is not set: use scripts/test.sh");
-        }
-        database_url_ = url;
-        if (database_url_ == "sqlite-temp-file") database_url_ = "sqlite:///" + (dir_ / "e2e.db").string();
+        database_url_ = url != nullptr && std::string(url) == "sqlite-temp-file"
+                            ? "sqlite:///" + (dir_ / "e2e.db").string()
+                            : resolve_test_database_url();
     }
 
     std::map<std::string, std::string> vars;

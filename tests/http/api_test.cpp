@@ -96,7 +96,7 @@ TEST_CASE_METHOD(ApiFixture, "another user's task is indistinguishable from a mi
           "bob's");
 }
 
-TEST_CASE_METHOD(ApiFixture, "unknown routes are 404; known paths with wrong methods are 405") {
+TEST_CASE_METHOD(ApiFixture, "unknown routes are 404 and known paths with wrong methods are 405") {
     CHECK(call(verb::get, "/nope").result() == status::not_found);
     CHECK(call(verb::get, "/api/alice/tasks/").result() == status::not_found);
     CHECK(call(verb::get, "/api/alice/unknown").result() == status::not_found);
@@ -148,7 +148,7 @@ TEST_CASE_METHOD(ApiFixture, "body errors: 415, 400 and 422 with every detail") 
     CHECK(res.result() == status::unprocessable_entity);
 }
 
-TEST_CASE_METHOD(ApiFixture, "PUT and PATCH update partially; updated_at moves, created_at not") {
+TEST_CASE_METHOD(ApiFixture, "PUT and PATCH update partially so updated_at moves but created_at not") {
     const auto id = create_task(*this, R"({"title":"a","description":"d","tags":["x"]})");
     const auto before = json(call(verb::get, "/api/alice/tasks/" + id)).at("data");
     auto res = call(verb::put, "/api/alice/tasks/" + id, R"({"priority":"low","created_at":"2000-01-01T00:00:00Z"})");

@@ -37,7 +37,7 @@ TEST_CASE("parse_body bounds nesting depth") {
     CHECK_THROWS_AS(parse_body(std::string(100000, '[')), MalformedJsonError);
 }
 
-TEST_CASE("a new task needs a title; defaults fill the rest") {
+TEST_CASE("a new task needs a title and defaults fill the rest") {
     const auto task = parse_new_task(parse_body(R"({"title": "  Buy milk "})"));
     CHECK(task.title == "Buy milk");
     CHECK_FALSE(task.description);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "support/test_database.hpp"
 #include "taskcore/domain/uuid.hpp"
 #include "taskcore/storage/store.hpp"
 
@@ -19,18 +20,12 @@ inline std::string fresh_user(const std::string& tag = "user") {
 }
 
 inline std::string test_database_url() {
-    const char* url = std::getenv("TASKCORE_TEST_DATABASE_URL");
-    if (url == nullptr || *url == '\0') {
-        FAIL("TASKCORE_TEST_DATABASE_URL is not set: run the tests through scripts/test.sh");
+    try {
+        return resolve_test_database_url();
+    } catch (const std::exception& e) {
+        FAIL(e.what());
     }
-    std::string value = url;
-    if (value == "sqlite-temp-file") {
-        const auto dir = std::filesystem::temp_directory_path() /
-                         ("taskcore-test-" + generate_uuid_v7().to_string());
-        std::filesystem::create_directories(dir);
-        value = "sqlite:///" + (dir / "test.db").string();  // absolute: sqlite:////tmp/...
-    }
-    return value;
+    return {};
 }
 
 inline std::unique_ptr<Store> open_test_store(StoreOptions options = {}) {

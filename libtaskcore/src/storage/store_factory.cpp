@@ -1,6 +1,7 @@
 // open_store: the one place that maps a DATABASE_URL to a concrete backend.
 #include <stdexcept>
 
+#include "postgres/pg_store.hpp"
 #include "sqlite/sqlite_store.hpp"
 #include "taskcore/storage/store.hpp"
 
@@ -21,7 +22,7 @@ std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& op
         return std::make_unique<sqlite::SqliteStore>(path, options);
     }
     if (u.starts_with("postgresql://") || u.starts_with("postgres://")) {
-        throw std::invalid_argument("DATABASE_URL: PostgreSQL support is not built in yet");
+        return std::make_unique<postgres::PgStore>(url, options);
     }
     throw std::invalid_argument(
         "DATABASE_URL: unsupported URL (expected sqlite:///path.db, sqlite::memory: or "

@@ -16,6 +16,7 @@ struct StoreOptions {
     int max_overflow = 10;       // extra PostgreSQL connections opened under load
     std::chrono::milliseconds acquire_timeout{5000};  // waiting for a free connection
     std::chrono::milliseconds busy_timeout{5000};     // SQLite lock waits
+    std::chrono::milliseconds statement_timeout{5000};  // PostgreSQL runaway-query guard
     bool prepared_statements = true;                  // PostgreSQL: off behind transaction poolers
 };
 

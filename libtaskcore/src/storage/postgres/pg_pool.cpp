@@ -1,0 +1,227 @@
+// PostgreSQL pool mechanics and error translation.
+#include "pg_pool.hpp"
+
+#include <openssl/rand.h>
+
+#include "taskcore/domain/errors.hpp"
+
+namespace taskcore::postgres {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A connection idle longer than this gets a SELECT 1 before reuse (servers, proxies and NATs
+// drop idle connections silently).
+constexpr auto kLivenessCheckAfter = std::chrono::seconds{10};
+// Overflow connections above DB_POOL_SIZE close after this long unused; reopening them for
+// every burst would cost more than the queries they serve.
+constexpr auto kOverflowIdleLifetime = std::chrono::seconds{30};
+
+bool has_parameter(const std::string& url, const std::string& name) {
+    return url.find("?" + name + "=") != std::string::npos ||
+           url.find("&" + name + "=") != std::string::npos;
+}
+
+}  // namespace
+
+std::string make_conninfo(const std::string& url) {
+    std::string out = url;
+    auto add = [&](const std::string& name, const std::string& value) {
+        if (has_parameter(out, name)) return;
+        out += out.find('?') == std::string::npos ? '?' : '&';
+        out += name + "=" + value;
+    };
+    add("connect_timeout", "3");
+    add("application_name", "taskcore");
+    return out;
+}
+
+Connection::Connection(const std::string& conninfo, bool prepared_statements,
+                       std::chrono::milliseconds statement_timeout)
+    : last_used(Clock::now()), connection_(conninfo), prepared_statements_(prepared_statements) {
+    // Session settings only stick on a session of our own; behind a transaction-mode pooler
+    // set statement_timeout on the database role instead (docs/postgresql.md).
+    if (prepared_statements_) {
+        pqxx::nontransaction tx(connection_);
+        tx.exec("SET statement_timeout = " + std::to_string(statement_timeout.count()));
+    }
+}
+
+pqxx::result Connection::exec(pqxx::transaction_base& tx, const std::string& sql,
+                              const Params& params) {
+    const auto values = params.pointers();
+    if (!prepared_statements_) {
+        return tx.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
+    }
+    const std::string name = "tc" + std::to_string(std::hash<std::string>{}(sql));
+    if (prepared_.insert(name).second) {
+        try {
+            connection_.prepare(name, sql);
+        } catch (...) {
+            prepared_.erase(name);
+            throw;
+        }
+    }
+    return tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(values));
+}
+
+Pool::Pool(std::string conninfo, const StoreOptions& options)
+    : conninfo_(std::move(conninfo)), options_(options) {
+    reaper_ = std::thread([this] {
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+            available_.wait_for(lock, std::chrono::seconds{5});
+            if (stopping_) break;
+            lock.unlock();
+            reap_idle_overflow();
+            lock.lock();
+        }
+    });
+}
+
+Pool::~Pool() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    available_.notify_all();
+    reaper_.join();
+}
+
+std::unique_ptr<Connection> Pool::open(bool overflow) {
+    auto c = std::make_unique<Connection>(conninfo_, options_.prepared_statements,
+                                          options_.statement_timeout);
+    c->overflow = overflow;
+    return c;
+}
+
+std::unique_ptr<Connection> Pool::acquire() {
+    const auto deadline = Clock::now() + options_.acquire_timeout;
+    const int capacity = options_.pool_size + options_.max_overflow;
+    std::unique_lock lock(mutex_);
+    ++waiters_;
+    while (true) {
+        if (!idle_.empty()) {
+            auto c = std::move(idle_.back());
+            idle_.pop_back();
+            --waiters_;
+            ++in_use_;
+            lock.unlock();
+            if (Clock::now() - c->last_used < kLivenessCheckAfter) return c;
+            try {
+                pqxx::nontransaction tx(c->raw());
+                tx.exec("SELECT 1");
+                return c;
+            } catch (const std::exception&) {
+                c.reset();  // dead: drop it and look again
+                lock.lock();
+                --open_;
+                --in_use_;
+                ++waiters_;
+                continue;
+            }
+        }
+        if (open_ < capacity) {
+            const bool overflow = open_ >= options_.pool_size;
+            ++open_;
+            ++in_use_;
+            --waiters_;
+            lock.unlock();
+            try {
+                return open(overflow);
+            } catch (const std::exception& e) {
+                lock.lock();
+                --open_;
+                --in_use_;
+                available_.notify_one();
+                throw StorageUnavailableError(std::string("postgresql: cannot connect: ") + e.what());
+            }
+        }
+        if (available_.wait_until(lock, deadline) == std::cv_status::timeout &&
+            idle_.empty() && open_ >= capacity) {
+            --waiters_;
+            throw StorageUnavailableError("postgresql: all " + std::to_string(capacity) +
+                                          " connections busy; timed out waiting for one");
+        }
+    }
+}
+
+void Pool::release(std::unique_ptr<Connection> connection, bool broken) {
+    if (broken) {
+        connection.reset();  // closes outside the lock
+        std::lock_guard lock(mutex_);
+        --open_;
+        --in_use_;
+        available_.notify_one();
+        return;
+    }
+    connection->last_used = Clock::now();
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(connection));
+    --in_use_;
+    available_.notify_one();
+}
+
+void Pool::reap_idle_overflow() {
+    std::vector<std::unique_ptr<Connection>> doomed;
+    {
+        std::lock_guard lock(mutex_);
+        // idle_ is ordered by last use, oldest first: close from the front while above the
+        // persistent pool size.
+        while (open_ > options_.pool_size && !idle_.empty() &&
+               Clock::now() - idle_.front()->last_used > kOverflowIdleLifetime) {
+            doomed.push_back(std::move(idle_.front()));
+            idle_.erase(idle_.begin());
+            --open_;
+        }
+    }
+}
+
+Pool::Stats Pool::stats() {
+    std::lock_guard lock(mutex_);
+    return {open_, in_use_, waiters_};
+}
+
+Pool::Lease::Lease(Pool& p) : pool(p), connection(p.acquire()) {}
+
+Pool::Lease::~Lease() {
+    if (connection) pool.release(std::move(connection), broken);
+}
+
+void Pool::translate_current_exception(Lease& lease) {
+    try {
+        throw;
+    } catch (const StorageUnavailableError&) {
+        throw;
+    } catch (const StorageError&) {
+        throw;
+    } catch (const pqxx::broken_connection& e) {
+        lease.broken = true;
+        throw StorageUnavailableError(std::string("postgresql: connection lost: ") + e.what());
+    } catch (const pqxx::in_doubt_error& e) {
+        lease.broken = true;
+        throw StorageUnavailableError(std::string("postgresql: commit outcome unknown: ") + e.what());
+    } catch (const pqxx::transaction_rollback& e) {
+        throw StorageUnavailableError(std::string("postgresql: conflict persisted: ") + e.what());
+    } catch (const pqxx::sql_error& e) {
+        const std::string& state = e.sqlstate();
+        // 08: connection exception, 53: insufficient resources, 57: operator intervention
+        // (57014 statement timeout, 57P01 admin shutdown, 57P03 cannot connect now).
+        if (state.starts_with("08") || state.starts_with("57P")) lease.broken = true;
+        if (state.starts_with("08") || state.starts_with("53") || state.starts_with("57")) {
+            throw StorageUnavailableError("postgresql (" + state + "): " + e.what());
+        }
+        throw StorageError("postgresql (" + state + "): " + e.what());
+    } catch (const pqxx::failure& e) {
+        lease.broken = true;
+        throw StorageError(std::string("postgresql: ") + e.what());
+    }
+}
+
+void Pool::backoff(int attempt) {
+    unsigned char r = 0;
+    RAND_bytes(&r, 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds{5 * attempt + r % (10 * attempt)});
+}
+
+}  // namespace taskcore::postgres

@@ -1,0 +1,112 @@
+// PostgreSQL connections: a bounded pool with overflow, liveness checks, prepared statements
+// per connection, and the mapping of libpqxx errors to the library's storage errors.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "pg_params.hpp"
+#include "taskcore/storage/store.hpp"
+
+namespace taskcore::postgres {
+
+class Connection {
+public:
+    Connection(const std::string& conninfo, bool prepared_statements,
+               std::chrono::milliseconds statement_timeout);
+
+    // Runs `sql` with `params` in `tx`, as a named prepared statement (prepared once on this
+    // connection) or, behind transaction-mode poolers, as an unnamed parameterised statement.
+    pqxx::result exec(pqxx::transaction_base& tx, const std::string& sql, const Params& params);
+    pqxx::connection& raw() { return connection_; }
+
+    std::chrono::steady_clock::time_point last_used;
+    bool overflow = false;
+
+private:
+    pqxx::connection connection_;
+    bool prepared_statements_;
+    std::unordered_set<std::string> prepared_;
+};
+
+class Pool {
+public:
+    Pool(std::string conninfo, const StoreOptions& options);
+    ~Pool();
+    Pool(const Pool&) = delete;
+    Pool& operator=(const Pool&) = delete;
+
+    // Runs `work` on a pooled connection. Serialization failures and deadlocks (the transaction
+    // was rolled back, so nothing happened) are retried with jittered backoff; a connection that
+    // breaks is discarded, and the work is retried on a fresh one only when `idempotent`.
+    // Failures surface as StorageUnavailableError (transient) or StorageError.
+    template <typename F>
+    auto run(bool idempotent, F&& work) -> decltype(work(std::declval<Connection&>())) {
+        constexpr int kAttempts = 4;
+        for (int attempt = 1;; ++attempt) {
+            Lease lease(*this);
+            try {
+                return work(*lease.connection);
+            } catch (const pqxx::transaction_rollback& e) {
+                // 40001/40P01: rolled back, safe to run again whatever the work was.
+                if (attempt >= kAttempts) translate_current_exception(lease);
+                backoff(attempt);
+            } catch (const pqxx::broken_connection&) {
+                lease.broken = true;
+                if (!idempotent || attempt >= 2) translate_current_exception(lease);
+            } catch (...) {
+                translate_current_exception(lease);
+            }
+        }
+    }
+
+    struct Stats {
+        int open = 0;
+        int in_use = 0;
+        int waiters = 0;
+    };
+    Stats stats();
+
+private:
+    struct Lease {
+        explicit Lease(Pool& pool);
+        ~Lease();
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        Pool& pool;
+        std::unique_ptr<Connection> connection;
+        bool broken = false;
+    };
+
+    std::unique_ptr<Connection> acquire();
+    void release(std::unique_ptr<Connection> connection, bool broken);
+    std::unique_ptr<Connection> open(bool overflow);
+    void reap_idle_overflow();
+    [[noreturn]] static void translate_current_exception(Lease& lease);
+    static void backoff(int attempt);
+
+    std::string conninfo_;
+    StoreOptions options_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<Connection>> idle_;  // most recently used last
+    int open_ = 0;
+    int in_use_ = 0;
+    int waiters_ = 0;
+    bool stopping_ = false;
+    std::thread reaper_;
+};
+
+// Adds connect_timeout and application_name to a postgresql:// URL unless it sets them.
+std::string make_conninfo(const std::string& url);
+
+}  // namespace taskcore::postgres

@@ -1,0 +1,65 @@
+// The PostgreSQL implementation of Store and its repositories.
+#pragma once
+
+#include <string>
+
+#include "pg_pool.hpp"
+#include "taskcore/storage/store.hpp"
+
+namespace taskcore::postgres {
+
+class PgTaskRepository final : public TaskRepository {
+public:
+    explicit PgTaskRepository(Pool& pool) : pool_(pool) {}
+    void insert(const Task& task) override;
+    std::optional<Task> find(std::string_view user_id, const Uuid& id) override;
+    Page<Task> list(std::string_view user_id, const TaskListQuery& query) override;
+    std::optional<Task> update(std::string_view user_id, const Uuid& id, const TaskPatch& patch,
+                               Timestamp now) override;
+    std::optional<Task> set_completed(std::string_view user_id, const Uuid& id,
+                                      std::optional<bool> completed, Timestamp now) override;
+    bool remove(std::string_view user_id, const Uuid& id) override;
+
+private:
+    Pool& pool_;
+};
+
+class PgConversationRepository final : public ConversationRepository {
+public:
+    explicit PgConversationRepository(Pool& pool) : pool_(pool) {}
+    void insert(const Conversation& conversation) override;
+    std::optional<Conversation> find(std::string_view user_id, const Uuid& id) override;
+    Page<Conversation> list(std::string_view user_id, int limit, std::int64_t offset) override;
+    bool remove(std::string_view user_id, const Uuid& id) override;
+    bool append_message(const Message& message) override;
+    std::optional<Page<Message>> list_messages(std::string_view user_id,
+                                               const Uuid& conversation_id, int limit,
+                                               std::int64_t offset) override;
+
+private:
+    Pool& pool_;
+};
+
+class PgStore final : public Store {
+public:
+    PgStore(const std::string& url, const StoreOptions& options);
+    TaskRepository& tasks() override { return tasks_; }
+    ConversationRepository& conversations() override { return conversations_; }
+    [[nodiscard]] std::string_view backend() const override { return "postgresql"; }
+    void ping() override;
+    int migrate() override;
+    void delete_user_data(std::string_view user_id) override;
+
+private:
+    Pool pool_;
+    PgTaskRepository tasks_{pool_};
+    PgConversationRepository conversations_{pool_};
+};
+
+// Reads a timestamp column selected as epoch milliseconds (see kMillis in the repositories).
+inline std::optional<Timestamp> optional_millis(const pqxx::field& f) {
+    if (f.is_null()) return std::nullopt;
+    return from_unix_ms(f.as<std::int64_t>());
+}
+
+}  // namespace taskcore::postgres

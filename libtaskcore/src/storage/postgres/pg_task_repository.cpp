@@ -1,0 +1,241 @@
+// Task storage on PostgreSQL: single statements (autocommit) for writes, one read-only
+// REPEATABLE READ snapshot for a list's count and page; every statement filters on user_id.
+#include <boost/json.hpp>
+
+#include "pg_store.hpp"
+#include "taskcore/domain/text.hpp"
+
+namespace taskcore::postgres {
+namespace {
+
+#define TC_MILLIS(column) "(extract(epoch FROM " column ") * 1000)::bigint"
+constexpr const char* kColumns =
+    "id::text, user_id, title, description, completed, priority, " TC_MILLIS("due_date") ", "
+    "tags::text, " TC_MILLIS("completed_at") ", " TC_MILLIS("created_at") ", " TC_MILLIS("updated_at");
+#undef TC_MILLIS
+
+const std::string kInsert =
+    "INSERT INTO tasks (id, user_id, title, title_folded, description, description_folded, "
+    "completed, priority, due_date, tags, completed_at, created_at, updated_at) VALUES ($1::uuid, "
+    "$2, $3, $4, $5, $6, $7::boolean, $8, $9::timestamptz, $10::jsonb, $11::timestamptz, "
+    "$12::timestamptz, $13::timestamptz)";
+
+const std::string kFind =
+    std::string("SELECT ") + kColumns + " FROM tasks WHERE user_id = $1 AND id = $2::uuid";
+
+// Each column keeps its value unless its "has" flag is set; SET expressions see the old row, and
+// concurrent updates of one row re-evaluate against the committed version (no lost updates).
+const std::string kUpdate =
+    std::string(
+        "UPDATE tasks SET "
+        "title = CASE WHEN $1::boolean THEN $2 ELSE title END, "
+        "title_folded = CASE WHEN $1::boolean THEN $3 ELSE title_folded END, "
+        "description = CASE WHEN $4::boolean THEN $5 ELSE description END, "
+        "description_folded = CASE WHEN $4::boolean THEN $6 ELSE description_folded END, "
+        "completed_at = CASE WHEN $7::boolean THEN (CASE WHEN $8::boolean THEN (CASE WHEN "
+        "completed THEN completed_at ELSE $14::timestamptz END) ELSE NULL END) ELSE completed_at "
+        "END, "
+        "completed = CASE WHEN $7::boolean THEN $8::boolean ELSE completed END, "
+        "priority = CASE WHEN $9::boolean THEN $10 ELSE priority END, "
+        "due_date = CASE WHEN $11::boolean THEN $12::timestamptz ELSE due_date END, "
+        "tags = CASE WHEN $13::boolean THEN $15::jsonb ELSE tags END, "
+        "updated_at = GREATEST($14::timestamptz, updated_at) "
+        "WHERE user_id = $16 AND id = $17::uuid RETURNING ") +
+    kColumns;
+
+const std::string kSetCompleted =
+    std::string(
+        "UPDATE tasks SET "
+        "completed = COALESCE($1::boolean, NOT completed), "
+        "completed_at = CASE WHEN COALESCE($1::boolean, NOT completed) "
+        "THEN (CASE WHEN completed THEN completed_at ELSE $2::timestamptz END) ELSE NULL END, "
+        "updated_at = GREATEST($2::timestamptz, updated_at) "
+        "WHERE user_id = $3 AND id = $4::uuid RETURNING ") +
+    kColumns;
+
+const std::string kDelete = "DELETE FROM tasks WHERE user_id = $1 AND id = $2::uuid";
+
+std::string tags_to_json(const std::vector<std::string>& tags) {
+    boost::json::array arr;
+    for (const auto& t : tags) arr.emplace_back(t);
+    return boost::json::serialize(arr);
+}
+
+Task read_task(const pqxx::row& r) {
+    Task t;
+    t.id = parse_uuid(r[0].c_str()).value();
+    t.user_id = r[1].as<std::string>();
+    t.title = r[2].as<std::string>();
+    if (!r[3].is_null()) t.description = r[3].as<std::string>();
+    t.completed = r[4].as<bool>();
+    t.priority = parse_priority(r[5].c_str()).value_or(Priority::medium);
+    t.due_date = optional_millis(r[6]);
+    const boost::json::value tags = boost::json::parse(r[7].c_str());
+    for (const auto& v : tags.as_array()) t.tags.emplace_back(v.as_string());
+    t.completed_at = optional_millis(r[8]);
+    t.created_at = from_unix_ms(r[9].as<std::int64_t>());
+    t.updated_at = from_unix_ms(r[10].as<std::int64_t>());
+    return t;
+}
+
+std::optional<Task> first_task(const pqxx::result& result) {
+    if (result.empty()) return std::nullopt;
+    return read_task(result[0]);
+}
+
+std::optional<std::string> folded(const std::optional<std::string>& s) {
+    if (!s) return std::nullopt;
+    return fold_case(*s);
+}
+
+// Filters of a list query; appends their parameters to `params` in placeholder order.
+std::string where_clause(std::string_view user_id, const TaskListQuery& q, Params& params) {
+    params.text(user_id);
+    std::string sql = " WHERE user_id = $1";
+    int n = 1;
+    auto next = [&] { return "$" + std::to_string(++n); };
+    if (q.status != StatusFilter::all) {
+        sql += " AND completed = " + next() + "::boolean";
+        params.boolean(q.status == StatusFilter::completed);
+    }
+    if (q.priority) {
+        sql += " AND priority = " + next();
+        params.text(to_string(*q.priority));
+    }
+    if (q.tag) {
+        sql += " AND tags @> jsonb_build_array(" + next() + "::text)";
+        params.text(*q.tag);
+    }
+    if (q.text) {
+        const auto p = next();
+        sql += " AND (strpos(title_folded, " + p + ") > 0 OR strpos(description_folded, " + p + ") > 0)";
+        params.text(*q.text);
+    }
+    return sql;
+}
+
+std::string order_by(const TaskListQuery& q) {
+    const std::string dir = q.descending ? " DESC" : " ASC";
+    std::string key;
+    switch (q.sort) {
+        case TaskSortKey::created_at: key = "created_at" + dir; break;
+        case TaskSortKey::updated_at: key = "updated_at" + dir; break;
+        case TaskSortKey::due_date: key = "due_date IS NULL, due_date" + dir; break;
+        // Byte order, like SQLite's, so both backends sort titles identically.
+        case TaskSortKey::title: key = "title_folded COLLATE \"C\"" + dir + ", title COLLATE \"C\"" + dir; break;
+        case TaskSortKey::priority:
+            key = "CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END" + dir;
+            break;
+    }
+    return " ORDER BY " + key + ", id" + dir;
+}
+
+}  // namespace
+
+void PgTaskRepository::insert(const Task& t) {
+    Params p;
+    p.text(t.id.to_string()).text(t.user_id).text(t.title).text(fold_case(t.title));
+    p.nullable_text(t.description).nullable_text(folded(t.description)).boolean(t.completed);
+    p.text(to_string(t.priority)).nullable_time(t.due_date).text(tags_to_json(t.tags));
+    p.nullable_time(t.completed_at).time(t.created_at).time(t.updated_at);
+    // Not retried on a broken connection: the row may have been stored.
+    pool_.run(false, [&](Connection& c) {
+        pqxx::nontransaction tx(c.raw());
+        c.exec(tx, kInsert, p);
+    });
+}
+
+std::optional<Task> PgTaskRepository::find(std::string_view user_id, const Uuid& id) {
+    Params p;
+    p.text(user_id).text(id.to_string());
+    return pool_.run(true, [&](Connection& c) {
+        pqxx::nontransaction tx(c.raw());
+        return first_task(c.exec(tx, kFind, p));
+    });
+}
+
+Page<Task> PgTaskRepository::list(std::string_view user_id, const TaskListQuery& q) {
+    Params filters;
+    const std::string where = where_clause(user_id, q, filters);
+    const std::string count_sql = "SELECT COUNT(*) FROM tasks" + where;
+    Params page_params = filters;
+    const auto n = filters.size();
+    const std::string rows_sql = std::string("SELECT ") + kColumns + " FROM tasks" + where +
+                                 order_by(q) + " LIMIT $" + std::to_string(n + 1) + "::bigint OFFSET $" +
+                                 std::to_string(n + 2) + "::bigint";
+    page_params.integer(q.limit).integer(q.offset);
+    return pool_.run(true, [&](Connection& c) {
+        Page<Task> page;
+        pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c.raw());
+        page.total = c.exec(tx, count_sql, filters)[0][0].as<std::int64_t>();
+        if (q.offset < page.total) {
+            for (const auto& row : c.exec(tx, rows_sql, page_params)) page.items.push_back(read_task(row));
+        }
+        tx.commit();
+        return page;
+    });
+}
+
+std::optional<Task> PgTaskRepository::update(std::string_view user_id, const Uuid& id,
+                                             const TaskPatch& patch, Timestamp now) {
+    Params p;
+    p.boolean(patch.title.has_value()).nullable_text(patch.title).nullable_text(folded(patch.title));
+    p.boolean(patch.description.has_value());
+    if (patch.description) {
+        p.nullable_text(*patch.description).nullable_text(folded(*patch.description));
+    } else {
+        p.null().null();
+    }
+    p.boolean(patch.completed.has_value()).boolean(patch.completed.value_or(false));
+    p.boolean(patch.priority.has_value());
+    if (patch.priority) {
+        p.text(to_string(*patch.priority));
+    } else {
+        p.null();
+    }
+    p.boolean(patch.due_date.has_value());
+    if (patch.due_date) {
+        p.nullable_time(*patch.due_date);
+    } else {
+        p.null();
+    }
+    p.boolean(patch.tags.has_value()).time(now);
+    if (patch.tags) {
+        p.text(tags_to_json(*patch.tags));
+    } else {
+        p.null();
+    }
+    p.text(user_id).text(id.to_string());
+    // Setting fields to given values is idempotent, so a broken connection may retry it.
+    return pool_.run(true, [&](Connection& c) {
+        pqxx::nontransaction tx(c.raw());
+        return first_task(c.exec(tx, kUpdate, p));
+    });
+}
+
+std::optional<Task> PgTaskRepository::set_completed(std::string_view user_id, const Uuid& id,
+                                                    std::optional<bool> completed, Timestamp now) {
+    Params p;
+    if (completed) {
+        p.boolean(*completed);
+    } else {
+        p.null();
+    }
+    p.time(now).text(user_id).text(id.to_string());
+    // A toggle applied twice undoes itself: retry only explicit sets.
+    return pool_.run(completed.has_value(), [&](Connection& c) {
+        pqxx::nontransaction tx(c.raw());
+        return first_task(c.exec(tx, kSetCompleted, p));
+    });
+}
+
+bool PgTaskRepository::remove(std::string_view user_id, const Uuid& id) {
+    Params p;
+    p.text(user_id).text(id.to_string());
+    return pool_.run(false, [&](Connection& c) {
+        pqxx::nontransaction tx(c.raw());
+        return c.exec(tx, kDelete, p).affected_rows() == 1;
+    });
+}
+
+}  // namespace taskcore::postgres

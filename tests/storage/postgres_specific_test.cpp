@@ -1,0 +1,209 @@
+// PostgreSQL-only behaviour: pool bounds and timeouts, statement timeout, concurrent migrations,
+// the schema guard and pooler mode (unnamed statements).
+#include <catch2/catch.hpp>
+
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <thread>
+
+#include "taskcore/domain/errors.hpp"
+#include "test_store.hpp"
+
+using namespace taskcore;
+using taskcore::testing::fresh_user;
+
+namespace {
+
+std::string base_url() {
+    const char* url = std::getenv("TASKCORE_TEST_PG_URL");
+    if (url == nullptr || *url == '\0') {
+        FAIL("TASKCORE_TEST_PG_URL is not set: PostgreSQL tests need scripts/test.sh's cluster");
+    }
+    return url;
+}
+
+// A fresh, empty database on the test cluster; returns its URL.
+std::string fresh_database() {
+    const auto url = base_url();
+    const auto name = "tc_" + generate_uuid_v7().to_string().substr(24);
+    pqxx::connection admin(url);
+    pqxx::nontransaction tx(admin);
+    tx.exec("CREATE DATABASE " + name);
+    return url.substr(0, url.rfind('/') + 1) + name;
+}
+
+Task make_task(const std::string& user) {
+    Task t;
+    t.id = generate_uuid_v7();
+    t.user_id = user;
+    t.title = "pg";
+    t.created_at = t.updated_at = now_ms();
+    return t;
+}
+
+int taskcore_connections(const std::string& url) {
+    pqxx::connection c(url);
+    pqxx::nontransaction tx(c);
+    return tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'taskcore' "
+                    "AND datname = current_database()")[0]
+        .as<int>();
+}
+
+}  // namespace
+
+TEST_CASE("several instances migrating at once all succeed (advisory lock)") {
+    const auto url = fresh_database();
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 6; ++i) {
+        threads.emplace_back([&] {
+            auto store = open_store(url);
+            if (store->migrate() == latest_schema_version()) ++ok;
+        });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(ok == 6);
+    pqxx::connection c(url);
+    pqxx::nontransaction tx(c);
+    CHECK(tx.exec1("SELECT count(*) FROM schema_migrations")[0].as<int>() == latest_schema_version());
+}
+
+TEST_CASE("postgres refuses a schema newer than the build") {
+    const auto url = fresh_database();
+    open_store(url)->migrate();
+    {
+        pqxx::connection c(url);
+        pqxx::nontransaction tx(c);
+        tx.exec("INSERT INTO schema_migrations (version) VALUES (999)");
+    }
+    CHECK_THROWS_WITH(open_store(url)->migrate(),
+                      Catch::Contains("schema version 999 is newer than this taskcore build"));
+}
+
+TEST_CASE("the schema uses native types and user-leading keys") {
+    const auto url = fresh_database();
+    open_store(url)->migrate();
+    pqxx::connection c(url);
+    pqxx::nontransaction tx(c);
+    CHECK(tx.exec1("SELECT data_type FROM information_schema.columns WHERE table_name = 'tasks' "
+                   "AND column_name = 'id'")[0]
+              .as<std::string>() == "uuid");
+    CHECK(tx.exec1("SELECT data_type FROM information_schema.columns WHERE table_name = 'tasks' "
+                   "AND column_name = 'created_at'")[0]
+              .as<std::string>() == "timestamp with time zone");
+    CHECK(tx.exec1("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
+                   "'tasks_pkey'")[0]
+              .as<std::string>() == "PRIMARY KEY (user_id, id)");
+    CHECK(tx.exec1("SELECT count(*) FROM pg_class WHERE relkind = 'S'")[0].as<int>() == 0);
+    CHECK_THROWS_AS(tx.exec("INSERT INTO tasks (user_id, id, title, title_folded, completed, "
+                            "priority, created_at, updated_at) VALUES ('u', gen_random_uuid(), "
+                            "'x', 'x', false, 'urgent', now(), now())"),
+                    pqxx::check_violation);
+}
+
+TEST_CASE("the pool never opens more than DB_POOL_SIZE + DB_MAX_OVERFLOW connections") {
+    const auto url = fresh_database();
+    StoreOptions options;
+    options.pool_size = 2;
+    options.max_overflow = 3;
+    auto store = open_store(url, options);
+    store->migrate();
+    const auto user = fresh_user();
+    std::atomic<int> peak{0};
+    std::atomic<bool> done{false};
+    std::thread watcher([&] {
+        while (!done) {
+            peak = std::max(peak.load(), taskcore_connections(url));
+            std::this_thread::sleep_for(std::chrono::milliseconds{5});
+        }
+    });
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 16; ++i) {
+        threads.emplace_back([&] {
+            for (int j = 0; j < 30; ++j) store->tasks().insert(make_task(user));
+        });
+    }
+    for (auto& t : threads) t.join();
+    done = true;
+    watcher.join();
+    CHECK(store->tasks().list(user, {}).total == 480);
+    CHECK(peak <= 5);
+    CHECK(peak >= 1);
+}
+
+TEST_CASE("a waiter for a connection gets a bounded-time failure, not an endless queue") {
+    const auto url = fresh_database();
+    StoreOptions options;
+    options.pool_size = 1;
+    options.max_overflow = 0;
+    options.acquire_timeout = std::chrono::milliseconds{200};
+    options.statement_timeout = std::chrono::milliseconds{3000};
+    auto store = open_store(url, options);
+    store->migrate();
+    const auto user = fresh_user();
+    const auto task = make_task(user);
+    store->tasks().insert(task);
+
+    // Another session holds the row lock, so the store's only connection blocks on it.
+    pqxx::connection locker(url);
+    pqxx::work hold(locker);
+    hold.exec("SELECT 1 FROM tasks WHERE id = '" + task.id.to_string() + "' FOR UPDATE");
+    std::thread blocked([&] {
+        CHECK_THROWS_AS(store->tasks().update(user, task.id, TaskPatch{.title = "x"}, now_ms()),
+                        StorageUnavailableError);  // statement timeout after 3 s
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds{300});
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(store->tasks().find(user, task.id), StorageUnavailableError);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    CHECK(waited >= std::chrono::milliseconds{150});
+    CHECK(waited < std::chrono::milliseconds{1500});
+    blocked.join();
+    hold.abort();
+    CHECK(store->tasks().find(user, task.id));  // the pool recovered its connection
+}
+
+TEST_CASE("the statement timeout stops runaway statements") {
+    const auto url = fresh_database();
+    StoreOptions options;
+    options.statement_timeout = std::chrono::milliseconds{300};
+    auto store = open_store(url, options);
+    store->migrate();
+    const auto user = fresh_user();
+    const auto task = make_task(user);
+    store->tasks().insert(task);
+    pqxx::connection locker(url);
+    pqxx::work hold(locker);
+    hold.exec("SELECT 1 FROM tasks WHERE id = '" + task.id.to_string() + "' FOR UPDATE");
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(store->tasks().remove(user, task.id), StorageUnavailableError);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{2});
+    hold.abort();
+    CHECK(store->tasks().remove(user, task.id));
+}
+
+TEST_CASE("an unreachable server fails fast with StorageUnavailableError") {
+    auto store = open_store("postgresql://postgres@127.0.0.1:1/none");
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(store->ping(), StorageUnavailableError);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{4});
+}
+
+TEST_CASE("pooler mode (no named prepared statements) behaves the same") {
+    const auto url = fresh_database();
+    StoreOptions options;
+    options.prepared_statements = false;
+    auto store = open_store(url, options);
+    store->migrate();
+    const auto user = fresh_user();
+    auto t = make_task(user);
+    t.tags = {"a"};
+    store->tasks().insert(t);
+    CHECK(store->tasks().find(user, t.id) == t);
+    TaskListQuery q;
+    q.tag = "a";
+    CHECK(store->tasks().list(user, q).total == 1);
+    CHECK(store->tasks().set_completed(user, t.id, std::nullopt, now_ms())->completed);
+    CHECK(store->conversations().list(user, 10, 0).total == 0);
+}
