@@ -21,7 +21,17 @@ namespace bj = boost::json;
 using http::status;
 using http::verb;
 
-enum class RouteId { none, health, openapi, tasks, task, task_complete, conversations, conversation, messages };
+enum class RouteId {
+    none,
+    health,
+    openapi,
+    tasks,
+    task,
+    task_complete,
+    conversations,
+    conversation,
+    messages
+};
 
 struct RouteSpec {
     RouteId id;
@@ -35,13 +45,19 @@ const std::vector<RouteSpec>& route_specs() {
         {RouteId::health, false, {"health"}, {verb::get}},
         {RouteId::openapi, false, {"openapi.json"}, {verb::get}},
         {RouteId::tasks, true, {"{user_id}", "tasks"}, {verb::get, verb::post}},
-        {RouteId::task, true, {"{user_id}", "tasks", "{id}"},
+        {RouteId::task,
+         true,
+         {"{user_id}", "tasks", "{id}"},
          {verb::get, verb::put, verb::patch, verb::delete_}},
         {RouteId::task_complete, true, {"{user_id}", "tasks", "{id}", "complete"}, {verb::patch}},
         {RouteId::conversations, true, {"{user_id}", "conversations"}, {verb::get, verb::post}},
-        {RouteId::conversation, true, {"{user_id}", "conversations", "{id}"},
+        {RouteId::conversation,
+         true,
+         {"{user_id}", "conversations", "{id}"},
          {verb::get, verb::delete_}},
-        {RouteId::messages, true, {"{user_id}", "conversations", "{id}", "messages"},
+        {RouteId::messages,
+         true,
+         {"{user_id}", "conversations", "{id}", "messages"},
          {verb::get, verb::post}},
     };
     return specs;
@@ -109,7 +125,8 @@ bj::array to_json_array(const std::vector<T>& items) {
 
 Uuid parse_id(const std::string& text) {
     auto id = parse_uuid(text);
-    if (!id) throw ValidationError("id", "must be a UUID like 0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b");
+    if (!id)
+        throw ValidationError("id", "must be a UUID like 0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b");
     return *id;
 }
 
@@ -132,13 +149,16 @@ void require_json_content_type(const Request& req) {
         }
     }
     if (!ok) {
-        throw ApiError{status::unsupported_media_type, "UNSUPPORTED_MEDIA_TYPE",
+        throw ApiError{status::unsupported_media_type,
+                       "UNSUPPORTED_MEDIA_TYPE",
                        "request body must be sent with Content-Type: application/json",
                        {}};
     }
 }
 
-bool body_is_empty(const Request& req) { return req.body().empty(); }
+bool body_is_empty(const Request& req) {
+    return req.body().empty();
+}
 
 // The body as JSON; nullopt when there is none. `required` turns a missing body into a 422.
 std::optional<bj::value> read_body(const Request& req, bool required) {
@@ -243,9 +263,8 @@ void init_context_ids(const Request& req, const Config& config, std::string& req
     }();
     request_id = sane_request_id(sent) ? std::string(sent) : generate_uuid_v7().to_string();
     const auto o = header(req, http::field::origin);
-    if (!o.empty() &&
-        std::find(config.cors_origins.begin(), config.cors_origins.end(), o) !=
-            config.cors_origins.end()) {
+    if (!o.empty() && std::find(config.cors_origins.begin(), config.cors_origins.end(), o) !=
+                          config.cors_origins.end()) {
         origin = std::string(o);
     }
 }
@@ -255,7 +274,8 @@ std::string error_body(std::string_view code, std::string_view message,
     bj::object error{{"code", code}, {"message", message}};
     if (!details.empty()) {
         bj::array arr;
-        for (const auto& d : details) arr.push_back(bj::object{{"field", d.field}, {"message", d.message}});
+        for (const auto& d : details)
+            arr.push_back(bj::object{{"field", d.field}, {"message", d.message}});
         error["details"] = std::move(arr);
     }
     return bj::serialize(bj::object{{"error", std::move(error)}, {"meta", meta(request_id)}});
@@ -277,9 +297,8 @@ Response Api::handle(const Request& req) const {
         fail(e.code, e.error_code, e.message);
         for (const auto& [field, value] : e.headers) res.set(field, value);
     } catch (const ValidationError& e) {
-        fail(status::unprocessable_entity, "VALIDATION_ERROR", "request validation failed: " +
-                                                                   std::string(e.what()),
-             e.details());
+        fail(status::unprocessable_entity, "VALIDATION_ERROR",
+             "request validation failed: " + std::string(e.what()), e.details());
     } catch (const json::MalformedJsonError& e) {
         fail(status::bad_request, "MALFORMED_JSON", e.what());
     } catch (const NotFoundError& e) {
@@ -366,11 +385,13 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
         res.set(http::field::allow, allow);
         return res;
     }
-    if (std::find(route.methods.begin(), route.methods.end(), req.method()) == route.methods.end()) {
-        throw ApiError{status::method_not_allowed, "METHOD_NOT_ALLOWED",
-                       "method " + std::string(req.method_string()) + " not allowed here; allowed: " +
-                           allow,
-                       {{http::field::allow, allow}}};
+    if (std::find(route.methods.begin(), route.methods.end(), req.method()) ==
+        route.methods.end()) {
+        throw ApiError{
+            status::method_not_allowed,
+            "METHOD_NOT_ALLOWED",
+            "method " + std::string(req.method_string()) + " not allowed here; allowed: " + allow,
+            {{http::field::allow, allow}}};
     }
 
     if (route.id == RouteId::openapi) {
@@ -390,8 +411,8 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
                         {"database", healthy ? "connected" : "disconnected"},
                         {"backend", store_.backend()},
                         {"version", kVersion}};
-        auto res = json_response(healthy ? status::ok : status::service_unavailable,
-                                 bj::serialize(body));
+        auto res =
+            json_response(healthy ? status::ok : status::service_unavailable, bj::serialize(body));
         if (!healthy) res.set(http::field::retry_after, "1");
         return res;
     }
@@ -399,32 +420,40 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
     // Every remaining route is an API route scoped to {user_id}.
     const auto auth = header(req, http::field::authorization);
     if (auth.empty()) {
-        throw ApiError{status::unauthorized, "UNAUTHORIZED", "missing bearer token",
+        throw ApiError{status::unauthorized,
+                       "UNAUTHORIZED",
+                       "missing bearer token",
                        {{http::field::www_authenticate, "Bearer"}}};
     }
     const auto space = auth.find(' ');
     const auto scheme = auth.substr(0, space);
-    const auto token = space == std::string_view::npos ? std::string_view{} : trim(auth.substr(space));
+    const auto token =
+        space == std::string_view::npos ? std::string_view{} : trim(auth.substr(space));
     if (!iequals(scheme, "Bearer") || token.empty()) {
-        throw ApiError{status::unauthorized, "UNAUTHORIZED",
+        throw ApiError{status::unauthorized,
+                       "UNAUTHORIZED",
                        "Authorization header must be 'Bearer <token>'",
                        {{http::field::www_authenticate, R"(Bearer error="invalid_token")"}}};
     }
     const auto verified = verifier_.verify(token);
     if (!verified.ok()) {
-        log::debug("request " + ctx.request_id + ": token refused: " +
-                   std::string(to_string(*verified.failure)));
-        throw ApiError{status::unauthorized, "UNAUTHORIZED", "invalid or expired token",
+        log::debug("request " + ctx.request_id +
+                   ": token refused: " + std::string(to_string(*verified.failure)));
+        throw ApiError{status::unauthorized,
+                       "UNAUTHORIZED",
+                       "invalid or expired token",
                        {{http::field::www_authenticate, R"(Bearer error="invalid_token")"}}};
     }
     const std::string& user = verified.user_id;
     if (match.user_id != user) {
-        throw ApiError{status::forbidden, "FORBIDDEN",
-                       "the user in the path does not match the token's user", {}};
+        throw ApiError{status::forbidden,
+                       "FORBIDDEN",
+                       "the user in the path does not match the token's user",
+                       {}};
     }
 
-    const auto query = parse_query(question == std::string_view::npos ? std::string_view{}
-                                                                      : target.substr(question + 1));
+    const auto query = parse_query(
+        question == std::string_view::npos ? std::string_view{} : target.substr(question + 1));
     if (!query) throw ValidationError("query", "malformed percent-encoding in the query string");
     const auto user_path = config_.api_prefix + "/" + percent_encode(user);
 
@@ -432,8 +461,8 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
         case RouteId::tasks: {
             if (req.method() == verb::get) {
                 const auto q = parse_task_list_query(*query);
-                return json_response(status::ok,
-                                     list_body(tasks_.list(user, q), q.limit, q.offset, ctx.request_id));
+                return json_response(
+                    status::ok, list_body(tasks_.list(user, q), q.limit, q.offset, ctx.request_id));
             }
             const auto task = tasks_.create(user, json::parse_new_task(*read_body(req, true)));
             auto res = json_response(status::created, ok_body(json::to_json(task), ctx.request_id));
@@ -444,17 +473,18 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
             const auto id = parse_id(match.id);
             switch (req.method()) {
                 case verb::get:
-                    return json_response(status::ok,
-                                         ok_body(json::to_json(tasks_.get(user, id)), ctx.request_id));
+                    return json_response(
+                        status::ok, ok_body(json::to_json(tasks_.get(user, id)), ctx.request_id));
                 case verb::delete_:
                     tasks_.remove(user, id);
                     return json_response(
-                        status::ok,
-                        ok_body(bj::object{{"id", id.to_string()}, {"deleted", true}}, ctx.request_id));
+                        status::ok, ok_body(bj::object{{"id", id.to_string()}, {"deleted", true}},
+                                            ctx.request_id));
                 default: {  // PUT and PATCH: partial update
                     const auto patch = json::parse_task_patch(*read_body(req, true));
-                    return json_response(status::ok, ok_body(json::to_json(tasks_.update(user, id, patch)),
-                                                             ctx.request_id));
+                    return json_response(
+                        status::ok,
+                        ok_body(json::to_json(tasks_.update(user, id, patch)), ctx.request_id));
                 }
             }
         }
@@ -463,14 +493,16 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
             // An empty body toggles whatever its Content-Type says.
             std::optional<bool> completed;
             if (!body_is_empty(req)) completed = json::parse_completion(*read_body(req, true));
-            return json_response(status::ok, ok_body(json::to_json(tasks_.set_completed(user, id, completed)),
-                                                     ctx.request_id));
+            return json_response(
+                status::ok,
+                ok_body(json::to_json(tasks_.set_completed(user, id, completed)), ctx.request_id));
         }
         case RouteId::conversations: {
             if (req.method() == verb::get) {
                 const auto page = parse_page_request(*query, 50);
-                return json_response(status::ok, list_body(conversations_.list(user, page), page.limit,
-                                                            page.offset, ctx.request_id));
+                return json_response(
+                    status::ok, list_body(conversations_.list(user, page), page.limit, page.offset,
+                                          ctx.request_id));
             }
             json::NewConversation input;
             if (auto body = read_body(req, false)) input = json::parse_new_conversation(*body);
@@ -482,23 +514,26 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
         case RouteId::conversation: {
             const auto id = parse_id(match.id);
             if (req.method() == verb::get) {
-                return json_response(status::ok, ok_body(json::to_json(conversations_.get(user, id)),
-                                                         ctx.request_id));
+                return json_response(
+                    status::ok,
+                    ok_body(json::to_json(conversations_.get(user, id)), ctx.request_id));
             }
             conversations_.remove(user, id);
             return json_response(
-                status::ok, ok_body(bj::object{{"id", id.to_string()}, {"deleted", true}}, ctx.request_id));
+                status::ok,
+                ok_body(bj::object{{"id", id.to_string()}, {"deleted", true}}, ctx.request_id));
         }
         case RouteId::messages: {
             const auto id = parse_id(match.id);
             if (req.method() == verb::get) {
                 const auto page = parse_page_request(*query, 100);
-                return json_response(status::ok,
-                                     list_body(conversations_.list_messages(user, id, page), page.limit,
-                                               page.offset, ctx.request_id));
+                return json_response(
+                    status::ok, list_body(conversations_.list_messages(user, id, page), page.limit,
+                                          page.offset, ctx.request_id));
             }
             auto input = json::parse_new_message(*read_body(req, true));
-            const auto m = conversations_.add_message(user, id, input.role, std::move(input.content));
+            const auto m =
+                conversations_.add_message(user, id, input.role, std::move(input.content));
             return json_response(status::created, ok_body(json::to_json(m), ctx.request_id));
         }
         default:

@@ -30,7 +30,7 @@ struct RouteInfo {
 };
 
 class Api {
-public:
+  public:
     Api(const Config& config, Store& store, const JwtVerifier& verifier);
 
     // Thread-safe; never throws. Blocking: may call the database.
@@ -46,7 +46,7 @@ public:
 
     static const std::vector<RouteInfo>& routes();
 
-private:
+  private:
     struct Context;
     Response dispatch(const Request& request, Context& ctx) const;
     Response finish(const Request& request, Context& ctx, Response response) const;

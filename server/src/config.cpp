@@ -104,14 +104,23 @@ Config load_config(const Environment& env, bool require_auth) {
     c.better_auth_url = get(env, "BETTER_AUTH_URL");
     c.jwks_url = get(env, "JWKS_URL");
     c.jwks_file = get(env, "JWKS_FILE");
-    c.jwks_cache = std::chrono::seconds{integer(env, "JWKS_CACHE_SECONDS", 300, 0, 86400)};
-    if (require_auth && !c.better_auth_secret) {
+    c.jwks_cache = std::chrono::seconds{integer(env, "JWKS_CACHE_SECONDS", 300, 1, 86400)};
+    for (const auto& [key, value] : {std::pair{"BETTER_AUTH_URL", c.better_auth_url},
+                                     std::pair{"JWKS_URL", c.jwks_url}}) {
+        if (value && !value->starts_with("http://") && !value->starts_with("https://")) {
+            throw ConfigError(std::string(key) + ": expected an http:// or https:// URL, got '" +
+                              *value + "'");
+        }
+    }
+    if (require_auth && !c.better_auth_secret && !c.jwks_url && !c.better_auth_url &&
+        !c.jwks_file) {
         throw ConfigError(
-            "BETTER_AUTH_SECRET: required (the shared secret that signs the front end's HS256 "
-            "tokens)");
+            "BETTER_AUTH_SECRET: required unless BETTER_AUTH_URL, JWKS_URL or JWKS_FILE is set "
+            "(there would be no way to verify tokens)");
     }
     if (c.better_auth_secret && c.better_auth_secret->size() < 32) {
-        c.warnings.push_back("BETTER_AUTH_SECRET is shorter than 32 bytes; use a long random secret");
+        c.warnings.push_back(
+            "BETTER_AUTH_SECRET is shorter than 32 bytes; use a long random secret");
     }
 
     if (auto url = get(env, "DATABASE_URL")) {
@@ -122,8 +131,10 @@ Config load_config(const Environment& env, bool require_auth) {
     const std::string& db = c.database_url;
     if (!db.starts_with("sqlite:") && !db.starts_with("postgresql://") &&
         !db.starts_with("postgres://")) {
-        throw ConfigError("DATABASE_URL: expected sqlite:///path.db, sqlite::memory: or "
-                          "postgresql://..., got '" + db.substr(0, db.find(':')) + ":...'");
+        throw ConfigError(
+            "DATABASE_URL: expected sqlite:///path.db, sqlite::memory: or "
+            "postgresql://..., got '" +
+            db.substr(0, db.find(':')) + ":...'");
     }
 
     if (auto prefix = get(env, "API_PREFIX")) {
@@ -167,6 +178,14 @@ Config load_config(const Environment& env, bool require_auth) {
         throw ConfigError("LOG_LEVEL: expected debug, info, warning or error, got '" + level + "'");
     }
     return c;
+}
+
+std::optional<std::string> jwks_url(const Config& config) {
+    if (config.jwks_url) return config.jwks_url;
+    if (!config.better_auth_url) return std::nullopt;
+    std::string base = *config.better_auth_url;
+    while (base.ends_with('/')) base.pop_back();
+    return base + "/api/auth/jwks";
 }
 
 }  // namespace taskcore::server

@@ -39,7 +39,7 @@ struct Config {
 
 // A bad value: the message is one line naming the variable.
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -54,5 +54,8 @@ Environment effective_environment(const std::string& dotenv_path = ".env");
 
 // `require_auth`: serve needs a verification mode; migrate does not.
 Config load_config(const Environment& env, bool require_auth = true);
+
+// The JWKS URL to fetch: JWKS_URL, else {BETTER_AUTH_URL}/api/auth/jwks; nullopt for neither.
+std::optional<std::string> jwks_url(const Config& config);
 
 }  // namespace taskcore::server

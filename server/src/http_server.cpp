@@ -19,7 +19,7 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(tcp::socket socket, HttpServer& server) : stream_(std::move(socket)), server_(server) {}
     ~Session() { server_.remove_session(this); }
     Session(const Session&) = delete;
@@ -27,7 +27,8 @@ public:
 
     void start() {
         server_.add_session(this, weak_from_this());
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+        asio::dispatch(stream_.get_executor(),
+                       [self = shared_from_this()] { self->read_header(); });
     }
 
     // Called at shutdown: a connection waiting for its next request is closed now; one with a
@@ -38,7 +39,7 @@ public:
         });
     }
 
-private:
+  private:
     void read_header() {
         if (server_.stopping()) return close();
         parser_.emplace();
@@ -64,10 +65,9 @@ private:
         }
         // The whole body must arrive within one idle-timeout window too (slow-client bound).
         stream_.expires_after(server_.config().idle_timeout);
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code e, std::size_t) {
-                             self->on_body(e);
-                         });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
     }
 
     void on_read_error(beast::error_code ec) {
@@ -120,10 +120,9 @@ private:
         if (server_.stopping()) response.keep_alive(false);
         response_ = std::move(response);
         stream_.expires_after(std::chrono::seconds{30});
-        http::async_write(stream_, *response_,
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->on_write(ec);
-                          });
+        http::async_write(
+            stream_, *response_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(beast::error_code ec) {
@@ -213,20 +212,23 @@ tcp::endpoint HttpServer::listen() {
     return acceptor_.local_endpoint();
 }
 
-void HttpServer::start_accepting() { accept(); }
+void HttpServer::start_accepting() {
+    accept();
+}
 
 void HttpServer::accept() {
     // Each connection gets its own strand, so its handlers never run concurrently.
-    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
-        if (ec) {
-            if (ec == asio::error::operation_aborted || stopping_) return;
-            log::warning("accept failed: " + ec.message());
-        } else {
-            socket.set_option(tcp::no_delay(true), ec);
-            std::make_shared<Session>(std::move(socket), *this)->start();
-        }
-        if (!stopping_) accept();
-    });
+    acceptor_.async_accept(asio::make_strand(io_),
+                           [this](beast::error_code ec, tcp::socket socket) {
+                               if (ec) {
+                                   if (ec == asio::error::operation_aborted || stopping_) return;
+                                   log::warning("accept failed: " + ec.message());
+                               } else {
+                                   socket.set_option(tcp::no_delay(true), ec);
+                                   std::make_shared<Session>(std::move(socket), *this)->start();
+                               }
+                               if (!stopping_) accept();
+                           });
 }
 
 void HttpServer::add_session(Session* session, std::weak_ptr<Session> handle) {

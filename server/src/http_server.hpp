@@ -21,7 +21,7 @@ namespace taskcore::server {
 class Session;
 
 class HttpServer {
-public:
+  public:
     HttpServer(const Config& config, const Api& api, boost::asio::io_context& io,
                boost::asio::thread_pool& workers);
 
@@ -40,7 +40,7 @@ public:
     void add_session(Session* session, std::weak_ptr<Session> handle);
     void remove_session(Session* session);
 
-private:
+  private:
     void accept();
     void poll_drained(std::chrono::steady_clock::time_point deadline, std::function<void()> done);
 

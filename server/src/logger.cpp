@@ -14,19 +14,27 @@ std::atomic<int> g_level{static_cast<int>(LogLevel::info)};
 
 std::string_view name(LogLevel level) {
     switch (level) {
-        case LogLevel::debug: return "debug";
-        case LogLevel::info: return "info";
-        case LogLevel::warning: return "warning";
-        case LogLevel::error: return "error";
+        case LogLevel::debug:
+            return "debug";
+        case LogLevel::info:
+            return "info";
+        case LogLevel::warning:
+            return "warning";
+        case LogLevel::error:
+            return "error";
     }
     return "info";
 }
 
 }  // namespace
 
-void set_level(LogLevel level) { g_level = static_cast<int>(level); }
+void set_level(LogLevel level) {
+    g_level = static_cast<int>(level);
+}
 
-bool enabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(); }
+bool enabled(LogLevel level) {
+    return static_cast<int>(level) >= g_level.load();
+}
 
 void write(LogLevel level, std::string_view message) {
     if (!enabled(level)) return;

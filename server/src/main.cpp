@@ -3,6 +3,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <fstream>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "api.hpp"
 #include "config.hpp"
 #include "http_server.hpp"
+#include "jwks_fetcher.hpp"
 #include "logger.hpp"
 #include "seed.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
@@ -51,13 +53,37 @@ std::unique_ptr<Store> open_and_migrate(const Config& config) {
     return store;
 }
 
+// JWKS keys for Better Auth's asymmetric tokens, if configured: fetched from a URL in the
+// background (start-up never waits for it), or read once from JWKS_FILE.
+std::shared_ptr<KeySource> key_source(const Config& config) {
+    if (const auto url = jwks_url(config)) {
+        JwksFetcherOptions options;
+        options.cache_ttl = config.jwks_cache;
+        log::info("JWKS: fetching keys from " + *url);
+        return std::make_shared<JwksFetcher>(*url, options);
+    }
+    if (!config.jwks_file) return nullptr;
+    std::ifstream in(*config.jwks_file);
+    if (!in) throw ConfigError("JWKS_FILE: cannot read '" + *config.jwks_file + "'");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    try {
+        auto set = JwkSet::parse(text);
+        for (const auto& why : set.skipped()) log::warning("JWKS_FILE key skipped: " + why);
+        if (set.size() == 0) throw InvalidJwkError("no usable key");
+        log::info("JWKS: " + std::to_string(set.size()) + " keys from " + *config.jwks_file);
+        return std::make_shared<StaticKeySource>(std::move(set));
+    } catch (const InvalidJwkError& e) {
+        throw ConfigError("JWKS_FILE: " + std::string(e.what()));
+    }
+}
+
 int serve(const Config& config) {
     auto store = open_and_migrate(config);
     JwtOptions jwt;
     jwt.issuer = config.jwt_issuer;
     jwt.audience = config.jwt_audience;
     jwt.leeway = config.jwt_leeway;
-    const JwtVerifier verifier(config.better_auth_secret.value_or(""), jwt);
+    const JwtVerifier verifier(config.better_auth_secret, key_source(config), jwt);
     const Api api(config, *store, verifier);
 
     boost::asio::io_context io(config.threads);

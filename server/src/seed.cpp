@@ -22,8 +22,12 @@ struct DemoTask {
 };
 
 constexpr std::array<DemoTask, 5> kDemoTasks{{
-    {"Try the taskcore API", "Follow the README's curl examples", true, Priority::high,
-     {"onboarding", nullptr}, 0},
+    {"Try the taskcore API",
+     "Follow the README's curl examples",
+     true,
+     Priority::high,
+     {"onboarding", nullptr},
+     0},
     {"Buy groceries", "Milk, eggs, bread", false, Priority::medium, {"home", "errands"}, 1},
     {"Write the quarterly report", nullptr, false, Priority::high, {"work", nullptr}, 7},
     {"Book dentist appointment", nullptr, false, Priority::low, {"health", nullptr}, 30},
@@ -75,8 +79,8 @@ void run_seed(Store& store, const Config& config, bool reset, std::ostream& out)
             }};
             for (int m = 0; m < 3; ++m) {
                 const auto& [role, content] = messages[static_cast<std::size_t>(m)];
-                store.conversations().append_message({demo_id(u + 1, 3, m + 1), user, conversation_id,
-                                                      role, content,
+                store.conversations().append_message({demo_id(u + 1, 3, m + 1), user,
+                                                      conversation_id, role, content,
                                                       now + std::chrono::milliseconds{m}});
             }
             ++created;

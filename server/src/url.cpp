@@ -12,8 +12,8 @@ int hex(char c) {
 }
 
 bool unreserved(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 }  // namespace
@@ -79,7 +79,8 @@ std::optional<QueryParams> parse_query(std::string_view query) {
         if (!pair.empty()) {
             const auto eq = pair.find('=');
             auto key = percent_decode(pair.substr(0, eq), true);
-            auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+            auto value =
+                percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
             if (!key || !value) return std::nullopt;
             params.emplace_back(std::move(*key), std::move(*value));
         }

@@ -21,10 +21,10 @@ TEST_CASE("base64url uses the URL-safe alphabet") {
 }
 
 TEST_CASE("base64url rejects padding, foreign characters, bad lengths and dirty bits") {
-    CHECK_FALSE(base64url_decode("YQ=="));      // padding
-    CHECK_FALSE(base64url_decode("+/8"));       // standard alphabet
-    CHECK_FALSE(base64url_decode("YWJj ZA"));   // space
-    CHECK_FALSE(base64url_decode("YWJjZ"));     // length % 4 == 1
-    CHECK_FALSE(base64url_decode("YR"));        // unused bits not zero ("YQ" is canonical)
+    CHECK_FALSE(base64url_decode("YQ=="));     // padding
+    CHECK_FALSE(base64url_decode("+/8"));      // standard alphabet
+    CHECK_FALSE(base64url_decode("YWJj ZA"));  // space
+    CHECK_FALSE(base64url_decode("YWJjZ"));    // length % 4 == 1
+    CHECK_FALSE(base64url_decode("YR"));       // unused bits not zero ("YQ" is canonical)
     CHECK(base64url_decode("YQ") == std::string("a"));
 }

@@ -16,7 +16,8 @@ const std::string kSecret = "a-test-secret-that-is-at-least-32-bytes-long";
 constexpr std::int64_t kNow = 1'800'000'000;
 
 WallClock fixed_clock(std::int64_t seconds) {
-    return [seconds] { return std::chrono::system_clock::time_point{std::chrono::seconds{seconds}}; };
+    return
+        [seconds] { return std::chrono::system_clock::time_point{std::chrono::seconds{seconds}}; };
 }
 
 JwtVerifier verifier(JwtOptions options = {}) {
@@ -48,7 +49,8 @@ TEST_CASE("RFC 7515 appendix A.1 HS256 example verifies with its key") {
     REQUIRE(key);
     const std::string token =
         "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
-        "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+        "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cn"
+        "VlfQ."
         "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     const JwtVerifier v(*key, {}, fixed_clock(1300819000));
     // The signature is good; the example simply carries no user claim.
@@ -69,16 +71,16 @@ TEST_CASE("a well-formed HS256 token yields its user id") {
 
 TEST_CASE("alg none and other algorithms are refused on the HS256 path") {
     const std::string payload = bj::serialize(claims());
-    for (const char* header : {R"({"alg":"none"})", R"({"alg":"None"})", R"({"alg":"NONE"})",
-                               R"({"alg":"HS384"})", R"({"alg":"HS512"})", R"({"alg":"RS256"})",
-                               R"({"alg":"EdDSA"})", R"({"alg":"hs256"})", R"({"typ":"JWT"})",
-                               R"({"alg":256})"}) {
+    for (const char* header :
+         {R"({"alg":"none"})", R"({"alg":"None"})", R"({"alg":"NONE"})", R"({"alg":"HS384"})",
+          R"({"alg":"HS512"})", R"({"alg":"RS256"})", R"({"alg":"EdDSA"})", R"({"alg":"hs256"})",
+          R"({"typ":"JWT"})", R"({"alg":256})"}) {
         INFO(header);
         CHECK(failure_of(raw_token(header, payload)) == JwtFailure::unsupported_algorithm);
     }
     // An unsigned token: alg none with an empty signature.
-    const std::string unsigned_token = base64url_encode(R"({"alg":"none"})") + "." +
-                                       base64url_encode(payload) + ".";
+    const std::string unsigned_token =
+        base64url_encode(R"({"alg":"none"})") + "." + base64url_encode(payload) + ".";
     CHECK(failure_of(unsigned_token) == JwtFailure::unsupported_algorithm);
 }
 
@@ -102,12 +104,13 @@ TEST_CASE("signature tampering is detected") {
     SECTION("tampered payload keeps the old signature") {
         const auto forged_payload = base64url_encode(bj::serialize(claims({{"sub", "admin"}})));
         const auto first_dot = token.find('.');
-        const auto forged = token.substr(0, first_dot + 1) + forged_payload + token.substr(last_dot);
+        const auto forged =
+            token.substr(0, first_dot + 1) + forged_payload + token.substr(last_dot);
         CHECK(failure_of(forged) == JwtFailure::bad_signature);
     }
     SECTION("tampered header keeps the old signature") {
-        const auto forged = base64url_encode(R"({"alg":"HS256","typ":"JWS"})") +
-                            token.substr(token.find('.'));
+        const auto forged =
+            base64url_encode(R"({"alg":"HS256","typ":"JWS"})") + token.substr(token.find('.'));
         CHECK(failure_of(forged) == JwtFailure::bad_signature);
     }
 }
@@ -119,7 +122,7 @@ TEST_CASE("structurally broken tokens are malformed") {
     CHECK(failure_of("a.b") == JwtFailure::malformed);
     CHECK(failure_of(token + ".extra") == JwtFailure::malformed);
     CHECK(failure_of("." + token) == JwtFailure::malformed);
-    CHECK(failure_of(".." ) == JwtFailure::malformed);
+    CHECK(failure_of("..") == JwtFailure::malformed);
     CHECK(failure_of(raw_token("not json", bj::serialize(claims()))) == JwtFailure::malformed);
     CHECK(failure_of(raw_token(R"({"alg":"HS256"})", "[1,2]")) == JwtFailure::malformed);
     CHECK(failure_of(raw_token(R"({"alg":"HS256"})", "{\"sub\":\"x\",}")) == JwtFailure::malformed);
@@ -179,9 +182,9 @@ TEST_CASE("issuer and audience are enforced only when configured") {
           JwtFailure::wrong_issuer);
     CHECK(failure_of(sign_hs256(claims({{"iss", "taskflow-web"}, {"aud", "other"}}), kSecret),
                      options) == JwtFailure::wrong_audience);
-    CHECK(failure_of(sign_hs256(claims({{"iss", "taskflow-web"}, {"aud", bj::array{"x", 1}}}),
-                                kSecret),
-                     options) == JwtFailure::wrong_audience);
+    CHECK(failure_of(
+              sign_hs256(claims({{"iss", "taskflow-web"}, {"aud", bj::array{"x", 1}}}), kSecret),
+              options) == JwtFailure::wrong_audience);
     CHECK(failure_of(sign_hs256(claims({{"iss", "taskflow-web"}}), kSecret), options) ==
           JwtFailure::wrong_audience);
     // Unconfigured: any iss/aud passes.

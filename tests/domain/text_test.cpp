@@ -12,12 +12,12 @@ TEST_CASE("is_valid_utf8 accepts well-formed text") {
 }
 
 TEST_CASE("is_valid_utf8 rejects overlongs, surrogates, truncation and stray bytes") {
-    CHECK_FALSE(is_valid_utf8("\xC0\xAF"));              // overlong '/'
-    CHECK_FALSE(is_valid_utf8("\xE0\x80\xAF"));          // overlong 3-byte
-    CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));          // U+D800 encoded
-    CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));      // above U+10FFFF
-    CHECK_FALSE(is_valid_utf8("\xE6\x97"));              // truncated
-    CHECK_FALSE(is_valid_utf8("\x80"));                  // lone continuation
+    CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+    CHECK_FALSE(is_valid_utf8("\xE0\x80\xAF"));      // overlong 3-byte
+    CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // U+D800 encoded
+    CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+    CHECK_FALSE(is_valid_utf8("\xE6\x97"));          // truncated
+    CHECK_FALSE(is_valid_utf8("\x80"));              // lone continuation
     CHECK_FALSE(is_valid_utf8("\xFF"));
 }
 

@@ -63,10 +63,11 @@ TEST_CASE("parse_uuid accepts canonical text and round-trips") {
 }
 
 TEST_CASE("parse_uuid rejects anything but the canonical form") {
-    for (const char* bad : {"", "0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6", "0190a5b47c3d7e8f9a0b1c2d3e4f5a6b",
-                            "{0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b}",
-                            "0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6g", "0190a5b4_7c3d-7e8f-9a0b-1c2d3e4f5a6b",
-                            "0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b ", "not-a-uuid"}) {
+    for (const char* bad :
+         {"", "0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6", "0190a5b47c3d7e8f9a0b1c2d3e4f5a6b",
+          "{0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b}", "0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6g",
+          "0190a5b4_7c3d-7e8f-9a0b-1c2d3e4f5a6b", "0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b ",
+          "not-a-uuid"}) {
         INFO(bad);
         CHECK_FALSE(parse_uuid(bad));
     }

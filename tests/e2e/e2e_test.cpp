@@ -38,7 +38,9 @@ std::string raw_get(const std::string& target, const std::string& user, bool clo
            (close ? "\r\nConnection: close" : "") + "\r\n\r\n";
 }
 
-std::string user() { return "e2e-" + generate_uuid_v7().to_string(); }
+std::string user() {
+    return "e2e-" + generate_uuid_v7().to_string();
+}
 
 }  // namespace
 
@@ -61,8 +63,8 @@ TEST_CASE("pipelining: responses come back in request order") {
     HttpClient client(server.port());
     const auto u = user();
     const std::string bad_id = "/api/" + u + "/tasks/not-a-uuid";
-    client.send_raw(raw_get("/health", u) + raw_get(bad_id, u) + raw_get("/api/" + u + "/tasks", u) +
-                    raw_get("/nope", u));
+    client.send_raw(raw_get("/health", u) + raw_get(bad_id, u) +
+                    raw_get("/api/" + u + "/tasks", u) + raw_get("/nope", u));
     CHECK(client.read_response().result() == http::status::ok);
     CHECK(client.read_response().result() == http::status::unprocessable_entity);
     const auto list = client.read_response();
@@ -75,9 +77,10 @@ TEST_CASE("a body over MAX_BODY_BYTES is 413 from Content-Length, before it is r
     ServerProcess server(base_env({{"MAX_BODY_BYTES", "1024"}}));
     const auto u = user();
     HttpClient client(server.port());
-    client.send_raw("POST /api/" + u + "/tasks HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:3000\r\n"
-                    "Content-Type: application/json\r\nAuthorization: Bearer " + token(u) +
-                    "\r\nContent-Length: 5000\r\n\r\n" + std::string(100, ' '));
+    client.send_raw("POST /api/" + u +
+                    "/tasks HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:3000\r\n"
+                    "Content-Type: application/json\r\nAuthorization: Bearer " +
+                    token(u) + "\r\nContent-Length: 5000\r\n\r\n" + std::string(100, ' '));
     const auto res = client.read_response();
     CHECK(res.result() == http::status::payload_too_large);
     CHECK(boost::json::parse(res.body()).at("error").at("code") == "PAYLOAD_TOO_LARGE");
@@ -86,25 +89,29 @@ TEST_CASE("a body over MAX_BODY_BYTES is 413 from Content-Length, before it is r
 
     // A chunked body that grows past the limit is refused too.
     HttpClient chunked(server.port());
-    std::string body = "POST /api/" + u + "/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       "Authorization: Bearer " + token(u) + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+    std::string body = "POST /api/" + u +
+                       "/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       "Authorization: Bearer " +
+                       token(u) + "\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 3; ++i) body += "200\r\n" + std::string(512, 'x') + "\r\n";
     body += "0\r\n\r\n";
     chunked.send_raw(body);
     CHECK(chunked.read_response().result() == http::status::payload_too_large);
 
     HttpClient ok(server.port());
-    CHECK(ok.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"fits"})").result() ==
-          http::status::created);
+    CHECK(ok.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"fits"})")
+              .result() == http::status::created);
 }
 
 TEST_CASE("a header block over 8 KiB is 431") {
     ServerProcess server(base_env());
     HttpClient client(server.port());
-    client.send_raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n");
+    client.send_raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') +
+                    "\r\n\r\n");
     const auto res = client.read_response();
     CHECK(res.result() == http::status::request_header_fields_too_large);
-    CHECK(boost::json::parse(res.body()).at("error").at("code") == "REQUEST_HEADER_FIELDS_TOO_LARGE");
+    CHECK(boost::json::parse(res.body()).at("error").at("code") ==
+          "REQUEST_HEADER_FIELDS_TOO_LARGE");
 }
 
 TEST_CASE("slow and idle clients are disconnected after IDLE_TIMEOUT_SECONDS") {
@@ -135,9 +142,11 @@ TEST_CASE("SIGTERM finishes an in-flight request, then exits 0") {
     HttpClient in_flight(server.port());
     const std::string body = R"({"title":"sent during shutdown"})";
     // Headers now, body after the signal: the request is in progress when shutdown starts.
-    in_flight.send_raw("POST /api/" + u + "/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       "Authorization: Bearer " + token(u) + "\r\nContent-Length: " +
-                       std::to_string(body.size()) + "\r\n\r\n");
+    in_flight.send_raw("POST /api/" + u +
+                       "/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       "Authorization: Bearer " +
+                       token(u) + "\r\nContent-Length: " + std::to_string(body.size()) +
+                       "\r\n\r\n");
     std::this_thread::sleep_for(std::chrono::milliseconds{200});
     std::thread stopper([&] { CHECK(server.stop(SIGTERM) == 0); });
     std::this_thread::sleep_for(std::chrono::milliseconds{300});
@@ -158,7 +167,8 @@ TEST_CASE("data survives a restart") {
     {
         ServerProcess first(base_env(), url);
         HttpClient c(first.port());
-        const auto res = c.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"durable"})");
+        const auto res =
+            c.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"durable"})");
         REQUIRE(res.result() == http::status::created);
         id = std::string(boost::json::parse(res.body()).at("data").at("id").as_string());
         REQUIRE(first.stop(SIGINT) == 0);
@@ -184,15 +194,18 @@ TEST_CASE("the access log has one line per request without tokens or query strin
 }
 
 TEST_CASE("start-up fails with one line naming a bad variable") {
-    CHECK_THROWS_WITH(ServerProcess(base_env({{"PORT", "eighty"}})), Catch::Contains("PORT: expected an integer"));
-    CHECK_THROWS_WITH(ServerProcess(std::map<std::string, std::string>{{"BETTER_AUTH_SECRET", ""}}), Catch::Contains("BETTER_AUTH_SECRET: required"));
+    CHECK_THROWS_WITH(ServerProcess(base_env({{"PORT", "eighty"}})),
+                      Catch::Contains("PORT: expected an integer"));
+    CHECK_THROWS_WITH(ServerProcess(std::map<std::string, std::string>{{"BETTER_AUTH_SECRET", ""}}),
+                      Catch::Contains("BETTER_AUTH_SECRET: required"));
 }
 
 TEST_CASE("concurrent toggles over HTTP lose no update") {
     ServerProcess server(base_env());
     const auto u = user();
     HttpClient setup(server.port());
-    const auto created = setup.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"t"})");
+    const auto created =
+        setup.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"t"})");
     const std::string id(boost::json::parse(created.body()).at("data").at("id").as_string());
     std::vector<std::thread> threads;
     std::atomic<int> ok{0};
@@ -200,7 +213,8 @@ TEST_CASE("concurrent toggles over HTTP lose no update") {
         threads.emplace_back([&] {
             HttpClient c(server.port());
             for (int j = 0; j < 10; ++j) {
-                if (c.request(http::verb::patch, "/api/" + u + "/tasks/" + id + "/complete", token(u))
+                if (c.request(http::verb::patch, "/api/" + u + "/tasks/" + id + "/complete",
+                              token(u))
                         .result() == http::status::ok) {
                     ++ok;
                 }
@@ -217,7 +231,8 @@ TEST_CASE("exactly one of several concurrent DELETEs gets 200") {
     ServerProcess server(base_env());
     const auto u = user();
     HttpClient setup(server.port());
-    const auto created = setup.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"t"})");
+    const auto created =
+        setup.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"t"})");
     const std::string id(boost::json::parse(created.body()).at("data").at("id").as_string());
     std::atomic<int> ok{0}, not_found{0};
     std::vector<std::thread> threads;

@@ -27,7 +27,8 @@ std::string token(const std::string& user) {
 
 void run(const char* variable) {
     const char* command = std::getenv(variable);
-    if (command == nullptr) FAIL(std::string(variable) + " is not set: run through scripts/test.sh");
+    if (command == nullptr)
+        FAIL(std::string(variable) + " is not set: run through scripts/test.sh");
     REQUIRE(std::system(command) == 0);
 }
 

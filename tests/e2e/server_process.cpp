@@ -30,7 +30,8 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> env,
     // The build passes the binary's path; TASKCORE_SERVER_BIN overrides it (e.g. an installed one).
     const char* bin = std::getenv("TASKCORE_SERVER_BIN");
     if (bin == nullptr) bin = TASKCORE_SERVER_BIN;
-    dir_ = std::filesystem::temp_directory_path() / ("taskcore-e2e-" + generate_uuid_v7().to_string());
+    dir_ =
+        std::filesystem::temp_directory_path() / ("taskcore-e2e-" + generate_uuid_v7().to_string());
     std::filesystem::create_directories(dir_);
 
     if (database_url) {
@@ -133,7 +134,8 @@ HttpClient::HttpClient(unsigned short port, std::chrono::milliseconds timeout)
 void HttpClient::send_raw(const std::string& bytes) {
     stream_.expires_after(timeout_);
     beast::error_code ec;
-    asio::async_write(stream_, asio::buffer(bytes), [&](beast::error_code e, std::size_t) { ec = e; });
+    asio::async_write(stream_, asio::buffer(bytes),
+                      [&](beast::error_code e, std::size_t) { ec = e; });
     io_.restart();
     io_.run();
     if (ec) throw beast::system_error(ec);
@@ -172,7 +174,8 @@ bool HttpClient::closed_by_peer(std::chrono::milliseconds within) {
     std::array<char, 256> scratch{};
     beast::error_code ec;
     stream_.expires_after(within);
-    stream_.async_read_some(asio::buffer(scratch), [&](beast::error_code e, std::size_t) { ec = e; });
+    stream_.async_read_some(asio::buffer(scratch),
+                            [&](beast::error_code e, std::size_t) { ec = e; });
     io_.restart();
     io_.run();
     return ec == asio::error::eof || ec == asio::error::connection_reset;

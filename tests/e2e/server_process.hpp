@@ -17,7 +17,7 @@ namespace http = boost::beast::http;
 using HttpResponse = http::response<http::string_body>;
 
 class ServerProcess {
-public:
+  public:
     // Starts `taskcore-server serve` in a fresh temp directory with PORT=0, HOST=127.0.0.1,
     // DATABASE_URL from TASKCORE_TEST_DATABASE_URL (a temp SQLite file for "sqlite-temp-file")
     // plus `env`, and waits until it logs the port it listens on.
@@ -33,7 +33,7 @@ public:
     int stop(int signal, std::chrono::seconds wait = std::chrono::seconds{20});
     [[nodiscard]] std::string log() const;
 
-private:
+  private:
     std::filesystem::path dir_;
     std::string database_url_;
     int pid_ = -1;
@@ -42,17 +42,17 @@ private:
 
 // One keep-alive connection speaking raw HTTP/1.1, with a timeout on every operation.
 class HttpClient {
-public:
+  public:
     explicit HttpClient(unsigned short port,
                         std::chrono::milliseconds timeout = std::chrono::seconds{10});
     void send_raw(const std::string& bytes);
     HttpResponse read_response();
-    HttpResponse request(http::verb method, const std::string& target, const std::string& token = "",
-                         const std::string& body = "");
+    HttpResponse request(http::verb method, const std::string& target,
+                         const std::string& token = "", const std::string& body = "");
     // True when the server closes the connection within `within` (reads hit EOF/reset).
     bool closed_by_peer(std::chrono::milliseconds within);
 
-private:
+  private:
     boost::asio::io_context io_;
     boost::beast::tcp_stream stream_;
     boost::beast::flat_buffer buffer_;

@@ -42,7 +42,8 @@ struct ApiFixture {
                           const std::map<std::string, std::string>& headers = {},
                           const std::string& user = "alice") {
         server::Request req{method, target, 11};
-        if (!user.empty()) req.set(boost::beast::http::field::authorization, "Bearer " + token_for(user));
+        if (!user.empty())
+            req.set(boost::beast::http::field::authorization, "Bearer " + token_for(user));
         if (!body.empty()) req.set(boost::beast::http::field::content_type, "application/json");
         for (const auto& [k, v] : headers) {
             if (v.empty()) {

@@ -69,7 +69,8 @@ TEST_CASE_METHOD(ApiFixture, "authentication failures are 401 with WWW-Authentic
                {{"Authorization", "Bearer " + token_for("alice", -3600)}});
     CHECK(res.result() == status::unauthorized);
     // Scheme is case-insensitive and white space around the value is stripped.
-    res = call(verb::get, "/api/alice/tasks", "", {{"Authorization", "  bearer   " + token_for("alice") + "  "}});
+    res = call(verb::get, "/api/alice/tasks", "",
+               {{"Authorization", "  bearer   " + token_for("alice") + "  "}});
     CHECK(res.result() == status::ok);
 }
 
@@ -116,7 +117,8 @@ TEST_CASE_METHOD(ApiFixture, "a malformed UUID in a path is 422") {
 }
 
 TEST_CASE_METHOD(ApiFixture, "body errors: 415, 400 and 422 with every detail") {
-    auto res = call(verb::post, "/api/alice/tasks", R"({"title":"x"})", {{"Content-Type", "text/plain"}});
+    auto res =
+        call(verb::post, "/api/alice/tasks", R"({"title":"x"})", {{"Content-Type", "text/plain"}});
     CHECK(res.result() == status::unsupported_media_type);
     CHECK(error_code(res) == "UNSUPPORTED_MEDIA_TYPE");
     res = call(verb::post, "/api/alice/tasks", R"({"title":"x"})", {{"Content-Type", ""}});
@@ -128,15 +130,16 @@ TEST_CASE_METHOD(ApiFixture, "body errors: 415, 400 and 422 with every detail") 
                {{"Content-Type", "application/json; charset=latin1"}});
     CHECK(res.result() == status::unsupported_media_type);
 
-    for (const std::string bad : {"{", R"({"title":NaN})", R"({"title":"x",})", "{\"title\":\"\xC3\"}",
-                                  R"({"title":"\udc00"})", "/*c*/{}"}) {
+    for (const std::string bad : {"{", R"({"title":NaN})", R"({"title":"x",})",
+                                  "{\"title\":\"\xC3\"}", R"({"title":"\udc00"})", "/*c*/{}"}) {
         INFO(bad);
         res = call(verb::post, "/api/alice/tasks", bad);
         CHECK(res.result() == status::bad_request);
         CHECK(error_code(res) == "MALFORMED_JSON");
     }
 
-    res = call(verb::post, "/api/alice/tasks", R"({"title":"","priority":"urgent","tags":["a","a"],"x":1})");
+    res = call(verb::post, "/api/alice/tasks",
+               R"({"title":"","priority":"urgent","tags":["a","a"],"x":1})");
     REQUIRE(res.result() == status::unprocessable_entity);
     const auto details = json(res).at("error").at("details").as_array();
     CHECK(details.size() == 4);
@@ -148,10 +151,12 @@ TEST_CASE_METHOD(ApiFixture, "body errors: 415, 400 and 422 with every detail") 
     CHECK(res.result() == status::unprocessable_entity);
 }
 
-TEST_CASE_METHOD(ApiFixture, "PUT and PATCH update partially so updated_at moves but created_at not") {
+TEST_CASE_METHOD(ApiFixture,
+                 "PUT and PATCH update partially so updated_at moves but created_at not") {
     const auto id = create_task(*this, R"({"title":"a","description":"d","tags":["x"]})");
     const auto before = json(call(verb::get, "/api/alice/tasks/" + id)).at("data");
-    auto res = call(verb::put, "/api/alice/tasks/" + id, R"({"priority":"low","created_at":"2000-01-01T00:00:00Z"})");
+    auto res = call(verb::put, "/api/alice/tasks/" + id,
+                    R"({"priority":"low","created_at":"2000-01-01T00:00:00Z"})");
     REQUIRE(res.result() == status::ok);
     auto after = json(res).at("data");
     CHECK(after.at("priority") == "low");
@@ -221,9 +226,9 @@ TEST_CASE_METHOD(ApiFixture, "list meta, filters, sorting and bad parameters") {
     body = json(call(verb::get, "/api/alice/tasks?q=low+one"));
     CHECK(body.at("meta").at("total") == 1);
 
-    for (const char* bad : {"limit=0", "limit=201", "offset=12345678901234567890123", "offset=-1",
-                            "status=done", "sort=colour", "priority=urgent", "limit=1&limit=2",
-                            "bogus=1", "q=%ZZ"}) {
+    for (const char* bad :
+         {"limit=0", "limit=201", "offset=12345678901234567890123", "offset=-1", "status=done",
+          "sort=colour", "priority=urgent", "limit=1&limit=2", "bogus=1", "q=%ZZ"}) {
         INFO(bad);
         res = call(verb::get, std::string("/api/alice/tasks?") + bad);
         CHECK(res.result() == status::unprocessable_entity);
@@ -263,13 +268,13 @@ TEST_CASE_METHOD(ApiFixture, "CORS headers on every response for allowed origins
     }
 }
 
-TEST_CASE_METHOD(ApiFixture, "preflight is 204 without auth, with the allowed methods and headers") {
+TEST_CASE_METHOD(ApiFixture,
+                 "preflight is 204 without auth, with the allowed methods and headers") {
     config.cors_allow_headers = {"X-Custom"};
     rebuild();
-    const auto res = call(verb::options, "/api/alice/tasks/" + generate_uuid_v7().to_string(), "",
-                          {{"Origin", "http://localhost:3000"},
-                           {"Access-Control-Request-Method", "PATCH"}},
-                          "");
+    const auto res =
+        call(verb::options, "/api/alice/tasks/" + generate_uuid_v7().to_string(), "",
+             {{"Origin", "http://localhost:3000"}, {"Access-Control-Request-Method", "PATCH"}}, "");
     CHECK(res.result() == status::no_content);
     CHECK(res.body().empty());
     CHECK(field(res, "Access-Control-Allow-Origin") == "http://localhost:3000");
@@ -278,7 +283,8 @@ TEST_CASE_METHOD(ApiFixture, "preflight is 204 without auth, with the allowed me
           "Authorization, Content-Type, X-Request-ID, traceparent, tracestate, baggage, "
           "sentry-trace, X-Custom");
     CHECK(field(res, "Access-Control-Max-Age") == "600");
-    const auto denied = call(verb::options, "/api/alice/tasks", "", {{"Origin", "http://evil"}}, "");
+    const auto denied =
+        call(verb::options, "/api/alice/tasks", "", {{"Origin", "http://evil"}}, "");
     CHECK(field(denied, "Access-Control-Allow-Methods") == "<absent>");
 }
 
@@ -289,9 +295,12 @@ TEST_CASE_METHOD(ApiFixture, "Unicode user ids arrive percent-encoded and leave 
     REQUIRE(res.result() == status::created);
     const auto location = field(res, "Location");
     CHECK(location.starts_with("/api/" + encoded + "/tasks/"));
-    CHECK(std::all_of(location.begin(), location.end(), [](char c) { return c > 0x20 && c < 0x7F; }));
+    CHECK(
+        std::all_of(location.begin(), location.end(), [](char c) { return c > 0x20 && c < 0x7F; }));
     CHECK(json(res).at("data").at("user_id").as_string() == user);
-    CHECK(json(call(verb::get, "/api/" + encoded + "/tasks", "", {}, user)).at("meta").at("total") == 1);
+    CHECK(
+        json(call(verb::get, "/api/" + encoded + "/tasks", "", {}, user)).at("meta").at("total") ==
+        1);
 }
 
 TEST_CASE_METHOD(ApiFixture, "conversations and messages over HTTP") {
@@ -329,11 +338,13 @@ TEST_CASE_METHOD(ApiFixture, "conversations and messages over HTTP") {
     CHECK(call(verb::get, "/api/bob/conversations/" + id + "/messages", "", {}, "bob").result() ==
           status::not_found);
     CHECK(call(verb::post, "/api/bob/conversations/" + id + "/messages",
-               R"({"role":"user","content":"x"})", {}, "bob").result() == status::not_found);
+               R"({"role":"user","content":"x"})", {}, "bob")
+              .result() == status::not_found);
     res = call(verb::delete_, "/api/alice/conversations/" + id);
     CHECK(res.result() == status::ok);
     CHECK(call(verb::get, msgs).result() == status::not_found);
-    CHECK(call(verb::get, "/api/alice/conversations?limit=0").result() == status::unprocessable_entity);
+    CHECK(call(verb::get, "/api/alice/conversations?limit=0").result() ==
+          status::unprocessable_entity);
 }
 
 TEST_CASE_METHOD(ApiFixture, "a custom API_PREFIX moves every API route") {

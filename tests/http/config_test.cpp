@@ -39,9 +39,12 @@ TEST_CASE("defaults follow contract §6") {
 }
 
 TEST_CASE("values are read and lists split") {
-    const auto c = load_config(with({{"PORT", "9000"}, {"CORS_ORIGINS", " https://a.example , http://b:8080 "},
-                                     {"CORS_ALLOW_HEADERS", "X-A, X-B"}, {"NEON_DB_URL", "postgresql://n/db"},
-                                     {"LOG_LEVEL", "warning"}, {"JWT_ISSUER", "taskflow-web"}}));
+    const auto c = load_config(with({{"PORT", "9000"},
+                                     {"CORS_ORIGINS", " https://a.example , http://b:8080 "},
+                                     {"CORS_ALLOW_HEADERS", "X-A, X-B"},
+                                     {"NEON_DB_URL", "postgresql://n/db"},
+                                     {"LOG_LEVEL", "warning"},
+                                     {"JWT_ISSUER", "taskflow-web"}}));
     CHECK(c.port == 9000);
     CHECK(c.cors_origins ==
           std::vector<std::string>{"http://localhost:3000", "https://a.example", "http://b:8080"});
@@ -49,17 +52,27 @@ TEST_CASE("values are read and lists split") {
     CHECK(c.database_url == "postgresql://n/db");
     CHECK(c.log_level == LogLevel::warning);
     CHECK(c.jwt_issuer == "taskflow-web");
-    CHECK(load_config(with({{"NEON_DB_URL", "postgresql://n/db"}, {"DATABASE_URL", "sqlite::memory:"}}))
+    CHECK(load_config(
+              with({{"NEON_DB_URL", "postgresql://n/db"}, {"DATABASE_URL", "sqlite::memory:"}}))
               .database_url == "sqlite::memory:");
 }
 
 TEST_CASE("bad values stop start-up with a line naming the variable") {
     const std::vector<std::pair<std::string, std::string>> bad{
-        {"PORT", "80a"}, {"PORT", "70000"}, {"THREADS", "0"}, {"DB_POOL_SIZE", "-1"},
-        {"MAX_BODY_BYTES", "big"}, {"IDLE_TIMEOUT_SECONDS", "0"}, {"LOG_LEVEL", "verbose"},
-        {"API_PREFIX", "api"}, {"API_PREFIX", "/api/"}, {"DATABASE_URL", "mysql://x"},
-        {"FRONTEND_ORIGIN", "localhost:3000"}, {"CORS_ORIGINS", "http://ok,https://x/path"},
-        {"JWT_LEEWAY_SECONDS", "1.5"}, {"DB_PREPARED_STATEMENTS", "maybe"}};
+        {"PORT", "80a"},
+        {"PORT", "70000"},
+        {"THREADS", "0"},
+        {"DB_POOL_SIZE", "-1"},
+        {"MAX_BODY_BYTES", "big"},
+        {"IDLE_TIMEOUT_SECONDS", "0"},
+        {"LOG_LEVEL", "verbose"},
+        {"API_PREFIX", "api"},
+        {"API_PREFIX", "/api/"},
+        {"DATABASE_URL", "mysql://x"},
+        {"FRONTEND_ORIGIN", "localhost:3000"},
+        {"CORS_ORIGINS", "http://ok,https://x/path"},
+        {"JWT_LEEWAY_SECONDS", "1.5"},
+        {"DB_PREPARED_STATEMENTS", "maybe"}};
     for (const auto& [key, value] : bad) {
         INFO(key << "=" << value);
         const std::string var = key == "CORS_ORIGINS" || key == "FRONTEND_ORIGIN"

@@ -23,10 +23,10 @@ std::vector<FieldError> errors_of(auto&& parse, std::string_view body) {
 }  // namespace
 
 TEST_CASE("parse_body rejects everything that is not strict JSON") {
-    for (const char* bad : {"", "{", "{\"a\":1,}", "[1,2,]", "{\"a\":NaN}", "{\"a\":Infinity}",
-                            "{\"a\":-Infinity}", "// c\n{}", "/* c */{}", "{'a':1}",
-                            "{\"a\":\"\xFF\"}", "{\"a\":\"\xED\xA0\x80\"}",
-                            "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00x\"}", "{} {}", "nul"}) {
+    for (const char* bad :
+         {"", "{", "{\"a\":1,}", "[1,2,]", "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":-Infinity}",
+          "// c\n{}", "/* c */{}", "{'a':1}", "{\"a\":\"\xFF\"}", "{\"a\":\"\xED\xA0\x80\"}",
+          "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00x\"}", "{} {}", "nul"}) {
         INFO(bad);
         CHECK_THROWS_AS(parse_body(bad), MalformedJsonError);
     }
@@ -65,8 +65,8 @@ TEST_CASE("every problem of a task body is reported at once") {
                                       "colour": "red"})");
     std::vector<std::string> fields;
     for (const auto& e : errors) fields.push_back(e.field);
-    CHECK(fields == std::vector<std::string>{"colour", "title", "completed", "priority",
-                                             "due_date", "tags"});
+    CHECK(fields ==
+          std::vector<std::string>{"colour", "title", "completed", "priority", "due_date", "tags"});
 }
 
 TEST_CASE("read-only fields are ignored, unknown ones rejected") {

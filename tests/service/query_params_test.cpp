@@ -33,9 +33,13 @@ TEST_CASE("task list defaults") {
 }
 
 TEST_CASE("task list parameters are parsed") {
-    const auto q = parse_task_list_query({{"status", "completed"}, {"priority", "low"},
-                                          {"tag", " work "}, {"q", "ÜBER"}, {"sort", "priority"},
-                                          {"limit", "200"}, {"offset", "999999999999"}});
+    const auto q = parse_task_list_query({{"status", "completed"},
+                                          {"priority", "low"},
+                                          {"tag", " work "},
+                                          {"q", "ÜBER"},
+                                          {"sort", "priority"},
+                                          {"limit", "200"},
+                                          {"offset", "999999999999"}});
     CHECK(q.status == StatusFilter::completed);
     CHECK(q.priority == Priority::low);
     CHECK(q.tag == "work");

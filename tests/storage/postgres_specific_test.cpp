@@ -45,8 +45,10 @@ Task make_task(const std::string& user) {
 int taskcore_connections(const std::string& url) {
     pqxx::connection c(url);
     pqxx::nontransaction tx(c);
-    return tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'taskcore' "
-                    "AND datname = current_database()")[0]
+    return tx
+        .exec1(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'taskcore' "
+            "AND datname = current_database()")[0]
         .as<int>();
 }
 
@@ -66,7 +68,8 @@ TEST_CASE("several instances migrating at once all succeed (advisory lock)") {
     CHECK(ok == 6);
     pqxx::connection c(url);
     pqxx::nontransaction tx(c);
-    CHECK(tx.exec1("SELECT count(*) FROM schema_migrations")[0].as<int>() == latest_schema_version());
+    CHECK(tx.exec1("SELECT count(*) FROM schema_migrations")[0].as<int>() ==
+          latest_schema_version());
 }
 
 TEST_CASE("postgres refuses a schema newer than the build") {

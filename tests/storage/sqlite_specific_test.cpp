@@ -63,9 +63,9 @@ TEST_CASE("the database is in WAL mode with foreign keys enforced") {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
     CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
     db.exec("PRAGMA foreign_keys=ON");
-    CHECK_THROWS(db.exec(
-        "INSERT INTO messages (user_id, id, conversation_id, role, content, created_at) "
-        "VALUES ('u', 'm', 'missing', 'user', 'x', 0)"));
+    CHECK_THROWS(
+        db.exec("INSERT INTO messages (user_id, id, conversation_id, role, content, created_at) "
+                "VALUES ('u', 'm', 'missing', 'user', 'x', 0)"));
     CHECK_THROWS(db.exec(
         "INSERT INTO tasks (user_id, id, title, title_folded, completed, priority, created_at, "
         "updated_at) VALUES ('u', 't', 'x', 'x', 0, 'urgent', 0, 0)"));

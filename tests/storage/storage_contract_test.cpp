@@ -19,7 +19,9 @@ Store& store() {
     return *s;
 }
 
-Timestamp at(std::int64_t seconds) { return from_unix_ms(1'800'000'000'000 + seconds * 1000); }
+Timestamp at(std::int64_t seconds) {
+    return from_unix_ms(1'800'000'000'000 + seconds * 1000);
+}
 
 Task make_task(const std::string& user, std::string title, Timestamp created = at(0)) {
     Task t;
@@ -161,7 +163,8 @@ TEST_CASE("updated_at never moves backwards") {
     const auto user = fresh_user();
     const auto t = make_task(user, "x", at(100));
     store().tasks().insert(t);
-    CHECK(store().tasks().update(user, t.id, TaskPatch{.title = "y"}, at(50))->updated_at == at(100));
+    CHECK(store().tasks().update(user, t.id, TaskPatch{.title = "y"}, at(50))->updated_at ==
+          at(100));
     CHECK(store().tasks().set_completed(user, t.id, std::nullopt, at(60))->updated_at == at(100));
 }
 
@@ -387,7 +390,8 @@ TEST_CASE("concurrent creates are all stored") {
     for (int i = 0; i < 8; ++i) {
         threads.emplace_back([&, i] {
             for (int j = 0; j < 50; ++j) {
-                store().tasks().insert(make_task(user, std::to_string(i) + "-" + std::to_string(j)));
+                store().tasks().insert(
+                    make_task(user, std::to_string(i) + "-" + std::to_string(j)));
             }
         });
     }
@@ -421,8 +425,8 @@ TEST_CASE("concurrent messages all bump and land in order of their timestamps") 
         threads.emplace_back([&, i] {
             for (int j = 0; j < 25; ++j) {
                 store().conversations().append_message({generate_uuid_v7(), user, c.id,
-                                                        MessageRole::user,
-                                                        std::to_string(i), at(i * 100 + j)});
+                                                        MessageRole::user, std::to_string(i),
+                                                        at(i * 100 + j)});
             }
         });
     }
@@ -430,6 +434,7 @@ TEST_CASE("concurrent messages all bump and land in order of their timestamps") 
     const auto page = store().conversations().list_messages(user, c.id, 200, 0);
     CHECK(page->total == 100);
     CHECK(store().conversations().find(user, c.id)->updated_at == at(324));
-    CHECK(std::is_sorted(page->items.begin(), page->items.end(),
-                         [](const Message& a, const Message& b) { return a.created_at < b.created_at; }));
+    CHECK(std::is_sorted(
+        page->items.begin(), page->items.end(),
+        [](const Message& a, const Message& b) { return a.created_at < b.created_at; }));
 }

@@ -16,8 +16,9 @@ namespace taskcore::testing {
 inline std::string resolve_test_database_url() {
     const char* raw = std::getenv("TASKCORE_TEST_DATABASE_URL");
     if (raw == nullptr || *raw == '\0') {
-        throw std::runtime_error("TASKCORE_TEST_DATABASE_URL is not set: run the tests through ctest "
-                                 "(scripts/test.sh)");
+        throw std::runtime_error(
+            "TASKCORE_TEST_DATABASE_URL is not set: run the tests through ctest "
+            "(scripts/test.sh)");
     }
     const std::string value = raw;
     if (value == "sqlite-temp-file") {

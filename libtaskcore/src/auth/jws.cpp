@@ -78,14 +78,14 @@ std::optional<JwtFailure> parse_compact_jws(std::string_view token, std::size_t 
 
 JwtResult check_claims(const json::object& payload, const JwtOptions& options,
                        std::chrono::system_clock::time_point now) {
-    const double now_s =
-        std::chrono::duration<double>(now.time_since_epoch()).count();
+    const double now_s = std::chrono::duration<double>(now.time_since_epoch()).count();
     const auto leeway = static_cast<double>(options.leeway.count());
 
     const auto exp = read_time_claim(payload, "exp");
     const auto nbf = read_time_claim(payload, "nbf");
     const auto iat = read_time_claim(payload, "iat");
-    if (!exp.valid || !nbf.valid || !iat.valid) return JwtResult::refused(JwtFailure::bad_time_claim);
+    if (!exp.valid || !nbf.valid || !iat.valid)
+        return JwtResult::refused(JwtFailure::bad_time_claim);
     if (!exp.present) return JwtResult::refused(JwtFailure::missing_expiry);
     if (now_s >= exp.seconds + leeway) return JwtResult::refused(JwtFailure::expired);
     if (nbf.present && now_s + leeway < nbf.seconds) {

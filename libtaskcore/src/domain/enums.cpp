@@ -5,19 +5,26 @@ namespace taskcore {
 
 std::string_view to_string(Priority p) {
     switch (p) {
-        case Priority::low: return "low";
-        case Priority::medium: return "medium";
-        case Priority::high: return "high";
+        case Priority::low:
+            return "low";
+        case Priority::medium:
+            return "medium";
+        case Priority::high:
+            return "high";
     }
     return "medium";
 }
 
 std::string_view to_string(MessageRole r) {
     switch (r) {
-        case MessageRole::user: return "user";
-        case MessageRole::assistant: return "assistant";
-        case MessageRole::system: return "system";
-        case MessageRole::tool: return "tool";
+        case MessageRole::user:
+            return "user";
+        case MessageRole::assistant:
+            return "assistant";
+        case MessageRole::system:
+            return "system";
+        case MessageRole::tool:
+            return "tool";
     }
     return "user";
 }

@@ -21,7 +21,9 @@ int read_digits(std::string_view s, std::size_t pos, std::size_t n) {
 
 }  // namespace
 
-Timestamp now_ms() { return time_point_cast<milliseconds>(system_clock::now()); }
+Timestamp now_ms() {
+    return time_point_cast<milliseconds>(system_clock::now());
+}
 
 std::string format_rfc3339(Timestamp t) {
     const auto day = floor<days>(t);

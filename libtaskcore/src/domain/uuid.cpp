@@ -47,10 +47,10 @@ Uuid generate_uuid_v7() {
     Uuid id;
     random_bytes(id.bytes.data(), static_cast<int>(id.bytes.size()));
 
-    const auto now = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    const auto now =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
     std::uint64_t ms = 0;
     std::uint16_t counter = 0;
     {

@@ -18,8 +18,7 @@ namespace bj = boost::json;
 using Names = std::initializer_list<std::string_view>;
 
 const Names kTaskWritable{"title", "description", "completed", "priority", "due_date", "tags"};
-const Names kTaskReadOnly{"id", "user_id", "status", "completed_at", "created_at",
-                              "updated_at"};
+const Names kTaskReadOnly{"id", "user_id", "status", "completed_at", "created_at", "updated_at"};
 
 bool contains(Names names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
@@ -27,7 +26,7 @@ bool contains(Names names, std::string_view name) {
 
 // Reads typed fields from a JSON object body, recording a FieldError for each problem.
 class BodyReader {
-public:
+  public:
     BodyReader(const bj::value& body, Names writable, Names ignored) {
         if (!body.is_object()) {
             errors_.push_back({"body", "must be a JSON object"});
@@ -130,7 +129,7 @@ public:
         if (!errors_.empty()) throw ValidationError(std::move(errors_));
     }
 
-private:
+  private:
     const bj::object* object_ = nullptr;
     std::vector<FieldError> errors_;
 };
@@ -172,8 +171,9 @@ TaskPatch parse_task_patch(const bj::value& body) {
     TaskPatch patch;
     if (auto title = r.text("title")) patch.title = rules::task_title(*title, r.errors());
     if (auto d = r.nullable_text("description")) {
-        patch.description = *d ? std::optional<std::string>{rules::task_description(**d, r.errors())}
-                               : std::optional<std::string>{};
+        patch.description =
+            *d ? std::optional<std::string>{rules::task_description(**d, r.errors())}
+               : std::optional<std::string>{};
     }
     patch.completed = r.boolean("completed");
     patch.priority = r.priority();

@@ -32,8 +32,9 @@ void ConversationService::remove(std::string_view user_id, const Uuid& id) {
 
 Message ConversationService::add_message(std::string_view user_id, const Uuid& conversation_id,
                                          MessageRole role, std::string content) {
-    Message m{generate_uuid_v7(), std::string(user_id), conversation_id, role, std::move(content),
-              clock_()};
+    Message m{generate_uuid_v7(), std::string(user_id),
+              conversation_id,    role,
+              std::move(content), clock_()};
     if (!repository_.append_message(m)) throw NotFoundError("conversation not found");
     return m;
 }

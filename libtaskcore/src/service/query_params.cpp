@@ -24,7 +24,7 @@ std::optional<std::int64_t> parse_integer(std::string_view s) {
 }
 
 class ParamReader {
-public:
+  public:
     ParamReader(const QueryParams& params, std::initializer_list<std::string_view> known) {
         std::set<std::string, std::less<>> seen;
         for (const auto& [key, value] : params) {
@@ -74,7 +74,7 @@ public:
 
     std::vector<FieldError> errors;
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> values;
 };
 
@@ -125,9 +125,9 @@ TaskListQuery parse_task_list_query(const QueryParams& params) {
         if (q.descending) key.remove_prefix(1);
         const auto parsed = parse_sort_key(key);
         if (!parsed) {
-            r.errors.push_back(
-                {"sort", "must be one of created_at, updated_at, due_date, title, priority, "
-                         "optionally prefixed with -"});
+            r.errors.push_back({"sort",
+                                "must be one of created_at, updated_at, due_date, title, priority, "
+                                "optionally prefixed with -"});
         } else {
             q.sort = *parsed;
         }

@@ -7,7 +7,9 @@
 
 namespace taskcore {
 
-int latest_schema_version() { return 1; }
+int latest_schema_version() {
+    return 1;
+}
 
 std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& options) {
     const std::string_view u = url;

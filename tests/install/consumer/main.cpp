@@ -15,7 +15,8 @@ int main() {
     const auto created = tasks.create("consumer-user", input);
     const auto fetched = tasks.get("consumer-user", created.id);
     const auto text = boost::json::serialize(taskcore::json::to_json(fetched));
-    if (fetched.title != "from a consumer" || text.find("\"status\":\"pending\"") == std::string::npos) {
+    if (fetched.title != "from a consumer" ||
+        text.find("\"status\":\"pending\"") == std::string::npos) {
         std::cerr << "unexpected task: " << text << "\n";
         return 1;
     }

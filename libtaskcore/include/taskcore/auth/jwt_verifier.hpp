@@ -1,24 +1,29 @@
-// Verification of bearer JWTs (HS256 with the shared secret) down to the user id they carry.
+// Verification of bearer JWTs (HS256 shared secret and/or JWKS public keys) down to the user id.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "taskcore/auth/jwk.hpp"
 
 namespace taskcore {
 
 // Why a token was refused: for logs and tests only (clients always just see 401).
 enum class JwtFailure {
     too_large,
-    malformed,            // not three base64url segments of JSON objects
+    malformed,  // not three base64url segments of JSON objects
     unsupported_algorithm,
-    critical_header,      // a "crit" header the verifier cannot honour
+    critical_header,  // a "crit" header the verifier cannot honour
     bad_signature,
+    unknown_key,   // no JWKS key with the token's kid (after a rate-limited refetch)
+    key_mismatch,  // alg differs from the key's alg, or does not fit its type/curve
     missing_expiry,
-    bad_time_claim,       // exp/nbf/iat present but not a JSON number
+    bad_time_claim,  // exp/nbf/iat present but not a JSON number
     expired,
     not_yet_valid,
     issued_in_future,
@@ -49,15 +54,21 @@ struct JwtResult {
 
 using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
+// Each token is routed by its alg to exactly one path: "HS256" to the shared secret, the
+// asymmetric algorithms to the JWKS keys; anything else (none, HS384, ...) is refused.
 class JwtVerifier {
-public:
-    // `secret` is the raw bytes of BETTER_AUTH_SECRET. An empty clock means the system clock.
+  public:
+    // HS256 only. `secret` is the raw bytes of BETTER_AUTH_SECRET. No clock: the system clock.
     JwtVerifier(std::string secret, JwtOptions options, WallClock clock = {});
+    // Either or both modes: a shared secret and/or a source of JWKS keys.
+    JwtVerifier(std::optional<std::string> secret, std::shared_ptr<KeySource> keys,
+                JwtOptions options, WallClock clock = {});
 
     [[nodiscard]] JwtResult verify(std::string_view token) const;
 
-private:
-    std::string secret_;
+  private:
+    std::optional<std::string> secret_;
+    std::shared_ptr<KeySource> keys_;
     JwtOptions options_;
     WallClock clock_;
 };

@@ -16,6 +16,8 @@ std::optional<Priority> parse_priority(std::string_view text);
 std::optional<MessageRole> parse_message_role(std::string_view text);
 
 // "pending" or "completed": the status mirrors the completed flag.
-inline std::string_view status_name(bool completed) { return completed ? "completed" : "pending"; }
+inline std::string_view status_name(bool completed) {
+    return completed ? "completed" : "pending";
+}
 
 }  // namespace taskcore

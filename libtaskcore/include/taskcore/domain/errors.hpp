@@ -15,30 +15,30 @@ struct FieldError {
 
 // Input that breaks a rule of the contract; carries every field error found, not just the first.
 class ValidationError : public std::runtime_error {
-public:
+  public:
     explicit ValidationError(std::vector<FieldError> details);
     ValidationError(std::string field, std::string message);
     [[nodiscard]] const std::vector<FieldError>& details() const { return details_; }
 
-private:
+  private:
     std::vector<FieldError> details_;
 };
 
 // No such resource for this user (another user's resource looks exactly the same).
 class NotFoundError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // The database cannot be reached or is overloaded right now; retrying later may succeed.
 class StorageUnavailableError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // Any other storage failure (constraint broken, schema mismatch, ...).
 class StorageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -21,7 +21,11 @@ std::string format_rfc3339(Timestamp t);
 // offsets beyond 23:59) are nullopt.
 std::optional<Timestamp> parse_rfc3339(std::string_view text);
 
-inline std::int64_t to_unix_ms(Timestamp t) { return t.time_since_epoch().count(); }
-inline Timestamp from_unix_ms(std::int64_t ms) { return Timestamp{std::chrono::milliseconds{ms}}; }
+inline std::int64_t to_unix_ms(Timestamp t) {
+    return t.time_since_epoch().count();
+}
+inline Timestamp from_unix_ms(std::int64_t ms) {
+    return Timestamp{std::chrono::milliseconds{ms}};
+}
 
 }  // namespace taskcore

@@ -15,7 +15,7 @@ namespace taskcore::json {
 
 // The body is not JSON at all (or not UTF-8): 400 rather than 422.
 class MalformedJsonError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -13,7 +13,7 @@
 namespace taskcore {
 
 class ConversationService {
-public:
+  public:
     explicit ConversationService(ConversationRepository& repository, Clock clock = {});
 
     Conversation create(std::string_view user_id, std::optional<std::string> title);
@@ -28,7 +28,7 @@ public:
     Page<Message> list_messages(std::string_view user_id, const Uuid& conversation_id,
                                 const PageRequest& page);
 
-private:
+  private:
     ConversationRepository& repository_;
     Clock clock_;
 };

@@ -12,7 +12,7 @@ namespace taskcore {
 using Clock = std::function<Timestamp()>;
 
 class TaskService {
-public:
+  public:
     // An empty clock means now_ms().
     explicit TaskService(TaskRepository& repository, Clock clock = {});
 
@@ -25,7 +25,7 @@ public:
     Task set_completed(std::string_view user_id, const Uuid& id, std::optional<bool> completed);
     void remove(std::string_view user_id, const Uuid& id);
 
-private:
+  private:
     TaskRepository& repository_;
     Clock clock_;
 };

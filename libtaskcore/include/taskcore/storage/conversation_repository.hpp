@@ -11,7 +11,7 @@
 namespace taskcore {
 
 class ConversationRepository {
-public:
+  public:
     virtual ~ConversationRepository() = default;
 
     virtual void insert(const Conversation& conversation) = 0;

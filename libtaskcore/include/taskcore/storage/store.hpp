@@ -12,18 +12,18 @@
 namespace taskcore {
 
 struct StoreOptions {
-    int pool_size = 5;           // persistent connections (SQLite: reader connections)
-    int max_overflow = 10;       // extra PostgreSQL connections opened under load
-    std::chrono::milliseconds acquire_timeout{5000};  // waiting for a free connection
-    std::chrono::milliseconds busy_timeout{5000};     // SQLite lock waits
+    int pool_size = 5;      // persistent connections (SQLite: reader connections)
+    int max_overflow = 10;  // extra PostgreSQL connections opened under load
+    std::chrono::milliseconds acquire_timeout{5000};    // waiting for a free connection
+    std::chrono::milliseconds busy_timeout{5000};       // SQLite lock waits
     std::chrono::milliseconds statement_timeout{5000};  // PostgreSQL runaway-query guard
-    bool prepared_statements = true;                  // PostgreSQL: off behind transaction poolers
+    bool prepared_statements = true;  // PostgreSQL: off behind transaction poolers
 };
 
 // Thread-safe: repositories may be used from many threads at once; each call checks a
 // connection out for its unit of work.
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     virtual TaskRepository& tasks() = 0;

@@ -9,7 +9,7 @@
 namespace taskcore {
 
 class TaskRepository {
-public:
+  public:
     virtual ~TaskRepository() = default;
 
     virtual void insert(const Task& task) = 0;

@@ -31,9 +31,10 @@ const std::string kAppend =
 const std::string kExists = "SELECT 1 FROM conversations WHERE user_id = $1 AND id = $2::uuid";
 const std::string kCountMessages =
     "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid";
-const std::string kListMessages = std::string("SELECT ") + kMessageColumns +
-                                  " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid "
-                                  "ORDER BY created_at, id LIMIT $3::bigint OFFSET $4::bigint";
+const std::string kListMessages =
+    std::string("SELECT ") + kMessageColumns +
+    " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid "
+    "ORDER BY created_at, id LIMIT $3::bigint OFFSET $4::bigint";
 
 Conversation read_conversation(const pqxx::row& r) {
     Conversation c;

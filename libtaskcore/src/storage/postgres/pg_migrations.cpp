@@ -15,7 +15,8 @@ struct Migration {
 // Distribution-ready (Citus by user_id, YugabyteDB): primary keys lead with user_id, the
 // message -> conversation key includes it, no sequences. *_folded columns hold the
 // library-computed case folding used by q= (identical on both backends).
-constexpr std::array kMigrations{  // last version == latest_schema_version()
+constexpr std::array kMigrations{
+    // last version == latest_schema_version()
     Migration{1, R"sql(
 CREATE TABLE tasks (
     user_id            text        NOT NULL,
@@ -75,7 +76,8 @@ int PgStore::migrate() {
         tx.exec(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
-        int current = tx.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int>();
+        int current =
+            tx.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int>();
         if (current > latest_schema_version()) {
             throw StorageError("database schema version " + std::to_string(current) +
                                " is newer than this taskcore build understands (" +
@@ -84,7 +86,8 @@ int PgStore::migrate() {
         for (const auto& m : kMigrations) {
             if (m.version <= current) continue;
             tx.exec(m.sql);
-            tx.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(m.version) + ")");
+            tx.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(m.version) +
+                    ")");
             current = m.version;
         }
         tx.commit();

@@ -16,7 +16,7 @@ namespace taskcore::postgres {
 // Every value is sent as text and cast in SQL ($1::uuid, $2::timestamptz, ...), so one
 // parameter type covers all statements and null is simply a null pointer.
 class Params {
-public:
+  public:
     Params& text(std::string_view value) {
         values_.emplace_back(std::string(value));
         return *this;
@@ -46,7 +46,7 @@ public:
         return out;
     }
 
-private:
+  private:
     std::vector<std::optional<std::string>> values_;
 };
 

@@ -134,11 +134,12 @@ std::unique_ptr<Connection> Pool::acquire() {
                 --open_;
                 --in_use_;
                 available_.notify_one();
-                throw StorageUnavailableError(std::string("postgresql: cannot connect: ") + e.what());
+                throw StorageUnavailableError(std::string("postgresql: cannot connect: ") +
+                                              e.what());
             }
         }
-        if (available_.wait_until(lock, deadline) == std::cv_status::timeout &&
-            idle_.empty() && open_ >= capacity) {
+        if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+            open_ >= capacity) {
             --waiters_;
             throw StorageUnavailableError("postgresql: all " + std::to_string(capacity) +
                                           " connections busy; timed out waiting for one");
@@ -200,7 +201,8 @@ void Pool::translate_current_exception(Lease& lease) {
         throw StorageUnavailableError(std::string("postgresql: connection lost: ") + e.what());
     } catch (const pqxx::in_doubt_error& e) {
         lease.broken = true;
-        throw StorageUnavailableError(std::string("postgresql: commit outcome unknown: ") + e.what());
+        throw StorageUnavailableError(std::string("postgresql: commit outcome unknown: ") +
+                                      e.what());
     } catch (const pqxx::transaction_rollback& e) {
         throw StorageUnavailableError(std::string("postgresql: conflict persisted: ") + e.what());
     } catch (const pqxx::sql_error& e) {

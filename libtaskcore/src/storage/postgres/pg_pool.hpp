@@ -20,7 +20,7 @@
 namespace taskcore::postgres {
 
 class Connection {
-public:
+  public:
     Connection(const std::string& conninfo, bool prepared_statements,
                std::chrono::milliseconds statement_timeout);
 
@@ -32,14 +32,14 @@ public:
     std::chrono::steady_clock::time_point last_used;
     bool overflow = false;
 
-private:
+  private:
     pqxx::connection connection_;
     bool prepared_statements_;
     std::unordered_set<std::string> prepared_;
 };
 
 class Pool {
-public:
+  public:
     Pool(std::string conninfo, const StoreOptions& options);
     ~Pool();
     Pool(const Pool&) = delete;
@@ -76,7 +76,7 @@ public:
     };
     Stats stats();
 
-private:
+  private:
     struct Lease {
         explicit Lease(Pool& pool);
         ~Lease();

@@ -9,7 +9,7 @@
 namespace taskcore::postgres {
 
 class PgTaskRepository final : public TaskRepository {
-public:
+  public:
     explicit PgTaskRepository(Pool& pool) : pool_(pool) {}
     void insert(const Task& task) override;
     std::optional<Task> find(std::string_view user_id, const Uuid& id) override;
@@ -20,12 +20,12 @@ public:
                                       std::optional<bool> completed, Timestamp now) override;
     bool remove(std::string_view user_id, const Uuid& id) override;
 
-private:
+  private:
     Pool& pool_;
 };
 
 class PgConversationRepository final : public ConversationRepository {
-public:
+  public:
     explicit PgConversationRepository(Pool& pool) : pool_(pool) {}
     void insert(const Conversation& conversation) override;
     std::optional<Conversation> find(std::string_view user_id, const Uuid& id) override;
@@ -36,12 +36,12 @@ public:
                                                const Uuid& conversation_id, int limit,
                                                std::int64_t offset) override;
 
-private:
+  private:
     Pool& pool_;
 };
 
 class PgStore final : public Store {
-public:
+  public:
     PgStore(const std::string& url, const StoreOptions& options);
     TaskRepository& tasks() override { return tasks_; }
     ConversationRepository& conversations() override { return conversations_; }
@@ -50,7 +50,7 @@ public:
     int migrate() override;
     void delete_user_data(std::string_view user_id) override;
 
-private:
+  private:
     Pool pool_;
     PgTaskRepository tasks_{pool_};
     PgConversationRepository conversations_{pool_};

@@ -108,7 +108,8 @@ std::string where_clause(std::string_view user_id, const TaskListQuery& q, Param
     }
     if (q.text) {
         const auto p = next();
-        sql += " AND (strpos(title_folded, " + p + ") > 0 OR strpos(description_folded, " + p + ") > 0)";
+        sql += " AND (strpos(title_folded, " + p + ") > 0 OR strpos(description_folded, " + p +
+               ") > 0)";
         params.text(*q.text);
     }
     return sql;
@@ -118,11 +119,19 @@ std::string order_by(const TaskListQuery& q) {
     const std::string dir = q.descending ? " DESC" : " ASC";
     std::string key;
     switch (q.sort) {
-        case TaskSortKey::created_at: key = "created_at" + dir; break;
-        case TaskSortKey::updated_at: key = "updated_at" + dir; break;
-        case TaskSortKey::due_date: key = "due_date IS NULL, due_date" + dir; break;
+        case TaskSortKey::created_at:
+            key = "created_at" + dir;
+            break;
+        case TaskSortKey::updated_at:
+            key = "updated_at" + dir;
+            break;
+        case TaskSortKey::due_date:
+            key = "due_date IS NULL, due_date" + dir;
+            break;
         // Byte order, like SQLite's, so both backends sort titles identically.
-        case TaskSortKey::title: key = "title_folded COLLATE \"C\"" + dir + ", title COLLATE \"C\"" + dir; break;
+        case TaskSortKey::title:
+            key = "title_folded COLLATE \"C\"" + dir + ", title COLLATE \"C\"" + dir;
+            break;
         case TaskSortKey::priority:
             key = "CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END" + dir;
             break;
@@ -161,15 +170,16 @@ Page<Task> PgTaskRepository::list(std::string_view user_id, const TaskListQuery&
     Params page_params = filters;
     const auto n = filters.size();
     const std::string rows_sql = std::string("SELECT ") + kColumns + " FROM tasks" + where +
-                                 order_by(q) + " LIMIT $" + std::to_string(n + 1) + "::bigint OFFSET $" +
-                                 std::to_string(n + 2) + "::bigint";
+                                 order_by(q) + " LIMIT $" + std::to_string(n + 1) +
+                                 "::bigint OFFSET $" + std::to_string(n + 2) + "::bigint";
     page_params.integer(q.limit).integer(q.offset);
     return pool_.run(true, [&](Connection& c) {
         Page<Task> page;
         pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c.raw());
         page.total = c.exec(tx, count_sql, filters)[0][0].as<std::int64_t>();
         if (q.offset < page.total) {
-            for (const auto& row : c.exec(tx, rows_sql, page_params)) page.items.push_back(read_task(row));
+            for (const auto& row : c.exec(tx, rows_sql, page_params))
+                page.items.push_back(read_task(row));
         }
         tx.commit();
         return page;
@@ -179,7 +189,9 @@ Page<Task> PgTaskRepository::list(std::string_view user_id, const TaskListQuery&
 std::optional<Task> PgTaskRepository::update(std::string_view user_id, const Uuid& id,
                                              const TaskPatch& patch, Timestamp now) {
     Params p;
-    p.boolean(patch.title.has_value()).nullable_text(patch.title).nullable_text(folded(patch.title));
+    p.boolean(patch.title.has_value())
+        .nullable_text(patch.title)
+        .nullable_text(folded(patch.title));
     p.boolean(patch.description.has_value());
     if (patch.description) {
         p.nullable_text(*patch.description).nullable_text(folded(*patch.description));

@@ -5,8 +5,9 @@ namespace taskcore::sqlite {
 
 Connection::Connection(const std::string& path, bool read_only,
                        std::chrono::milliseconds busy_timeout)
-    : db_(path, read_only ? SQLite::OPEN_READONLY
-                          : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
+    : db_(path,
+          read_only ? SQLite::OPEN_READONLY
+                    : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
           static_cast<int>(busy_timeout.count())) {
     if (!read_only) {
         // WAL lets readers run beside the single writer; NORMAL sync is durable in WAL mode

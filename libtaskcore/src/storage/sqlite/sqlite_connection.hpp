@@ -13,7 +13,7 @@ namespace taskcore::sqlite {
 
 // A cached statement checked out for one use; reset on release so no read snapshot lingers.
 class StatementLease {
-public:
+  public:
     explicit StatementLease(SQLite::Statement& statement) : statement_(statement) {}
     StatementLease(const StatementLease&) = delete;
     StatementLease& operator=(const StatementLease&) = delete;
@@ -24,12 +24,12 @@ public:
     SQLite::Statement* operator->() { return &statement_; }
     SQLite::Statement& operator*() { return statement_; }
 
-private:
+  private:
     SQLite::Statement& statement_;
 };
 
 class Connection {
-public:
+  public:
     Connection(const std::string& path, bool read_only, std::chrono::milliseconds busy_timeout);
 
     // Prepared once per connection and SQL text, then reused.
@@ -38,7 +38,7 @@ public:
     [[nodiscard]] int changes() const { return db_.getChanges(); }
     SQLite::Database& database() { return db_; }
 
-private:
+  private:
     SQLite::Database db_;
     std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
 };
@@ -46,7 +46,7 @@ private:
 // BEGIN IMMEDIATE (takes the write lock up front, so no deadlock-prone lock upgrades) or a
 // deferred BEGIN for read snapshots; rolls back in the destructor unless committed.
 class Transaction {
-public:
+  public:
     enum class Kind { read, write };
     Transaction(Connection& connection, Kind kind);
     Transaction(const Transaction&) = delete;
@@ -54,7 +54,7 @@ public:
     ~Transaction();
     void commit();
 
-private:
+  private:
     Connection& connection_;
     bool done_ = false;
 };

@@ -19,7 +19,8 @@ struct Migration {
 // Timestamps are integer Unix milliseconds; ids are canonical UUID text. *_folded columns hold
 // the case-folded text that the q= search matches, computed by the library (fold_case) so both
 // backends agree without depending on a database collation.
-constexpr std::array kMigrations{  // last version == latest_schema_version()
+constexpr std::array kMigrations{
+    // last version == latest_schema_version()
     Migration{1, R"sql(
 CREATE TABLE tasks (
     user_id            TEXT    NOT NULL,
@@ -69,7 +70,6 @@ CREATE INDEX messages_conversation ON messages (user_id, conversation_id, create
 
 }  // namespace
 
-
 int migrate(Connection& connection) {
     Transaction tx(connection, Transaction::Kind::write);
     connection.exec(
@@ -88,8 +88,8 @@ int migrate(Connection& connection) {
     for (const auto& m : kMigrations) {
         if (m.version <= current) continue;
         connection.exec(m.sql);
-        auto st = connection.prepare(
-            "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+        auto st =
+            connection.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
         st->bind(1, m.version);
         st->bind(2, to_unix_ms(now_ms()));
         st->exec();

@@ -14,8 +14,8 @@ Pool::Pool(std::string path, int readers, std::chrono::milliseconds busy_timeout
       acquire_timeout_(acquire_timeout),
       readers_max_(readers < 1 ? 1 : readers) {
     translate_errors([&] {
-        writer_ = std::make_unique<Connection>(path_.empty() ? ":memory:" : path_, false,
-                                               busy_timeout_);
+        writer_ =
+            std::make_unique<Connection>(path_.empty() ? ":memory:" : path_, false, busy_timeout_);
     });
 }
 

@@ -14,7 +14,7 @@
 namespace taskcore::sqlite {
 
 class Pool {
-public:
+  public:
     // `path` empty means an in-memory database: then there is one connection for everything,
     // since each in-memory connection would otherwise see its own empty database.
     Pool(std::string path, int readers, std::chrono::milliseconds busy_timeout,
@@ -43,7 +43,7 @@ public:
         }
     }
 
-private:
+  private:
     struct ReaderLease {
         explicit ReaderLease(Pool& pool);
         ~ReaderLease();

@@ -10,7 +10,7 @@
 namespace taskcore::sqlite {
 
 class SqliteTaskRepository final : public TaskRepository {
-public:
+  public:
     explicit SqliteTaskRepository(Pool& pool) : pool_(pool) {}
     void insert(const Task& task) override;
     std::optional<Task> find(std::string_view user_id, const Uuid& id) override;
@@ -21,12 +21,12 @@ public:
                                       std::optional<bool> completed, Timestamp now) override;
     bool remove(std::string_view user_id, const Uuid& id) override;
 
-private:
+  private:
     Pool& pool_;
 };
 
 class SqliteConversationRepository final : public ConversationRepository {
-public:
+  public:
     explicit SqliteConversationRepository(Pool& pool) : pool_(pool) {}
     void insert(const Conversation& conversation) override;
     std::optional<Conversation> find(std::string_view user_id, const Uuid& id) override;
@@ -37,12 +37,12 @@ public:
                                                const Uuid& conversation_id, int limit,
                                                std::int64_t offset) override;
 
-private:
+  private:
     Pool& pool_;
 };
 
 class SqliteStore final : public Store {
-public:
+  public:
     // `path` empty: in-memory database.
     SqliteStore(std::string path, const StoreOptions& options);
     TaskRepository& tasks() override { return tasks_; }
@@ -52,7 +52,7 @@ public:
     int migrate() override;
     void delete_user_data(std::string_view user_id) override;
 
-private:
+  private:
     Pool pool_;
     SqliteTaskRepository tasks_{pool_};
     SqliteConversationRepository conversations_{pool_};

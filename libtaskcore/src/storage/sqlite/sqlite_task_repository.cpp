@@ -75,11 +75,19 @@ std::string order_by(const TaskListQuery& q) {
     const char* dir = q.descending ? " DESC" : " ASC";
     std::string key;
     switch (q.sort) {
-        case TaskSortKey::created_at: key = std::string("created_at") + dir; break;
-        case TaskSortKey::updated_at: key = std::string("updated_at") + dir; break;
+        case TaskSortKey::created_at:
+            key = std::string("created_at") + dir;
+            break;
+        case TaskSortKey::updated_at:
+            key = std::string("updated_at") + dir;
+            break;
         // Tasks without a due date come last in both directions.
-        case TaskSortKey::due_date: key = std::string("due_date IS NULL, due_date") + dir; break;
-        case TaskSortKey::title: key = std::string("title_folded") + dir + ", title" + dir; break;
+        case TaskSortKey::due_date:
+            key = std::string("due_date IS NULL, due_date") + dir;
+            break;
+        case TaskSortKey::title:
+            key = std::string("title_folded") + dir + ", title" + dir;
+            break;
         case TaskSortKey::priority:
             key = std::string("CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END") +
                   dir;
