@@ -141,8 +141,13 @@ std::shared_ptr<const JwkSet> JwksFetcher::keys() {
 
 std::shared_ptr<const JwkSet> JwksFetcher::refresh_for_unknown_kid() {
     std::unique_lock lock(mutex_);
+    // Rate-limited separately from scheduled refreshes, so the first unknown kid after a
+    // rotation is looked up at once, however recently the cache was filled.
+    const auto now = Clock::now();
     if (!fetching_ && !requested_ &&
-        Clock::now() - last_attempt_ >= options_.unknown_kid_interval) {
+        (last_unknown_kid_refetch_ == Clock::time_point{} ||
+         now - last_unknown_kid_refetch_ >= options_.unknown_kid_interval)) {
+        last_unknown_kid_refetch_ = now;
         requested_ = true;
         wake_.notify_one();
     }
@@ -167,12 +172,12 @@ int JwksFetcher::fetches() const {
 void JwksFetcher::run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        wake_.wait_until(lock, requested_ ? Clock::now() : next_scheduled_,
-                         [&] { return stopping_ || requested_ || Clock::now() >= next_scheduled_; });
+        wake_.wait_until(lock, requested_ ? Clock::now() : next_scheduled_, [&] {
+            return stopping_ || requested_ || Clock::now() >= next_scheduled_;
+        });
         if (stopping_) break;
         requested_ = false;
         fetching_ = true;
-        last_attempt_ = Clock::now();
         lock.unlock();
 
         std::shared_ptr<const JwkSet> fetched;
@@ -190,12 +195,16 @@ void JwksFetcher::run() {
         fetching_ = false;
         ++attempts_;
         if (fetched) {
-            log::info("JWKS loaded from " + url_ + ": " + std::to_string(fetched->size()) + " keys");
+            log::info("JWKS loaded from " + url_ + ": " + std::to_string(fetched->size()) +
+                      " keys");
             keys_ = std::move(fetched);
             next_scheduled_ = Clock::now() + options_.cache_ttl;
         } else {
-            next_scheduled_ = Clock::now() + (keys_->size() == 0 ? options_.retry_after_failure
-                                                                 : options_.unknown_kid_interval);
+            // Without keys nothing verifies, so retry soon; with cached keys there is no hurry.
+            const auto later = std::max(options_.retry_after_failure,
+                                        std::min(options_.cache_ttl, std::chrono::seconds{30}));
+            next_scheduled_ =
+                Clock::now() + (keys_->size() == 0 ? options_.retry_after_failure : later);
         }
         finished_.notify_all();
     }

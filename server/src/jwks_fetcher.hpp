@@ -13,7 +13,7 @@
 namespace taskcore::server {
 
 struct JwksFetcherOptions {
-    std::chrono::seconds cache_ttl{300};           // JWKS_CACHE_SECONDS
+    std::chrono::seconds cache_ttl{300};            // JWKS_CACHE_SECONDS
     std::chrono::seconds unknown_kid_interval{30};  // at most one refetch per interval
     std::chrono::seconds retry_after_failure{10};   // while no keys are known
     std::chrono::milliseconds timeout{5000};        // one whole fetch
@@ -51,7 +51,7 @@ class JwksFetcher final : public KeySource {
     bool fetching_ = false;
     bool stopping_ = false;
     int attempts_ = 0;
-    std::chrono::steady_clock::time_point last_attempt_{};
+    std::chrono::steady_clock::time_point last_unknown_kid_refetch_{};
     std::chrono::steady_clock::time_point next_scheduled_{};
     std::thread thread_;
 };

@@ -8,8 +8,12 @@
 #include <filesystem>
 #include <thread>
 
+#include <fstream>
+
+#include "auth/test_keys.hpp"
 #include "server_process.hpp"
 #include "support/test_database.hpp"
+#include "support/test_http_server.hpp"
 #include "taskcore/auth/jwt_signer.hpp"
 #include "taskcore/domain/uuid.hpp"
 
@@ -247,4 +251,53 @@ TEST_CASE("exactly one of several concurrent DELETEs gets 200") {
     for (auto& t : threads) t.join();
     CHECK(ok == 1);
     CHECK(not_found == 5);
+}
+
+TEST_CASE("Better Auth mode: EdDSA tokens from the JWKS and HS256 tokens side by side") {
+    TestHttpServer better_auth;
+    const TestKey key("EdDSA", "ba-key");
+    better_auth.respond(200, jwks_of({&key}));
+    ServerProcess server(base_env(
+        {{"BETTER_AUTH_URL", better_auth.url("")}, {"JWT_ISSUER", "http://localhost:3000"}}));
+    const auto u = user();
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const auto eddsa =
+        key.token({{"sub", u}, {"iss", "http://localhost:3000"}, {"exp", now + 900}});
+    HttpClient c(server.port());
+    auto res = c.request(http::verb::post, "/api/" + u + "/tasks", eddsa, R"({"title":"from BA"})");
+    CHECK(res.result() == http::status::created);
+    const auto hs256 =
+        sign_hs256({{"sub", u}, {"iss", "http://localhost:3000"}, {"exp", now + 900}}, kSecret);
+    res = c.request(http::verb::get, "/api/" + u + "/tasks", hs256);
+    CHECK(res.result() == http::status::ok);
+    CHECK(boost::json::parse(res.body()).at("meta").at("total") == 1);
+    auto tampered = eddsa;
+    tampered[tampered.find('.') + 5] ^= 1;
+    CHECK(c.request(http::verb::get, "/api/" + u + "/tasks", tampered).result() ==
+          http::status::unauthorized);
+    CHECK(better_auth.hits() >= 1);
+}
+
+TEST_CASE("JWKS_FILE mode without a shared secret") {
+    const TestKey key("ES256", "file-key");
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("taskcore-jwks-" + generate_uuid_v7().to_string());
+    std::filesystem::create_directories(dir);
+    { std::ofstream(dir / "jwks.json") << jwks_of({&key}); }
+    ServerProcess server({{"JWKS_FILE", (dir / "jwks.json").string()}, {"BETTER_AUTH_SECRET", ""}});
+    const auto u = user();
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    HttpClient c(server.port());
+    CHECK(c.request(http::verb::get, "/api/" + u + "/tasks",
+                    key.token({{"sub", u}, {"exp", now + 60}}))
+              .result() == http::status::ok);
+    // No secret configured: HS256 is refused, even one signed with an empty key.
+    CHECK(c.request(http::verb::get, "/api/" + u + "/tasks",
+                    sign_hs256({{"sub", u}, {"exp", now + 60}}, ""))
+              .result() == http::status::unauthorized);
+    std::filesystem::remove_all(dir);
 }
