@@ -10,6 +10,9 @@ packages=(
     catch2 postgresql curl
 )
 
+# node and npm run the Better Auth interop test; any recent Node.js will do.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

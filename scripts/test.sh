@@ -11,6 +11,9 @@ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTASKCORE_WARNINGS
     ${TASKCORE_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build_dir" -j"$(nproc)"
 
+# Test-only npm packages (a real Better Auth server for the interop test), pinned by the lock file.
+npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+
 source scripts/pg_cluster.sh
 trap pg_cluster_stop EXIT
 pg_cluster_start
