@@ -25,6 +25,7 @@ enum class RouteId {
     none,
     health,
     openapi,
+    metrics,
     tasks,
     task,
     task_complete,
@@ -44,6 +45,7 @@ const std::vector<RouteSpec>& route_specs() {
     static const std::vector<RouteSpec> specs{
         {RouteId::health, false, {"health"}, {verb::get}},
         {RouteId::openapi, false, {"openapi.json"}, {verb::get}},
+        {RouteId::metrics, false, {"metrics"}, {verb::get}},
         {RouteId::tasks, true, {"{user_id}", "tasks"}, {verb::get, verb::post}},
         {RouteId::task,
          true,
@@ -178,10 +180,11 @@ struct Api::Context {
     const RouteSpec* route = nullptr;
 };
 
-Api::Api(const Config& config, Store& store, const JwtVerifier& verifier)
+Api::Api(const Config& config, Store& store, const JwtVerifier& verifier, const Metrics* metrics)
     : config_(config),
       store_(store),
       verifier_(verifier),
+      metrics_(metrics),
       tasks_(store.tasks()),
       conversations_(store.conversations()),
       openapi_(build_openapi_document(config.api_prefix)) {
@@ -203,7 +206,8 @@ const std::vector<RouteInfo>& Api::routes() {
                 path += '/';
                 path += seg;
             }
-            out.push_back({path, spec.methods, spec.id != RouteId::openapi});
+            out.push_back(
+                {path, spec.methods, spec.id != RouteId::openapi && spec.id != RouteId::metrics});
         }
         return out;
     }();
@@ -244,13 +248,16 @@ Match match_route(const std::vector<std::string>& segments,
 
 }  // namespace
 
-bool Api::needs_database(const Request& req) const {
-    if (req.method() == verb::options) return false;
+Api::Classification Api::classify(const Request& req) const {
     const auto target = std::string_view(req.target());
     const auto segments = split_path(target.substr(0, target.find('?')));
-    if (!segments) return false;
+    const auto& specs = route_specs();
+    if (!segments) return {specs.size(), false};
     const auto m = match_route(*segments, prefix_segments_);
-    return m.spec != nullptr && m.spec->id != RouteId::openapi;
+    if (m.spec == nullptr) return {specs.size(), false};
+    const bool static_route = m.spec->id == RouteId::openapi || m.spec->id == RouteId::metrics;
+    return {static_cast<std::size_t>(m.spec - specs.data()),
+            req.method() != verb::options && !static_route};
 }
 
 namespace {
@@ -326,7 +333,7 @@ Response Api::reject(const Request& partial, status code, std::string_view error
 
 Response Api::finish(const Request& req, Context& ctx, Response res) const {
     res.version(11);
-    if (res.result() != status::no_content) {
+    if (res.result() != status::no_content && res.find(http::field::content_type) == res.end()) {
         res.set(http::field::content_type, "application/json; charset=utf-8");
     }
     res.set(http::field::cache_control, "no-store");
@@ -394,6 +401,14 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
             {{http::field::allow, allow}}};
     }
 
+    if (route.id == RouteId::metrics) {
+        if (metrics_ == nullptr)
+            throw ApiError{status::not_found, "NOT_FOUND", "no such route", {}};
+        auto res =
+            json_response(status::ok, metrics_->render(store_.pool_stats(), store_.backend()));
+        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        return res;
+    }
     if (route.id == RouteId::openapi) {
         return json_response(status::ok, openapi_);
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "metrics.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
 #include "taskcore/service/conversation_service.hpp"
 #include "taskcore/service/task_service.hpp"
@@ -31,13 +32,18 @@ struct RouteInfo {
 
 class Api {
   public:
-    Api(const Config& config, Store& store, const JwtVerifier& verifier);
+    // `metrics` (optional) is served at GET /metrics.
+    Api(const Config& config, Store& store, const JwtVerifier& verifier,
+        const Metrics* metrics = nullptr);
 
     // Thread-safe; never throws. Blocking: may call the database.
     Response handle(const Request& request) const;
 
-    // True when handle() may touch the database, so the caller runs it off the event loop.
-    bool needs_database(const Request& request) const;
+    struct Classification {
+        std::size_t route;    // index into routes(); routes().size() when no route matches
+        bool needs_database;  // handle() may block on the database: run it off the event loop
+    };
+    Classification classify(const Request& request) const;
 
     // For failures detected before a request is complete (431, 413, timeouts): an error response
     // carrying whatever of the request's headers were parsed (for CORS and the request id).
@@ -54,6 +60,7 @@ class Api {
     const Config& config_;
     Store& store_;
     const JwtVerifier& verifier_;
+    const Metrics* metrics_;
     mutable TaskService tasks_;
     mutable ConversationService conversations_;
     std::vector<std::string> prefix_segments_;

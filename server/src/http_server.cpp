@@ -56,7 +56,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void on_header(beast::error_code ec) {
         waiting_ = false;
         if (ec) return on_read_error(ec);
-        started_ = std::chrono::steady_clock::now();
+        start_request();
         const auto length = parser_->content_length();
         if (length && *length > server_.config().max_body_bytes) {
             return reject(http::status::payload_too_large, "PAYLOAD_TOO_LARGE",
@@ -93,11 +93,12 @@ class Session : public std::enable_shared_from_this<Session> {
         if (ec) return on_read_error(ec);
         request_ = parser_->release();
         method_ = std::string(request_->method_string());
+        verb_ = request_->method();
         const std::string_view target = request_->target();
         path_ = std::string(target.substr(0, target.find('?')));
-        if (!server_.api().needs_database(*request_)) {
-            return write(server_.api().handle(*request_));
-        }
+        const auto kind = server_.api().classify(*request_);
+        route_ = kind.route;
+        if (!kind.needs_database) return write(server_.api().handle(*request_));
         // Blocking database work happens on the worker pool, never on an I/O thread.
         asio::post(server_.workers(), [self = shared_from_this()] {
             auto response = self->server_.api().handle(*self->request_);
@@ -108,12 +109,20 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void reject(http::status status, std::string_view code, const std::string& message) {
         method_ = std::string(parser_->get().method_string());
+        verb_ = parser_->get().method();
         const std::string_view target = parser_->get().target();
         path_ = std::string(target.substr(0, target.find('?')));
-        if (started_ == std::chrono::steady_clock::time_point{}) {
-            started_ = std::chrono::steady_clock::now();
-        }
+        if (!counted_) start_request();
+        error_code_ = code;
         write(server_.api().reject(parser_->get(), status, code, message));
+    }
+
+    void start_request() {
+        started_ = std::chrono::steady_clock::now();
+        counted_ = true;
+        route_ = Api::routes().size();
+        error_code_ = {};
+        server_.metrics().request_started();
     }
 
     void write(Response response) {
@@ -128,6 +137,13 @@ class Session : public std::enable_shared_from_this<Session> {
     void on_write(beast::error_code ec) {
         const bool keep_alive = response_->keep_alive();
         log_access();
+        const auto status = response_->result_int();
+        server_.metrics().request_finished(
+            route_, verb_, status,
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  started_),
+            error_code_.empty() ? Metrics::error_code_for(status) : error_code_);
+        counted_ = false;
         response_.reset();
         request_.reset();
         started_ = {};
@@ -181,15 +197,20 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string method_;
     std::string path_;
     std::chrono::steady_clock::time_point started_{};
+    bool counted_ = false;  // request_started() called for the request in progress
+    std::size_t route_ = 0;
+    http::verb verb_ = http::verb::unknown;
+    std::string_view error_code_;  // set for errors the session itself answers
     bool waiting_ = false;
     std::array<char, 8192> discard_{};
     std::size_t drained_ = 0;
 };
 
-HttpServer::HttpServer(const Config& config, const Api& api, asio::io_context& io,
+HttpServer::HttpServer(const Config& config, const Api& api, Metrics& metrics, asio::io_context& io,
                        asio::thread_pool& workers)
     : config_(config),
       api_(api),
+      metrics_(metrics),
       io_(io),
       workers_(workers),
       acceptor_(asio::make_strand(io)),

@@ -15,6 +15,7 @@
 
 #include "api.hpp"
 #include "config.hpp"
+#include "metrics.hpp"
 
 namespace taskcore::server {
 
@@ -22,7 +23,7 @@ class Session;
 
 class HttpServer {
   public:
-    HttpServer(const Config& config, const Api& api, boost::asio::io_context& io,
+    HttpServer(const Config& config, const Api& api, Metrics& metrics, boost::asio::io_context& io,
                boost::asio::thread_pool& workers);
 
     // Binds and listens; returns the bound endpoint (PORT=0 picks a free port).
@@ -35,6 +36,7 @@ class HttpServer {
     [[nodiscard]] bool stopping() const { return stopping_.load(); }
     const Config& config() const { return config_; }
     const Api& api() const { return api_; }
+    Metrics& metrics() { return metrics_; }
     boost::asio::thread_pool& workers() { return workers_; }
 
     void add_session(Session* session, std::weak_ptr<Session> handle);
@@ -46,6 +48,7 @@ class HttpServer {
 
     const Config& config_;
     const Api& api_;
+    Metrics& metrics_;
     boost::asio::io_context& io_;
     boost::asio::thread_pool& workers_;
     boost::asio::ip::tcp::acceptor acceptor_;

@@ -2,6 +2,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/json.hpp>
 
 #include <fstream>
 #include <iostream>
@@ -13,7 +14,9 @@
 #include "http_server.hpp"
 #include "jwks_fetcher.hpp"
 #include "logger.hpp"
+#include "metrics.hpp"
 #include "seed.hpp"
+#include "taskcore/auth/jwt_signer.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
 #include "taskcore/storage/store.hpp"
 
@@ -31,6 +34,8 @@ commands:
   migrate         apply pending database migrations and exit
   seed [--reset]  create demo users with tasks and a conversation; print tokens to try the API
                   (--reset deletes the demo users' data first; nobody else's is touched)
+  token USER [SECONDS]
+                  print an HS256 token for USER signed with BETTER_AUTH_SECRET (default 1 h)
   version         print the version
   --help          this text
 
@@ -77,6 +82,17 @@ std::shared_ptr<KeySource> key_source(const Config& config) {
     }
 }
 
+// Metric labels: the router's route templates under the configured prefix, then "unmatched".
+std::vector<std::string> route_templates(const Config& config) {
+    std::vector<std::string> out;
+    for (const auto& route : Api::routes()) {
+        out.push_back(route.path.starts_with("/api/") ? config.api_prefix + route.path.substr(4)
+                                                      : route.path);
+    }
+    out.emplace_back("unmatched");
+    return out;
+}
+
 int serve(const Config& config) {
     auto store = open_and_migrate(config);
     JwtOptions jwt;
@@ -84,12 +100,13 @@ int serve(const Config& config) {
     jwt.audience = config.jwt_audience;
     jwt.leeway = config.jwt_leeway;
     const JwtVerifier verifier(config.better_auth_secret, key_source(config), jwt);
-    const Api api(config, *store, verifier);
+    Metrics metrics(route_templates(config));
+    const Api api(config, *store, verifier, &metrics);
 
     boost::asio::io_context io(config.threads);
     boost::asio::thread_pool workers(
         static_cast<std::size_t>(config.db_pool_size + config.db_max_overflow));
-    HttpServer server(config, api, io, workers);
+    HttpServer server(config, api, metrics, io, workers);
     const auto endpoint = server.listen();
     server.start_accepting();
     log::info("listening on http://" + endpoint.address().to_string() + ":" +
@@ -112,6 +129,20 @@ int serve(const Config& config) {
     return 0;
 }
 
+int print_token(const Config& config, const std::vector<std::string>& args) {
+    if (!config.better_auth_secret)
+        throw ConfigError("BETTER_AUTH_SECRET: required to sign tokens");
+    const long long ttl = args.size() == 3 ? std::stoll(args[2]) : 3600;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    boost::json::object claims{{"sub", args[1]}, {"iat", now}, {"exp", now + ttl}};
+    if (config.jwt_issuer) claims["iss"] = *config.jwt_issuer;
+    if (config.jwt_audience) claims["aud"] = *config.jwt_audience;
+    std::cout << sign_hs256(claims, *config.better_auth_secret) << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -125,9 +156,10 @@ int main(int argc, char** argv) {
         std::cout << "taskcore-server " << kVersion << "\n";
         return 0;
     }
-    const bool known = command == "serve" || command == "migrate" || command == "seed";
+    const bool known = command == "serve" || command == "migrate" || command == "seed" ||
+                       (command == "token" && (args.size() == 2 || args.size() == 3));
     const bool reset = command == "seed" && args.size() == 2 && args[1] == "--reset";
-    if (!known || (args.size() > 1 && !reset)) {
+    if (!known || (args.size() > 1 && !reset && command != "token")) {
         std::cerr << "error: unknown command line '";
         for (std::size_t i = 0; i < args.size(); ++i) std::cerr << (i ? " " : "") << args[i];
         std::cerr << "'\n\n" << kUsage;
@@ -138,6 +170,7 @@ int main(int argc, char** argv) {
         log::set_level(config.log_level);
         for (const auto& w : config.warnings) log::warning(w);
         if (command == "serve") return serve(config);
+        if (command == "token") return print_token(config, args);
         auto store = open_and_migrate(config);
         if (command == "seed") run_seed(*store, config, reset, std::cout);
         return 0;

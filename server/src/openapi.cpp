@@ -18,6 +18,8 @@ constexpr std::string_view kDocument = R"json({
                     "503": {"description": "database unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}}},
     "/openapi.json": {"get": {"summary": "This document", "security": [],
       "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
+    "/metrics": {"get": {"summary": "Prometheus metrics (no user data: route templates only)", "security": [],
+      "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
     "/api/{user_id}/tasks": {
       "parameters": [{"$ref": "#/components/parameters/UserId"}],
       "get": {"summary": "List tasks",

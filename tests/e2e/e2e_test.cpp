@@ -301,3 +301,31 @@ TEST_CASE("JWKS_FILE mode without a shared secret") {
               .result() == http::status::unauthorized);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("GET /metrics counts requests by route template, never by user or id") {
+    ServerProcess server(base_env());
+    const auto u = user();
+    HttpClient c(server.port());
+    for (int i = 0; i < 3; ++i) {
+        c.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"m"})");
+    }
+    c.request(http::verb::get, "/api/" + u + "/tasks/not-a-uuid", token(u));
+    c.request(http::verb::get, "/api/" + u + "/tasks", "bad-token");
+    const auto res = c.request(http::verb::get, "/metrics");
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(res[http::field::content_type].starts_with("text/plain; version=0.0.4"));
+    const auto& text = res.body();
+    CHECK(
+        text.find(
+            R"(taskcore_http_requests_total{route="/api/{user_id}/tasks",method="POST",status="201"} 3)") !=
+        std::string::npos);
+    CHECK(text.find(R"(taskcore_http_errors_total{code="VALIDATION_ERROR"} 1)") !=
+          std::string::npos);
+    CHECK(text.find(R"(taskcore_http_errors_total{code="UNAUTHORIZED"} 1)") != std::string::npos);
+    CHECK(text.find(
+              R"(taskcore_http_request_duration_seconds_count{route="/api/{user_id}/tasks"} 4)") !=
+          std::string::npos);
+    CHECK(text.find("taskcore_http_requests_in_flight 1") != std::string::npos);  // this request
+    CHECK(text.find("taskcore_db_pool_capacity") != std::string::npos);
+    CHECK(text.find(u) == std::string::npos);
+}

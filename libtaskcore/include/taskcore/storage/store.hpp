@@ -38,6 +38,15 @@ class Store {
     virtual int migrate() = 0;
     // Deletes everything the given user owns (used by `seed --reset`).
     virtual void delete_user_data(std::string_view user_id) = 0;
+
+    // Connection pool occupancy, for metrics.
+    struct PoolStats {
+        int open = 0;      // connections open now
+        int in_use = 0;    // checked out for a unit of work
+        int waiters = 0;   // callers waiting for one
+        int capacity = 0;  // the most that may be open
+    };
+    virtual PoolStats pool_stats() = 0;
 };
 
 // sqlite:///relative/path.db, sqlite:////absolute/path.db, sqlite::memory:,

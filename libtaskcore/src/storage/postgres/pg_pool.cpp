@@ -178,9 +178,9 @@ void Pool::reap_idle_overflow() {
     }
 }
 
-Pool::Stats Pool::stats() {
+Store::PoolStats Pool::stats() {
     std::lock_guard lock(mutex_);
-    return {open_, in_use_, waiters_};
+    return {open_, in_use_, waiters_, options_.pool_size + options_.max_overflow};
 }
 
 Pool::Lease::Lease(Pool& p) : pool(p), connection(p.acquire()) {}

@@ -69,12 +69,7 @@ class Pool {
         }
     }
 
-    struct Stats {
-        int open = 0;
-        int in_use = 0;
-        int waiters = 0;
-    };
-    Stats stats();
+    Store::PoolStats stats();
 
   private:
     struct Lease {

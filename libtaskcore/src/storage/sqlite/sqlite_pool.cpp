@@ -21,9 +21,11 @@ Pool::Pool(std::string path, int readers, std::chrono::milliseconds busy_timeout
 
 Pool::ReaderLease::ReaderLease(Pool& p) : pool(p) {
     std::unique_lock lock(pool.readers_mutex_);
+    ++pool.reader_waiters_;
     const bool available = pool.reader_returned_.wait_for(lock, pool.acquire_timeout_, [&] {
         return !pool.idle_readers_.empty() || pool.readers_open_ < pool.readers_max_;
     });
+    --pool.reader_waiters_;
     if (!available) throw StorageUnavailableError("timed out waiting for a database connection");
     if (!pool.idle_readers_.empty()) {
         connection = std::move(pool.idle_readers_.back());
@@ -47,6 +49,13 @@ Pool::ReaderLease::~ReaderLease() {
     std::lock_guard lock(pool.readers_mutex_);
     pool.idle_readers_.push_back(std::move(connection));
     pool.reader_returned_.notify_one();
+}
+
+Store::PoolStats Pool::stats() {
+    std::lock_guard lock(readers_mutex_);
+    const int readers_in_use = readers_open_ - static_cast<int>(idle_readers_.size());
+    return {readers_open_ + 1, readers_in_use + (writer_busy_ ? 1 : 0),
+            reader_waiters_ + writer_waiters_.load(), readers_max_ + 1};
 }
 
 void Pool::rethrow_as_storage_error(const SQLite::Exception& e) {

@@ -1,6 +1,7 @@
 // SQLite connections: one writer (writes are serialised by SQLite anyway) and a few readers.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "sqlite_connection.hpp"
+#include "taskcore/storage/store.hpp"
 
 namespace taskcore::sqlite {
 
@@ -22,7 +24,14 @@ class Pool {
 
     template <typename F>
     auto write(F&& work) {
+        ++writer_waiters_;
         std::lock_guard lock(writer_mutex_);
+        --writer_waiters_;
+        writer_busy_ = true;
+        struct Idle {
+            std::atomic<bool>& busy;
+            ~Idle() { busy = false; }
+        } idle{writer_busy_};
         return translate_errors([&] { return work(*writer_); });
     }
 
@@ -32,6 +41,9 @@ class Pool {
         ReaderLease lease(*this);
         return translate_errors([&] { return work(*lease.connection); });
     }
+
+    // Readers plus the writer; the writer counts as in use while its lock is held.
+    Store::PoolStats stats();
 
     // Runs `work`, turning SQLite exceptions into the library's storage errors.
     template <typename F>
@@ -66,6 +78,9 @@ class Pool {
     std::vector<std::unique_ptr<Connection>> idle_readers_;
     int readers_open_ = 0;
     int readers_max_;
+    int reader_waiters_ = 0;
+    std::atomic<int> writer_waiters_{0};
+    std::atomic<bool> writer_busy_{false};
 };
 
 }  // namespace taskcore::sqlite

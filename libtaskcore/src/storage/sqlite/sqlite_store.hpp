@@ -51,6 +51,7 @@ class SqliteStore final : public Store {
     void ping() override;
     int migrate() override;
     void delete_user_data(std::string_view user_id) override;
+    PoolStats pool_stats() override { return pool_.stats(); }
 
   private:
     Pool pool_;

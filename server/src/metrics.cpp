@@ -1,0 +1,163 @@
+// Metric recording and Prometheus rendering.
+#include "metrics.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace taskcore::server {
+namespace {
+
+using boost::beast::http::verb;
+
+std::size_t method_index(verb method) {
+    switch (method) {
+        case verb::get:
+            return 0;
+        case verb::post:
+            return 1;
+        case verb::put:
+            return 2;
+        case verb::patch:
+            return 3;
+        case verb::delete_:
+            return 4;
+        case verb::options:
+            return 5;
+        default:
+            return 6;
+    }
+}
+
+template <typename Array, typename T>
+std::size_t index_of(const Array& values, const T& value) {
+    const auto it = std::find(values.begin(), values.end(), value);
+    return it == values.end() ? values.size() - 1 : static_cast<std::size_t>(it - values.begin());
+}
+
+std::string number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+}  // namespace
+
+std::string_view Metrics::error_code_for(unsigned status) {
+    switch (status) {
+        case 400:
+            return "MALFORMED_JSON";
+        case 401:
+            return "UNAUTHORIZED";
+        case 403:
+            return "FORBIDDEN";
+        case 404:
+            return "NOT_FOUND";
+        case 405:
+            return "METHOD_NOT_ALLOWED";
+        case 413:
+            return "PAYLOAD_TOO_LARGE";
+        case 415:
+            return "UNSUPPORTED_MEDIA_TYPE";
+        case 422:
+            return "VALIDATION_ERROR";
+        case 431:
+            return "REQUEST_HEADER_FIELDS_TOO_LARGE";
+        case 500:
+            return "INTERNAL_ERROR";
+        case 503:
+            return "SERVICE_UNAVAILABLE";
+        default:
+            return {};
+    }
+}
+
+Metrics::Metrics(std::vector<std::string> route_templates)
+    : routes_(std::move(route_templates)), requests_(routes_.size()), latency_(routes_.size()) {}
+
+void Metrics::request_finished(std::size_t route, verb method, unsigned status,
+                               std::chrono::microseconds took, std::string_view error_code) {
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    route = std::min(route, routes_.size() - 1);
+    requests_[route][method_index(method)][index_of(kStatuses, status)].fetch_add(
+        1, std::memory_order_relaxed);
+    auto& lat = latency_[route];
+    const double seconds = static_cast<double>(took.count()) / 1e6;
+    const auto bucket = static_cast<std::size_t>(
+        std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) - kBuckets.begin());
+    lat.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
+    lat.sum_micros.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
+    lat.count.fetch_add(1, std::memory_order_relaxed);
+    if (!error_code.empty()) {
+        const auto it = std::find(kErrorCodes.begin(), kErrorCodes.end(), error_code);
+        if (it != kErrorCodes.end()) {
+            errors_[static_cast<std::size_t>(it - kErrorCodes.begin())].fetch_add(
+                1, std::memory_order_relaxed);
+        }
+    }
+}
+
+std::string Metrics::render(const Store::PoolStats& pool, std::string_view backend) const {
+    std::string out;
+    out.reserve(8192);
+    out +=
+        "# HELP taskcore_http_requests_total HTTP requests by route template, method and status.\n";
+    out += "# TYPE taskcore_http_requests_total counter\n";
+    for (std::size_t r = 0; r < routes_.size(); ++r) {
+        for (std::size_t m = 0; m < kMethods.size(); ++m) {
+            for (std::size_t s = 0; s < kStatuses.size(); ++s) {
+                const auto n = requests_[r][m][s].load(std::memory_order_relaxed);
+                if (n == 0) continue;
+                out += "taskcore_http_requests_total{route=\"" + routes_[r] + "\",method=\"" +
+                       kMethods[m] + "\",status=\"" +
+                       (kStatuses[s] == 0 ? std::string("other") : std::to_string(kStatuses[s])) +
+                       "\"} " + std::to_string(n) + "\n";
+            }
+        }
+    }
+    out +=
+        "# HELP taskcore_http_request_duration_seconds Time from a complete request header to "
+        "the response being written.\n";
+    out += "# TYPE taskcore_http_request_duration_seconds histogram\n";
+    for (std::size_t r = 0; r < routes_.size(); ++r) {
+        const auto& lat = latency_[r];
+        const auto count = lat.count.load(std::memory_order_relaxed);
+        if (count == 0) continue;
+        const std::string label = "route=\"" + routes_[r] + "\"";
+        std::uint64_t cumulative = 0;
+        for (std::size_t b = 0; b <= kBuckets.size(); ++b) {
+            cumulative += lat.buckets[b].load(std::memory_order_relaxed);
+            const std::string le = b == kBuckets.size() ? "+Inf" : number(kBuckets[b]);
+            out += "taskcore_http_request_duration_seconds_bucket{" + label + ",le=\"" + le +
+                   "\"} " + std::to_string(cumulative) + "\n";
+        }
+        out += "taskcore_http_request_duration_seconds_sum{" + label + "} " +
+               number(static_cast<double>(lat.sum_micros.load()) / 1e6) + "\n";
+        out += "taskcore_http_request_duration_seconds_count{" + label + "} " +
+               std::to_string(count) + "\n";
+    }
+    out += "# HELP taskcore_http_requests_in_flight Requests read but not yet answered.\n";
+    out += "# TYPE taskcore_http_requests_in_flight gauge\n";
+    out += "taskcore_http_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
+    out += "# HELP taskcore_http_errors_total Error responses by error code.\n";
+    out += "# TYPE taskcore_http_errors_total counter\n";
+    for (std::size_t e = 0; e < kErrorCodes.size(); ++e) {
+        out += std::string("taskcore_http_errors_total{code=\"") + kErrorCodes[e] + "\"} " +
+               std::to_string(errors_[e].load()) + "\n";
+    }
+    const std::string db = "{backend=\"" + std::string(backend) + "\"} ";
+    out += "# HELP taskcore_db_pool_connections Open database connections.\n";
+    out += "# TYPE taskcore_db_pool_connections gauge\n";
+    out += "taskcore_db_pool_connections" + db + std::to_string(pool.open) + "\n";
+    out += "# HELP taskcore_db_pool_capacity Most connections the pool may open.\n";
+    out += "# TYPE taskcore_db_pool_capacity gauge\n";
+    out += "taskcore_db_pool_capacity" + db + std::to_string(pool.capacity) + "\n";
+    out += "# HELP taskcore_db_pool_in_use Connections checked out for a unit of work.\n";
+    out += "# TYPE taskcore_db_pool_in_use gauge\n";
+    out += "taskcore_db_pool_in_use" + db + std::to_string(pool.in_use) + "\n";
+    out += "# HELP taskcore_db_pool_waiters Callers waiting for a connection.\n";
+    out += "# TYPE taskcore_db_pool_waiters gauge\n";
+    out += "taskcore_db_pool_waiters" + db + std::to_string(pool.waiters) + "\n";
+    return out;
+}
+
+}  // namespace taskcore::server

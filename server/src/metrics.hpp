@@ -1,0 +1,64 @@
+// Prometheus metrics: requests by route template, method and status, latency histograms,
+// in-flight requests, errors by kind and database pool occupancy. Lock-free on the hot path.
+#pragma once
+
+#include <boost/beast/http/verb.hpp>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "taskcore/storage/store.hpp"
+
+namespace taskcore::server {
+
+class Metrics {
+  public:
+    // Route templates (never paths with ids or user ids); the last one is "unmatched".
+    explicit Metrics(std::vector<std::string> route_templates);
+
+    void request_started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+    void request_finished(std::size_t route, boost::beast::http::verb method, unsigned status,
+                          std::chrono::microseconds took, std::string_view error_code);
+
+    // The contract's error code for an error status ("" for success). 400 maps to MALFORMED_JSON,
+    // the only 400 the router produces; the network layer names BAD_REQUEST itself.
+    static std::string_view error_code_for(unsigned status);
+
+    // The Prometheus text exposition format (version 0.0.4).
+    [[nodiscard]] std::string render(const Store::PoolStats& pool, std::string_view backend) const;
+
+    static constexpr std::array<unsigned, 15> kStatuses{200, 201, 204, 400, 401, 403, 404, 405,
+                                                        413, 415, 422, 431, 500, 503, 0};
+    static constexpr std::array<const char*, 7> kMethods{"GET",    "POST",    "PUT",  "PATCH",
+                                                         "DELETE", "OPTIONS", "OTHER"};
+    static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                     0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+    static constexpr std::array<const char*, 12> kErrorCodes{
+        "BAD_REQUEST",       "MALFORMED_JSON",
+        "UNAUTHORIZED",      "FORBIDDEN",
+        "NOT_FOUND",         "METHOD_NOT_ALLOWED",
+        "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE",
+        "VALIDATION_ERROR",  "REQUEST_HEADER_FIELDS_TOO_LARGE",
+        "INTERNAL_ERROR",    "SERVICE_UNAVAILABLE"};
+
+  private:
+    using Counter = std::atomic<std::uint64_t>;
+    struct RouteLatency {
+        std::array<Counter, kBuckets.size() + 1> buckets{};  // last: +Inf
+        Counter sum_micros{0};
+        Counter count{0};
+    };
+
+    std::vector<std::string> routes_;
+    std::vector<std::array<std::array<Counter, kStatuses.size()>, kMethods.size()>> requests_;
+    std::vector<RouteLatency> latency_;
+    std::array<Counter, kErrorCodes.size()> errors_{};
+    std::atomic<std::int64_t> in_flight_{0};
+};
+
+}  // namespace taskcore::server
