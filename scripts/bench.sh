@@ -58,7 +58,7 @@ free_port() {
     done
 }
 
-pool_size=5 pool_overflow=10
+pool_size=${DB_POOL_SIZE:-5} pool_overflow=${DB_MAX_OVERFLOW:-10}
 if [ "$backend" = postgres ]; then
     source scripts/pg_cluster.sh
     pg_cluster_start >&2

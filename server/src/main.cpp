@@ -93,6 +93,18 @@ std::vector<std::string> route_templates(const Config& config) {
     return out;
 }
 
+// Threads that run database work. SQLite work is CPU-bound and writes serialise anyway, so more
+// threads than cores only add context switches (measured: p99 of toggles 39 ms with 15 threads,
+// 10 ms with 2, on 2 cores). PostgreSQL work mostly waits on the network: one thread per
+// connection the pool may open.
+std::size_t worker_threads(const Config& config, Store& store) {
+    if (store.backend() == "sqlite") {
+        return static_cast<std::size_t>(
+            std::max(2, std::min(config.threads, config.db_pool_size + 1)));
+    }
+    return static_cast<std::size_t>(config.db_pool_size + config.db_max_overflow);
+}
+
 int serve(const Config& config) {
     auto store = open_and_migrate(config);
     JwtOptions jwt;
@@ -104,8 +116,7 @@ int serve(const Config& config) {
     const Api api(config, *store, verifier, &metrics);
 
     boost::asio::io_context io(config.threads);
-    boost::asio::thread_pool workers(
-        static_cast<std::size_t>(config.db_pool_size + config.db_max_overflow));
+    boost::asio::thread_pool workers(worker_threads(config, *store));
     HttpServer server(config, api, metrics, io, workers);
     const auto endpoint = server.listen();
     server.start_accepting();

@@ -438,3 +438,43 @@ TEST_CASE("concurrent messages all bump and land in order of their timestamps") 
         page->items.begin(), page->items.end(),
         [](const Message& a, const Message& b) { return a.created_at < b.created_at; }));
 }
+
+TEST_CASE("totals stay exact through inserts, toggles, updates and deletes") {
+    const auto user = fresh_user();
+    auto count = [&](StatusFilter status) {
+        TaskListQuery q;
+        q.status = status;
+        return list(user, q).total;
+    };
+    // The same totals computed the slow way: a text filter every title matches.
+    auto scanned = [&](StatusFilter status) {
+        TaskListQuery q;
+        q.status = status;
+        q.text = "t";
+        return list(user, q).total;
+    };
+    std::vector<Task> tasks;
+    for (int i = 0; i < 6; ++i) {
+        auto t = make_task(user, "t" + std::to_string(i));
+        t.completed = i % 3 == 0;
+        store().tasks().insert(t);
+        tasks.push_back(t);
+    }
+    store().tasks().set_completed(user, tasks[1].id, std::nullopt, at(1));  // -> completed
+    store().tasks().set_completed(user, tasks[0].id, true, at(2));          // unchanged
+    store().tasks().update(user, tasks[3].id, TaskPatch{.completed = false}, at(3));  // -> pending
+    store().tasks().update(user, tasks[4].id, TaskPatch{.title = "t4b"}, at(4));
+    store().tasks().remove(user, tasks[5].id);
+    store().tasks().remove(user, tasks[5].id);  // a second delete changes nothing
+    for (const auto status : {StatusFilter::all, StatusFilter::completed, StatusFilter::pending}) {
+        CHECK(count(status) == scanned(status));
+    }
+    CHECK(count(StatusFilter::all) == 5);
+    CHECK(count(StatusFilter::completed) == 2);
+    CHECK(count(StatusFilter::pending) == 3);
+    store().delete_user_data(user);
+    CHECK(count(StatusFilter::all) == 0);
+    store().tasks().insert(make_task(user, "again"));
+    CHECK(count(StatusFilter::all) == 1);
+    CHECK(count(StatusFilter::pending) == 1);
+}

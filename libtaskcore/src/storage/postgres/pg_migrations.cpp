@@ -62,6 +62,36 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_conversation ON messages (user_id, conversation_id, created_at, id);
 )sql"},
+    // Per-user task counts kept by a trigger (see the SQLite migration 2).
+    Migration{2, R"sql(
+CREATE TABLE task_counts (
+    user_id   text   NOT NULL PRIMARY KEY,
+    total     bigint NOT NULL DEFAULT 0,
+    completed bigint NOT NULL DEFAULT 0
+);
+INSERT INTO task_counts (user_id, total, completed)
+    SELECT user_id, count(*), count(*) FILTER (WHERE completed) FROM tasks GROUP BY user_id;
+CREATE FUNCTION taskcore_count_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO task_counts AS c (user_id, total, completed)
+            VALUES (NEW.user_id, 1, CASE WHEN NEW.completed THEN 1 ELSE 0 END)
+            ON CONFLICT (user_id) DO UPDATE
+                SET total = c.total + 1, completed = c.completed + EXCLUDED.completed;
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE task_counts
+            SET total = total - 1, completed = completed - CASE WHEN OLD.completed THEN 1 ELSE 0 END
+            WHERE user_id = OLD.user_id;
+    ELSIF NEW.completed IS DISTINCT FROM OLD.completed THEN
+        UPDATE task_counts SET completed = completed + CASE WHEN NEW.completed THEN 1 ELSE -1 END
+            WHERE user_id = NEW.user_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER tasks_count AFTER INSERT OR DELETE OR UPDATE OF completed ON tasks
+    FOR EACH ROW EXECUTE FUNCTION taskcore_count_tasks();
+)sql"},
 };
 
 // Any constant works as long as every taskcore instance uses the same one.

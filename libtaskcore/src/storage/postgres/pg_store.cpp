@@ -21,6 +21,7 @@ void PgStore::delete_user_data(std::string_view user_id) {
         c.exec(tx, "DELETE FROM messages WHERE user_id = $1", p);
         c.exec(tx, "DELETE FROM conversations WHERE user_id = $1", p);
         c.exec(tx, "DELETE FROM tasks WHERE user_id = $1", p);
+        c.exec(tx, "DELETE FROM task_counts WHERE user_id = $1", p);
         tx.commit();
     });
 }

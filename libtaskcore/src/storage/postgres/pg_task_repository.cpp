@@ -54,6 +54,7 @@ const std::string kSetCompleted =
     kColumns;
 
 const std::string kDelete = "DELETE FROM tasks WHERE user_id = $1 AND id = $2::uuid";
+const std::string kCounts = "SELECT total, completed FROM task_counts WHERE user_id = $1";
 
 std::string tags_to_json(const std::vector<std::string>& tags) {
     boost::json::array arr;
@@ -173,10 +174,25 @@ Page<Task> PgTaskRepository::list(std::string_view user_id, const TaskListQuery&
                                  order_by(q) + " LIMIT $" + std::to_string(n + 1) +
                                  "::bigint OFFSET $" + std::to_string(n + 2) + "::bigint";
     page_params.integer(q.limit).integer(q.offset);
+    const bool counts_answer = !q.priority && !q.tag && !q.text;
+    Params user_only;
+    user_only.text(user_id);
     return pool_.run(true, [&](Connection& c) {
         Page<Task> page;
         pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c.raw());
-        page.total = c.exec(tx, count_sql, filters)[0][0].as<std::int64_t>();
+        if (counts_answer) {
+            // Only a status filter: the trigger-maintained counts answer without a scan.
+            const auto r = c.exec(tx, kCounts, user_only);
+            if (!r.empty()) {
+                const auto total = r[0][0].as<std::int64_t>();
+                const auto completed = r[0][1].as<std::int64_t>();
+                page.total = q.status == StatusFilter::all         ? total
+                             : q.status == StatusFilter::completed ? completed
+                                                                   : total - completed;
+            }
+        } else {
+            page.total = c.exec(tx, count_sql, filters)[0][0].as<std::int64_t>();
+        }
         if (q.offset < page.total) {
             for (const auto& row : c.exec(tx, rows_sql, page_params))
                 page.items.push_back(read_task(row));

@@ -66,6 +66,30 @@ CREATE TABLE messages (
 ) WITHOUT ROWID;
 CREATE INDEX messages_conversation ON messages (user_id, conversation_id, created_at, id);
 )sql"},
+    // Per-user task counts kept by triggers, so an unfiltered list's total (or one filtered only
+    // by status) costs one row read instead of counting every task of the user.
+    Migration{2, R"sql(
+CREATE TABLE task_counts (
+    user_id   TEXT    NOT NULL PRIMARY KEY,
+    total     INTEGER NOT NULL DEFAULT 0,
+    completed INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+INSERT INTO task_counts (user_id, total, completed)
+    SELECT user_id, COUNT(*), SUM(completed) FROM tasks GROUP BY user_id;
+CREATE TRIGGER tasks_count_insert AFTER INSERT ON tasks BEGIN
+    INSERT INTO task_counts (user_id, total, completed) VALUES (NEW.user_id, 1, NEW.completed)
+        ON CONFLICT (user_id) DO UPDATE SET total = total + 1, completed = completed + NEW.completed;
+END;
+CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks BEGIN
+    UPDATE task_counts SET total = total - 1, completed = completed - OLD.completed
+        WHERE user_id = OLD.user_id;
+END;
+CREATE TRIGGER tasks_count_completed AFTER UPDATE OF completed ON tasks
+    WHEN NEW.completed <> OLD.completed BEGIN
+    UPDATE task_counts SET completed = completed + NEW.completed - OLD.completed
+        WHERE user_id = NEW.user_id;
+END;
+)sql"},
 };
 
 }  // namespace

@@ -17,6 +17,36 @@ Pool::Pool(std::string path, int readers, std::chrono::milliseconds busy_timeout
         writer_ =
             std::make_unique<Connection>(path_.empty() ? ":memory:" : path_, false, busy_timeout_);
     });
+    if (!path_.empty()) {
+        // A safety net only: the checkpointer normally keeps the WAL far below this.
+        writer_->exec("PRAGMA wal_autocheckpoint=20000");
+        checkpointer_ = std::thread([this] { checkpoint_loop(); });
+    }
+}
+
+Pool::~Pool() {
+    {
+        std::lock_guard lock(checkpoint_mutex_);
+        stopping_ = true;
+    }
+    checkpoint_stop_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+void Pool::checkpoint_loop() {
+    std::unique_ptr<Connection> connection;
+    std::unique_lock lock(checkpoint_mutex_);
+    while (!checkpoint_stop_.wait_for(lock, std::chrono::milliseconds{250},
+                                      [&] { return stopping_; })) {
+        lock.unlock();
+        try {
+            if (!connection) connection = std::make_unique<Connection>(path_, false, busy_timeout_);
+            connection->exec("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (const std::exception&) {
+            connection.reset();  // try again with a fresh connection next time
+        }
+        lock.lock();
+    }
 }
 
 Pool::ReaderLease::ReaderLease(Pool& p) : pool(p) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -21,6 +22,9 @@ class Pool {
     // since each in-memory connection would otherwise see its own empty database.
     Pool(std::string path, int readers, std::chrono::milliseconds busy_timeout,
          std::chrono::milliseconds acquire_timeout);
+    ~Pool();
+    Pool(const Pool&) = delete;
+    Pool& operator=(const Pool&) = delete;
 
     template <typename F>
     auto write(F&& work) {
@@ -81,6 +85,14 @@ class Pool {
     int reader_waiters_ = 0;
     std::atomic<int> writer_waiters_{0};
     std::atomic<bool> writer_busy_{false};
+
+    // WAL checkpoints (which fsync the database file) run on this thread with a connection of
+    // their own, instead of inside whichever request's commit crossed the threshold.
+    void checkpoint_loop();
+    std::mutex checkpoint_mutex_;
+    std::condition_variable checkpoint_stop_;
+    bool stopping_ = false;
+    std::thread checkpointer_;
 };
 
 }  // namespace taskcore::sqlite

@@ -22,9 +22,10 @@ int SqliteStore::migrate() {
 void SqliteStore::delete_user_data(std::string_view user_id) {
     pool_.write([&](Connection& c) {
         Transaction tx(c, Transaction::Kind::write);
-        for (const char* sql : {"DELETE FROM messages WHERE user_id = ?",
-                                "DELETE FROM conversations WHERE user_id = ?",
-                                "DELETE FROM tasks WHERE user_id = ?"}) {
+        for (const char* sql :
+             {"DELETE FROM messages WHERE user_id = ?",
+              "DELETE FROM conversations WHERE user_id = ?", "DELETE FROM tasks WHERE user_id = ?",
+              "DELETE FROM task_counts WHERE user_id = ?"}) {
             auto st = c.prepare(sql);
             st->bind(1, std::string(user_id));
             st->exec();

@@ -159,7 +159,18 @@ Page<Task> SqliteTaskRepository::list(std::string_view user_id, const TaskListQu
     return pool_.read([&](Connection& c) {
         Page<Task> page;
         Transaction snapshot(c, Transaction::Kind::read);  // count and rows from one snapshot
-        {
+        if (!q.priority && !q.tag && !q.text) {
+            // Only a status filter: the trigger-maintained counts answer without a scan.
+            auto st = c.prepare("SELECT total, completed FROM task_counts WHERE user_id = ?");
+            st->bind(1, std::string(user_id));
+            if (st->executeStep()) {
+                const auto total = st->getColumn(0).getInt64();
+                const auto completed = st->getColumn(1).getInt64();
+                page.total = q.status == StatusFilter::all         ? total
+                             : q.status == StatusFilter::completed ? completed
+                                                                   : total - completed;
+            }
+        } else {
             auto st = c.prepare("SELECT COUNT(*) FROM tasks" + where);
             bind_filters(*st, user_id, q);
             st->executeStep();
