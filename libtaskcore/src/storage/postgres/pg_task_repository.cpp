@@ -1,12 +1,16 @@
 // Task storage on PostgreSQL: single statements (autocommit) for writes, one read-only
 // REPEATABLE READ snapshot for a list's count and page; every statement filters on user_id.
-#include <boost/json.hpp>
 
 #include "pg_store.hpp"
+#include "storage/task_columns.hpp"
 #include "taskcore/domain/text.hpp"
 
 namespace taskcore::postgres {
 namespace {
+
+using storage::folded;
+using storage::tags_from_json;
+using storage::tags_to_json;
 
 #define TC_MILLIS(column) "(extract(epoch FROM " column ") * 1000)::bigint"
 constexpr const char* kColumns =
@@ -56,12 +60,6 @@ const std::string kSetCompleted =
 const std::string kDelete = "DELETE FROM tasks WHERE user_id = $1 AND id = $2::uuid";
 const std::string kCounts = "SELECT total, completed FROM task_counts WHERE user_id = $1";
 
-std::string tags_to_json(const std::vector<std::string>& tags) {
-    boost::json::array arr;
-    for (const auto& t : tags) arr.emplace_back(t);
-    return boost::json::serialize(arr);
-}
-
 Task read_task(const pqxx::row& r) {
     Task t;
     t.id = parse_uuid(r[0].c_str()).value();
@@ -71,8 +69,7 @@ Task read_task(const pqxx::row& r) {
     t.completed = r[4].as<bool>();
     t.priority = parse_priority(r[5].c_str()).value_or(Priority::medium);
     t.due_date = optional_millis(r[6]);
-    const boost::json::value tags = boost::json::parse(r[7].c_str());
-    for (const auto& v : tags.as_array()) t.tags.emplace_back(v.as_string());
+    t.tags = tags_from_json(r[7].c_str());
     t.completed_at = optional_millis(r[8]);
     t.created_at = from_unix_ms(r[9].as<std::int64_t>());
     t.updated_at = from_unix_ms(r[10].as<std::int64_t>());
@@ -84,17 +81,17 @@ std::optional<Task> first_task(const pqxx::result& result) {
     return read_task(result[0]);
 }
 
-std::optional<std::string> folded(const std::optional<std::string>& s) {
-    if (!s) return std::nullopt;
-    return fold_case(*s);
-}
-
 // Filters of a list query; appends their parameters to `params` in placeholder order.
 std::string where_clause(std::string_view user_id, const TaskListQuery& q, Params& params) {
     params.text(user_id);
     std::string sql = " WHERE user_id = $1";
     int n = 1;
-    auto next = [&] { return "$" + std::to_string(++n); };
+    auto next = [&] {
+        std::string placeholder =
+            "$";  // built in two steps: GCC 12's -Wrestrict misfires on "$" + ...
+        placeholder += std::to_string(++n);
+        return placeholder;
+    };
     if (q.status != StatusFilter::all) {
         sql += " AND completed = " + next() + "::boolean";
         params.boolean(q.status == StatusFilter::completed);
@@ -170,26 +167,44 @@ Page<Task> PgTaskRepository::list(std::string_view user_id, const TaskListQuery&
     const std::string count_sql = "SELECT COUNT(*) FROM tasks" + where;
     Params page_params = filters;
     const auto n = filters.size();
-    const std::string rows_sql = std::string("SELECT ") + kColumns + " FROM tasks" + where +
-                                 order_by(q) + " LIMIT $" + std::to_string(n + 1) +
-                                 "::bigint OFFSET $" + std::to_string(n + 2) + "::bigint";
-    page_params.integer(q.limit).integer(q.offset);
+    const std::string page_clause = order_by(q) + " LIMIT $" + std::to_string(n + 1) +
+                                    "::bigint OFFSET $" + std::to_string(n + 2) + "::bigint";
+    const std::string rows_sql =
+        std::string("SELECT ") + kColumns + " FROM tasks" + where + page_clause;
+    // With only a status filter the trigger-maintained counts give the total, and one statement
+    // (one snapshot, one round trip) returns the page together with them.
     const bool counts_answer = !q.priority && !q.tag && !q.text;
+    const std::string rows_with_counts_sql =
+        std::string("SELECT ") + kColumns +
+        ", (SELECT total FROM task_counts WHERE user_id = $1), (SELECT completed FROM "
+        "task_counts WHERE user_id = $1) FROM tasks" +
+        where + page_clause;
+    page_params.integer(q.limit).integer(q.offset);
     Params user_only;
     user_only.text(user_id);
+    auto total_from = [&](std::int64_t total, std::int64_t completed) {
+        return q.status == StatusFilter::all         ? total
+               : q.status == StatusFilter::completed ? completed
+                                                     : total - completed;
+    };
     return pool_.run(true, [&](Connection& c) {
         Page<Task> page;
+        if (counts_answer) {
+            pqxx::nontransaction tx(c.raw());
+            const auto rows = c.exec(tx, rows_with_counts_sql, page_params);
+            if (!rows.empty()) {
+                page.total =
+                    total_from(rows[0][11].as<std::int64_t>(), rows[0][12].as<std::int64_t>());
+                for (const auto& row : rows) page.items.push_back(read_task(row));
+                return page;
+            }
+            // An empty page (no tasks, or offset past the end): the snapshot path below.
+        }
         pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c.raw());
         if (counts_answer) {
-            // Only a status filter: the trigger-maintained counts answer without a scan.
             const auto r = c.exec(tx, kCounts, user_only);
-            if (!r.empty()) {
-                const auto total = r[0][0].as<std::int64_t>();
-                const auto completed = r[0][1].as<std::int64_t>();
-                page.total = q.status == StatusFilter::all         ? total
-                             : q.status == StatusFilter::completed ? completed
-                                                                   : total - completed;
-            }
+            if (!r.empty())
+                page.total = total_from(r[0][0].as<std::int64_t>(), r[0][1].as<std::int64_t>());
         } else {
             page.total = c.exec(tx, count_sql, filters)[0][0].as<std::int64_t>();
         }

@@ -1,28 +1,19 @@
 // Task storage on SQLite: every statement filters on user_id; writes are single statements.
-#include <boost/json.hpp>
 
 #include "sqlite_store.hpp"
+#include "storage/task_columns.hpp"
 #include "taskcore/domain/text.hpp"
 
 namespace taskcore::sqlite {
 namespace {
 
+using storage::folded;
+using storage::tags_from_json;
+using storage::tags_to_json;
+
 constexpr const char* kColumns =
     "id, user_id, title, description, completed, priority, due_date, tags, completed_at, "
     "created_at, updated_at";
-
-std::string tags_to_json(const std::vector<std::string>& tags) {
-    boost::json::array arr;
-    for (const auto& t : tags) arr.emplace_back(t);
-    return boost::json::serialize(arr);
-}
-
-std::vector<std::string> tags_from_json(const std::string& text) {
-    const boost::json::value parsed = boost::json::parse(text);
-    std::vector<std::string> tags;
-    for (const auto& v : parsed.as_array()) tags.emplace_back(v.as_string());
-    return tags;
-}
 
 std::optional<Timestamp> optional_time(const SQLite::Column& c) {
     if (c.isNull()) return std::nullopt;
@@ -64,11 +55,6 @@ void bind_optional_text(SQLite::Statement& st, int index, const std::optional<st
     } else {
         st.bind(index);
     }
-}
-
-std::optional<std::string> folded(const std::optional<std::string>& s) {
-    if (!s) return std::nullopt;
-    return fold_case(*s);
 }
 
 std::string order_by(const TaskListQuery& q) {
