@@ -105,8 +105,8 @@ Config load_config(const Environment& env, bool require_auth) {
     c.jwks_url = get(env, "JWKS_URL");
     c.jwks_file = get(env, "JWKS_FILE");
     c.jwks_cache = std::chrono::seconds{integer(env, "JWKS_CACHE_SECONDS", 300, 1, 86400)};
-    for (const auto& [key, value] : {std::pair{"BETTER_AUTH_URL", c.better_auth_url},
-                                     std::pair{"JWKS_URL", c.jwks_url}}) {
+    for (const auto& [key, value] :
+         {std::pair{"BETTER_AUTH_URL", c.better_auth_url}, std::pair{"JWKS_URL", c.jwks_url}}) {
         if (value && !value->starts_with("http://") && !value->starts_with("https://")) {
             throw ConfigError(std::string(key) + ": expected an http:// or https:// URL, got '" +
                               *value + "'");

@@ -14,7 +14,8 @@ namespace {
 constexpr std::int64_t kNow = 1'800'000'000;
 
 WallClock clock_at(std::int64_t seconds) {
-    return [seconds] { return std::chrono::system_clock::time_point{std::chrono::seconds{seconds}}; };
+    return
+        [seconds] { return std::chrono::system_clock::time_point{std::chrono::seconds{seconds}}; };
 }
 
 std::shared_ptr<KeySource> source(const std::string& jwks) {
@@ -28,15 +29,21 @@ JwtVerifier verifier_for(const std::string& jwks, std::optional<std::string> sec
 
 bj::object claims(bj::object extra = {}) {
     // The shape Better Auth issues (sub = id, email, name, 15-minute lifetime).
-    bj::object c{{"sub", "ba-user-1"}, {"id", "ba-user-1"}, {"email", "a@example.com"},
-                 {"name", "A"},        {"iat", kNow - 5},   {"exp", kNow + 895},
-                 {"iss", "http://localhost:3000"}, {"aud", "http://localhost:3000"}};
+    bj::object c{{"sub", "ba-user-1"},
+                 {"id", "ba-user-1"},
+                 {"email", "a@example.com"},
+                 {"name", "A"},
+                 {"iat", kNow - 5},
+                 {"exp", kNow + 895},
+                 {"iss", "http://localhost:3000"},
+                 {"aud", "http://localhost:3000"}};
     for (auto& [k, v] : extra) c[k] = v;
     return c;
 }
 
 const char* kRfc7515Payload =
-    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlf"
+    "Q";
 
 }  // namespace
 
@@ -53,12 +60,14 @@ TEST_CASE("RFC 8037 A.4: the Ed25519 JWS example verifies") {
 TEST_CASE("RFC 7515 A.2: the RS256 example verifies with the RFC's public key") {
     const std::string jwks =
         R"({"keys":[{"kty":"RSA","e":"AQAB","n":"ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ"}]})";
-    const std::string token =
-        std::string("eyJhbGciOiJSUzI1NiJ9.") + kRfc7515Payload +
-        ".cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5"
-        "jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L"
-        "07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEU"
-        "ipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
+    const std::string token = std::string("eyJhbGciOiJSUzI1NiJ9.") + kRfc7515Payload +
+                              ".cC4hiUPoj9Eetdgtv3hF80EGrhuB__"
+                              "dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5"
+                              "jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_"
+                              "nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L"
+                              "07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-"
+                              "eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEU"
+                              "ipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
     const JwtVerifier v(std::nullopt, source(jwks), {}, clock_at(1300819000));
     // The signature verifies; the example merely has no user claim.
     CHECK(v.verify(token).failure == JwtFailure::missing_user);
@@ -127,12 +136,14 @@ TEST_CASE("HMAC is never verified with a public key (algorithm confusion)") {
     std::string forged = base64url_encode(R"({"alg":"HS256","kid":"r"})") + "." +
                          base64url_encode(bj::serialize(claims()));
     forged += "." + base64url_encode(hmac_sha256(public_bytes, forged));
-    CHECK(verifier_for(jwks_of({&rsa})).verify(forged).failure == JwtFailure::unsupported_algorithm);
-    CHECK(verifier_for(jwks_of({&rsa}), "a-real-shared-secret-of-32-bytes-or-more").verify(forged).failure ==
-          JwtFailure::bad_signature);
+    CHECK(verifier_for(jwks_of({&rsa})).verify(forged).failure ==
+          JwtFailure::unsupported_algorithm);
+    CHECK(verifier_for(jwks_of({&rsa}), "a-real-shared-secret-of-32-bytes-or-more")
+              .verify(forged)
+              .failure == JwtFailure::bad_signature);
     for (const char* alg : {"HS384", "HS512", "none"}) {
-        std::string t = base64url_encode(bj::serialize(bj::object{{"alg", alg}, {"kid", "r"}})) + "." +
-                        base64url_encode(bj::serialize(claims())) + ".";
+        std::string t = base64url_encode(bj::serialize(bj::object{{"alg", alg}, {"kid", "r"}})) +
+                        "." + base64url_encode(bj::serialize(claims())) + ".";
         CHECK(verifier_for(jwks_of({&rsa})).verify(t).failure == JwtFailure::unsupported_algorithm);
     }
 }
@@ -155,12 +166,14 @@ TEST_CASE("ECDSA psychic signatures and malformed signatures are refused") {
     const auto v = verifier_for(jwks_of({&es}));
     const auto token = es.token(claims());
     const auto prefix = token.substr(0, token.rfind('.') + 1);
-    CHECK(v.verify(prefix + base64url_encode(std::string(64, '\0'))).failure == JwtFailure::bad_signature);
+    CHECK(v.verify(prefix + base64url_encode(std::string(64, '\0'))).failure ==
+          JwtFailure::bad_signature);
     // r = s = n (the group order) is out of range too.
     const auto n = *base64url_decode("_____wAAAAD__________7zm-q2nF56E87nKwvxjJVE");
     CHECK(v.verify(prefix + base64url_encode(n + n)).failure == JwtFailure::bad_signature);
     // A DER signature (what OpenSSL produces natively) is not a JWS signature.
-    CHECK(v.verify(prefix + base64url_encode(std::string(70, '\x30'))).failure == JwtFailure::bad_signature);
+    CHECK(v.verify(prefix + base64url_encode(std::string(70, '\x30'))).failure ==
+          JwtFailure::bad_signature);
     // Non-canonical base64url in the signature.
     auto bad = token;
     bad.back() = bad.back() == 'A' ? 'B' : 'A';
@@ -176,7 +189,8 @@ TEST_CASE("claims are checked exactly as on the HS256 path") {
     CHECK(v.verify(ed.token(claims())).ok());
     CHECK(v.verify(ed.token(claims({{"exp", kNow - 31}}))).failure == JwtFailure::expired);
     CHECK(v.verify(ed.token(claims({{"exp", "soon"}}))).failure == JwtFailure::bad_time_claim);
-    CHECK(v.verify(ed.token(claims({{"iss", "https://evil.example"}}))).failure == JwtFailure::wrong_issuer);
+    CHECK(v.verify(ed.token(claims({{"iss", "https://evil.example"}}))).failure ==
+          JwtFailure::wrong_issuer);
     CHECK(v.verify(ed.token(claims({{"aud", "other"}}))).failure == JwtFailure::wrong_audience);
     CHECK(v.verify(ed.token(claims(), "EdDSA", "k", {{"crit", bj::array{"b64"}}})).failure ==
           JwtFailure::critical_header);
@@ -186,10 +200,13 @@ TEST_CASE("embedded keys in the header (jwk, jku, x5u, x5c) are ignored") {
     const TestKey trusted("EdDSA", "trusted"), attacker("EdDSA", "attacker");
     const auto v = verifier_for(jwks_of({&trusted}));
     const auto forged = attacker.token(claims(), "EdDSA", "attacker",
-                                       {{"jwk", attacker.jwk()}, {"jku", "https://evil/jwks"},
-                                        {"x5u", "https://evil/cert"}, {"x5c", bj::array{"AAAA"}}});
+                                       {{"jwk", attacker.jwk()},
+                                        {"jku", "https://evil/jwks"},
+                                        {"x5u", "https://evil/cert"},
+                                        {"x5c", bj::array{"AAAA"}}});
     CHECK(v.verify(forged).failure == JwtFailure::unknown_key);
-    const auto forged_same_kid = attacker.token(claims(), "EdDSA", "trusted", {{"jwk", attacker.jwk()}});
+    const auto forged_same_kid =
+        attacker.token(claims(), "EdDSA", "trusted", {{"jwk", attacker.jwk()}});
     CHECK(v.verify(forged_same_kid).failure == JwtFailure::bad_signature);
 }
 
@@ -199,8 +216,9 @@ TEST_CASE("JWKS parsing keeps usable keys and explains skipped ones") {
     enc["use"] = "enc";
     enc["kid"] = "for-encryption";
     const auto set = JwkSet::parse(bj::serialize(bj::object{
-        {"keys", bj::array{ed.jwk(), bj::object{{"kty", "oct"}, {"k", "c2VjcmV0"}}, enc,
-                           bj::object{{"kty", "EC"}, {"crv", "P-256"}, {"x", "AAAA"}, {"y", "AAAA"}}}}}));
+        {"keys",
+         bj::array{ed.jwk(), bj::object{{"kty", "oct"}, {"k", "c2VjcmV0"}}, enc,
+                   bj::object{{"kty", "EC"}, {"crv", "P-256"}, {"x", "AAAA"}, {"y", "AAAA"}}}}}));
     CHECK(set.size() == 1);
     CHECK(set.skipped().size() == 3);
     CHECK_THROWS_AS(JwkSet::parse("[]"), InvalidJwkError);
@@ -209,14 +227,20 @@ TEST_CASE("JWKS parsing keeps usable keys and explains skipped ones") {
 
 TEST_CASE("invalid public keys are refused when loaded") {
     // A point that is not on P-256.
-    CHECK_THROWS_AS(PublicKey::from_jwk(R"({"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"y_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"})"),
-                    InvalidJwkError);
+    CHECK_THROWS_AS(
+        PublicKey::from_jwk(
+            R"({"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"y_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"})"),
+        InvalidJwkError);
     // RSA below 2048 bits.
     CHECK_THROWS_WITH(PublicKey::from_jwk(R"({"kty":"RSA","e":"AQAB","n":"AQAB"})"),
                       Catch::Contains("2048"));
-    CHECK_THROWS_AS(PublicKey::from_jwk(R"({"kty":"OKP","crv":"X25519","x":"AAAA"})"), InvalidJwkError);
-    CHECK_THROWS_AS(PublicKey::from_jwk(R"({"kty":"OKP","crv":"Ed25519","x":"AAAA"})"), InvalidJwkError);
-    // alg that does not fit the key.
-    CHECK_THROWS_AS(PublicKey::from_jwk(R"({"kty":"OKP","crv":"Ed25519","alg":"ES256","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"})"),
+    CHECK_THROWS_AS(PublicKey::from_jwk(R"({"kty":"OKP","crv":"X25519","x":"AAAA"})"),
                     InvalidJwkError);
+    CHECK_THROWS_AS(PublicKey::from_jwk(R"({"kty":"OKP","crv":"Ed25519","x":"AAAA"})"),
+                    InvalidJwkError);
+    // alg that does not fit the key.
+    CHECK_THROWS_AS(
+        PublicKey::from_jwk(
+            R"({"kty":"OKP","crv":"Ed25519","alg":"ES256","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"})"),
+        InvalidJwkError);
 }

@@ -20,7 +20,8 @@ namespace taskcore::testing {
 class TestKey {
   public:
     // "EdDSA", "ES256", "ES384", "ES512", "RS256", "RS512", "PS256" (RSA: 2048 bits).
-    explicit TestKey(const std::string& alg, std::string kid = "") : alg_(alg), kid_(std::move(kid)) {
+    explicit TestKey(const std::string& alg, std::string kid = "")
+        : alg_(alg), kid_(std::move(kid)) {
         EVP_PKEY* key = nullptr;
         if (alg == "EdDSA") key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
         if (alg == "ES256") key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
@@ -64,11 +65,12 @@ class TestKey {
     // A JWS signature over `input` as `alg` would carry it (raw R||S for ECDSA).
     [[nodiscard]] std::string sign(const std::string& input, std::string alg = "") const {
         if (alg.empty()) alg = alg_;
-        const EVP_MD* md = alg == "EdDSA"                      ? nullptr
-                           : alg.ends_with("256")              ? EVP_sha256()
-                           : alg.ends_with("384")              ? EVP_sha384()
-                                                               : EVP_sha512();
-        std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+        const EVP_MD* md = alg == "EdDSA"         ? nullptr
+                           : alg.ends_with("256") ? EVP_sha256()
+                           : alg.ends_with("384") ? EVP_sha384()
+                                                  : EVP_sha512();
+        std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                    EVP_MD_CTX_free);
         EVP_PKEY_CTX* pctx = nullptr;
         if (EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key_.get()) != 1) {
             return std::string(64, 'x');  // this key cannot sign as `alg`: any bytes will do
@@ -81,7 +83,8 @@ class TestKey {
         const auto* data = reinterpret_cast<const unsigned char*>(input.data());
         EVP_DigestSign(ctx.get(), nullptr, &len, data, input.size());
         std::string sig(len, '\0');
-        EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, data, input.size());
+        EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, data,
+                       input.size());
         sig.resize(len);
         if (alg_[0] != 'E' || alg_ == "EdDSA") return sig;
         // DER -> R||S

@@ -30,10 +30,14 @@ std::map<std::string, std::string> base_env(std::map<std::string, std::string> e
     return extra;
 }
 
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 std::string token(const std::string& user) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = now_seconds();
     return sign_hs256({{"sub", user}, {"exp", now + 600}}, kSecret);
 }
 
@@ -260,9 +264,7 @@ TEST_CASE("Better Auth mode: EdDSA tokens from the JWKS and HS256 tokens side by
     ServerProcess server(base_env(
         {{"BETTER_AUTH_URL", better_auth.url("")}, {"JWT_ISSUER", "http://localhost:3000"}}));
     const auto u = user();
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = now_seconds();
     const auto eddsa =
         key.token({{"sub", u}, {"iss", "http://localhost:3000"}, {"exp", now + 900}});
     HttpClient c(server.port());
@@ -288,9 +290,7 @@ TEST_CASE("JWKS_FILE mode without a shared secret") {
     { std::ofstream(dir / "jwks.json") << jwks_of({&key}); }
     ServerProcess server({{"JWKS_FILE", (dir / "jwks.json").string()}, {"BETTER_AUTH_SECRET", ""}});
     const auto u = user();
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = now_seconds();
     HttpClient c(server.port());
     CHECK(c.request(http::verb::get, "/api/" + u + "/tasks",
                     key.token({{"sub", u}, {"exp", now + 60}}))

@@ -2,15 +2,12 @@
 #include <array>
 
 #include "pg_store.hpp"
-#include "taskcore/domain/errors.hpp"
+#include "storage/migration.hpp"
 
 namespace taskcore::postgres {
 namespace {
 
-struct Migration {
-    int version;
-    const char* sql;
-};
+using storage::Migration;
 
 // Distribution-ready (Citus by user_id, YugabyteDB): primary keys lead with user_id, the
 // message -> conversation key includes it, no sequences. *_folded columns hold the
@@ -108,11 +105,7 @@ int PgStore::migrate() {
             " version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
         int current =
             tx.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int>();
-        if (current > latest_schema_version()) {
-            throw StorageError("database schema version " + std::to_string(current) +
-                               " is newer than this taskcore build understands (" +
-                               std::to_string(latest_schema_version()) + "); upgrade taskcore");
-        }
+        storage::check_schema_not_newer(current);
         for (const auto& m : kMigrations) {
             if (m.version <= current) continue;
             tx.exec(m.sql);

@@ -4,17 +4,14 @@
 #include <array>
 #include <string>
 
-#include "taskcore/domain/errors.hpp"
+#include "storage/migration.hpp"
 #include "taskcore/domain/time.hpp"
 #include "taskcore/storage/store.hpp"
 
 namespace taskcore::sqlite {
 namespace {
 
-struct Migration {
-    int version;
-    const char* sql;
-};
+using storage::Migration;
 
 // Timestamps are integer Unix milliseconds; ids are canonical UUID text. *_folded columns hold
 // the case-folded text that the q= search matches, computed by the library (fold_case) so both
@@ -104,11 +101,7 @@ int migrate(Connection& connection) {
         auto st = connection.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
         if (st->executeStep()) current = st->getColumn(0).getInt();
     }
-    if (current > latest_schema_version()) {
-        throw StorageError("database schema version " + std::to_string(current) +
-                           " is newer than this taskcore build understands (" +
-                           std::to_string(latest_schema_version()) + "); upgrade taskcore");
-    }
+    storage::check_schema_not_newer(current);
     for (const auto& m : kMigrations) {
         if (m.version <= current) continue;
         connection.exec(m.sql);
