@@ -117,14 +117,6 @@ Response json_response(status code, std::string body) {
     return res;
 }
 
-template <typename T>
-bj::array to_json_array(const std::vector<T>& items) {
-    bj::array arr;
-    arr.reserve(items.size());
-    for (const auto& item : items) arr.push_back(json::to_json(item));
-    return arr;
-}
-
 Uuid parse_id(const std::string& text) {
     auto id = parse_uuid(text);
     if (!id)
@@ -363,6 +355,17 @@ std::string ok_body(bj::value data, std::string_view request_id) {
     return bj::serialize(bj::object{{"data", std::move(data)}, {"meta", meta(request_id)}});
 }
 
+// {"data": <item>, "meta": ...} with the item written directly (no JSON DOM on the hot path).
+template <typename T>
+std::string item_body(const T& item, std::string_view request_id) {
+    std::string out = R"({"data":)";
+    json::append_json(out, item);
+    out += R"(,"meta":)";
+    out += bj::serialize(meta(request_id));
+    out.push_back('}');
+    return out;
+}
+
 template <typename T>
 std::string list_body(const Page<T>& page, int limit, std::int64_t offset,
                       std::string_view request_id) {
@@ -371,7 +374,16 @@ std::string list_body(const Page<T>& page, int limit, std::int64_t offset,
     m["total"] = page.total;
     m["limit"] = limit;
     m["offset"] = offset;
-    return bj::serialize(bj::object{{"data", to_json_array(page.items)}, {"meta", std::move(m)}});
+    std::string out = R"({"data":[)";
+    out.reserve(page.items.size() * 400 + 200);
+    for (std::size_t i = 0; i < page.items.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        json::append_json(out, page.items[i]);
+    }
+    out += R"(],"meta":)";
+    out += bj::serialize(m);
+    out.push_back('}');
+    return out;
 }
 
 }  // namespace
@@ -480,7 +492,7 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
                     status::ok, list_body(tasks_.list(user, q), q.limit, q.offset, ctx.request_id));
             }
             const auto task = tasks_.create(user, json::parse_new_task(*read_body(req, true)));
-            auto res = json_response(status::created, ok_body(json::to_json(task), ctx.request_id));
+            auto res = json_response(status::created, item_body(task, ctx.request_id));
             res.set(http::field::location, user_path + "/tasks/" + task.id.to_string());
             return res;
         }
@@ -488,8 +500,8 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
             const auto id = parse_id(match.id);
             switch (req.method()) {
                 case verb::get:
-                    return json_response(
-                        status::ok, ok_body(json::to_json(tasks_.get(user, id)), ctx.request_id));
+                    return json_response(status::ok,
+                                         item_body(tasks_.get(user, id), ctx.request_id));
                 case verb::delete_:
                     tasks_.remove(user, id);
                     return json_response(
@@ -497,9 +509,8 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
                                             ctx.request_id));
                 default: {  // PUT and PATCH: partial update
                     const auto patch = json::parse_task_patch(*read_body(req, true));
-                    return json_response(
-                        status::ok,
-                        ok_body(json::to_json(tasks_.update(user, id, patch)), ctx.request_id));
+                    return json_response(status::ok,
+                                         item_body(tasks_.update(user, id, patch), ctx.request_id));
                 }
             }
         }
@@ -509,8 +520,7 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
             std::optional<bool> completed;
             if (!body_is_empty(req)) completed = json::parse_completion(*read_body(req, true));
             return json_response(
-                status::ok,
-                ok_body(json::to_json(tasks_.set_completed(user, id, completed)), ctx.request_id));
+                status::ok, item_body(tasks_.set_completed(user, id, completed), ctx.request_id));
         }
         case RouteId::conversations: {
             if (req.method() == verb::get) {
@@ -522,16 +532,15 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
             json::NewConversation input;
             if (auto body = read_body(req, false)) input = json::parse_new_conversation(*body);
             const auto c = conversations_.create(user, std::move(input.title));
-            auto res = json_response(status::created, ok_body(json::to_json(c), ctx.request_id));
+            auto res = json_response(status::created, item_body(c, ctx.request_id));
             res.set(http::field::location, user_path + "/conversations/" + c.id.to_string());
             return res;
         }
         case RouteId::conversation: {
             const auto id = parse_id(match.id);
             if (req.method() == verb::get) {
-                return json_response(
-                    status::ok,
-                    ok_body(json::to_json(conversations_.get(user, id)), ctx.request_id));
+                return json_response(status::ok,
+                                     item_body(conversations_.get(user, id), ctx.request_id));
             }
             conversations_.remove(user, id);
             return json_response(
@@ -549,7 +558,7 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
             auto input = json::parse_new_message(*read_body(req, true));
             const auto m =
                 conversations_.add_message(user, id, input.role, std::move(input.content));
-            return json_response(status::created, ok_body(json::to_json(m), ctx.request_id));
+            return json_response(status::created, item_body(m, ctx.request_id));
         }
         default:
             throw ApiError{status::not_found, "NOT_FOUND", "no such route", {}};

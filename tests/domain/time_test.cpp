@@ -47,3 +47,11 @@ TEST_CASE("format and parse round-trip") {
     const auto t = now_ms();
     CHECK(parse_rfc3339(format_rfc3339(t)) == t);
 }
+
+TEST_CASE("formatting covers the whole RFC 3339 year range and pads every field") {
+    CHECK(format_rfc3339(from_unix_ms(-1000)) == "1969-12-31T23:59:59.000Z");
+    CHECK(format_rfc3339(from_unix_ms(253402300799999)) == "9999-12-31T23:59:59.999Z");
+    CHECK(format_rfc3339(*parse_rfc3339("0001-01-01T00:00:00.007Z")) == "0001-01-01T00:00:00.007Z");
+    CHECK(format_rfc3339(*parse_rfc3339("2024-02-29T09:05:03.050+00:00")) ==
+          "2024-02-29T09:05:03.050Z");
+}

@@ -39,3 +39,43 @@ TEST_CASE("conversations and messages serialise with the contract's fields") {
     CHECK(v.at("conversation_id") == "0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b");
     CHECK(v.size() == 6);
 }
+
+TEST_CASE("the direct writer produces exactly the DOM serialiser's text") {
+    Task t;
+    t.id = generate_uuid_v7();
+    t.user_id = "u\"1\\ü";
+    t.title = "tab\there, newline\nthere, bell\x07, quote \" and 🎉";
+    t.description = std::string("nul\x01 and \x1f end");
+    t.completed = true;
+    t.priority = Priority::low;
+    t.due_date = from_unix_ms(-1000);
+    t.tags = {"a\"b", "ü", ""};
+    t.completed_at = from_unix_ms(1795378789123);
+    t.created_at = from_unix_ms(0);
+    t.updated_at = from_unix_ms(253402300799999);  // 9999-12-31T23:59:59.999Z
+    std::string direct;
+    json::append_json(direct, t);
+    CHECK(direct == boost::json::serialize(json::to_json(t)));
+    t.description.reset();
+    t.due_date.reset();
+    t.completed_at.reset();
+    t.tags.clear();
+    t.completed = false;
+    direct.clear();
+    json::append_json(direct, t);
+    CHECK(direct == boost::json::serialize(json::to_json(t)));
+
+    const Conversation c{t.id, "u", "title \"x\"", from_unix_ms(5), from_unix_ms(6)};
+    direct.clear();
+    json::append_json(direct, c);
+    CHECK(direct == boost::json::serialize(json::to_json(c)));
+    const Conversation untitled{t.id, "u", std::nullopt, from_unix_ms(5), from_unix_ms(6)};
+    direct.clear();
+    json::append_json(direct, untitled);
+    CHECK(direct == boost::json::serialize(json::to_json(untitled)));
+    const Message m{t.id,           "u", t.id, MessageRole::assistant, "line1\nline2 \\ \"q\"",
+                    from_unix_ms(7)};
+    direct.clear();
+    json::append_json(direct, m);
+    CHECK(direct == boost::json::serialize(json::to_json(m)));
+}

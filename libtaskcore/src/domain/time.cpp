@@ -26,15 +26,35 @@ Timestamp now_ms() {
 }
 
 std::string format_rfc3339(Timestamp t) {
+    // Hand-rolled: this runs several times per task in every list response, and snprintf was
+    // the single largest cost of encoding one (callgrind, 2026-11-22).
     const auto day = floor<days>(t);
     const year_month_day ymd{day};
     const hh_mm_ss hms{t - day};
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                  unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                  int(hms.minutes().count()), int(hms.seconds().count()),
-                  int(hms.subseconds().count()));
-    return buf;
+    std::string out = "0000-00-00T00:00:00.000Z";
+    auto put = [&out](std::size_t pos, long long value, int width) {
+        for (int i = width - 1; i >= 0; --i) {
+            out[pos + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        }
+    };
+    const int year = int(ymd.year());
+    if (year < 0 || year > 9999) {  // outside RFC 3339's range: keep the old general path
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year,
+                      unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                      int(hms.minutes().count()), int(hms.seconds().count()),
+                      int(hms.subseconds().count()));
+        return buf;
+    }
+    put(0, year, 4);
+    put(5, unsigned(ymd.month()), 2);
+    put(8, unsigned(ymd.day()), 2);
+    put(11, hms.hours().count(), 2);
+    put(14, hms.minutes().count(), 2);
+    put(17, hms.seconds().count(), 2);
+    put(20, hms.subseconds().count(), 3);
+    return out;
 }
 
 std::optional<Timestamp> parse_rfc3339(std::string_view s) {

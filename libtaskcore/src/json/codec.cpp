@@ -54,4 +54,130 @@ boost::json::value to_json(const Message& m) {
     };
 }
 
+void append_json_string(std::string& out, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t run = 0;  // start of the pending run of bytes that need no escaping
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(text.substr(run, i - run));
+        run = i + 1;
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out += "\\u00";
+                out.push_back(kHex[c >> 4]);
+                out.push_back(kHex[c & 0x0F]);
+        }
+    }
+    out.append(text.substr(run));
+    out.push_back('"');
+}
+
+namespace {
+
+void append_time(std::string& out, Timestamp t) {
+    out.push_back('"');
+    out += format_rfc3339(t);
+    out.push_back('"');
+}
+
+void append_optional_time(std::string& out, const std::optional<Timestamp>& t) {
+    if (t) {
+        append_time(out, *t);
+    } else {
+        out += "null";
+    }
+}
+
+}  // namespace
+
+void append_json(std::string& out, const Task& t) {
+    out += R"({"id":")";
+    out += t.id.to_string();
+    out += R"(","user_id":)";
+    append_json_string(out, t.user_id);
+    out += R"(,"title":)";
+    append_json_string(out, t.title);
+    out += R"(,"description":)";
+    if (t.description) {
+        append_json_string(out, *t.description);
+    } else {
+        out += "null";
+    }
+    out += t.completed ? R"(,"completed":true,"status":"completed")"
+                       : R"(,"completed":false,"status":"pending")";
+    out += R"(,"priority":")";
+    out += to_string(t.priority);
+    out += R"(","due_date":)";
+    append_optional_time(out, t.due_date);
+    out += R"(,"tags":[)";
+    for (std::size_t i = 0; i < t.tags.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        append_json_string(out, t.tags[i]);
+    }
+    out += R"(],"completed_at":)";
+    append_optional_time(out, t.completed_at);
+    out += R"(,"created_at":)";
+    append_time(out, t.created_at);
+    out += R"(,"updated_at":)";
+    append_time(out, t.updated_at);
+    out.push_back('}');
+}
+
+void append_json(std::string& out, const Conversation& c) {
+    out += R"({"id":")";
+    out += c.id.to_string();
+    out += R"(","user_id":)";
+    append_json_string(out, c.user_id);
+    out += R"(,"title":)";
+    if (c.title) {
+        append_json_string(out, *c.title);
+    } else {
+        out += "null";
+    }
+    out += R"(,"created_at":)";
+    append_time(out, c.created_at);
+    out += R"(,"updated_at":)";
+    append_time(out, c.updated_at);
+    out.push_back('}');
+}
+
+void append_json(std::string& out, const Message& m) {
+    out += R"({"id":")";
+    out += m.id.to_string();
+    out += R"(","user_id":)";
+    append_json_string(out, m.user_id);
+    out += R"(,"conversation_id":")";
+    out += m.conversation_id.to_string();
+    out += R"(","role":")";
+    out += to_string(m.role);
+    out += R"(","content":)";
+    append_json_string(out, m.content);
+    out += R"(,"created_at":)";
+    append_time(out, m.created_at);
+    out.push_back('}');
+}
+
 }  // namespace taskcore::json

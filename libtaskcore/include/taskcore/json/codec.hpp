@@ -3,6 +3,9 @@
 
 #include <boost/json/value.hpp>
 
+#include <string>
+#include <string_view>
+
 #include "taskcore/domain/conversation.hpp"
 #include "taskcore/domain/task.hpp"
 
@@ -11,5 +14,13 @@ namespace taskcore::json {
 boost::json::value to_json(const Task& task);
 boost::json::value to_json(const Conversation& conversation);
 boost::json::value to_json(const Message& message);
+
+// The same JSON text as serialize(to_json(x)), appended straight to `out` without building a
+// DOM first (the response hot path: several times cheaper for a page of 50 tasks).
+void append_json(std::string& out, const Task& task);
+void append_json(std::string& out, const Conversation& conversation);
+void append_json(std::string& out, const Message& message);
+// A JSON string literal (quotes included) for valid UTF-8 text.
+void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace taskcore::json
