@@ -478,3 +478,17 @@ TEST_CASE("totals stay exact through inserts, toggles, updates and deletes") {
     CHECK(count(StatusFilter::all) == 1);
     CHECK(count(StatusFilter::pending) == 1);
 }
+
+TEST_CASE("tags with quotes, backslashes, commas and brackets round-trip") {
+    const auto user = fresh_user();
+    auto t = make_task(user, "tags");
+    t.tags = {"a\"b", "c\\d", "e,f", "[g]", "ü 日本", "x"};
+    store().tasks().insert(t);
+    CHECK(store().tasks().find(user, t.id)->tags == t.tags);
+    TaskListQuery q;
+    q.tag = "a\"b";
+    CHECK(list(user, q).total == 1);
+    t.tags = {};
+    store().tasks().update(user, t.id, TaskPatch{.tags = std::vector<std::string>{}}, at(1));
+    CHECK(store().tasks().find(user, t.id)->tags.empty());
+}
