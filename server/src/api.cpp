@@ -169,7 +169,6 @@ std::optional<bj::value> read_body(const Request& req, bool required) {
 struct Api::Context {
     std::string request_id;
     std::string origin;  // set only when allowed
-    const RouteSpec* route = nullptr;
 };
 
 Api::Api(const Config& config, Store& store, const JwtVerifier& verifier, const Metrics* metrics)
@@ -198,8 +197,7 @@ const std::vector<RouteInfo>& Api::routes() {
                 path += '/';
                 path += seg;
             }
-            out.push_back(
-                {path, spec.methods, spec.id != RouteId::openapi && spec.id != RouteId::metrics});
+            out.push_back({path, spec.methods});
         }
         return out;
     }();
@@ -396,7 +394,6 @@ Response Api::dispatch(const Request& req, Context& ctx) const {
     const auto match = match_route(*segments, prefix_segments_);
     if (match.spec == nullptr) throw ApiError{status::not_found, "NOT_FOUND", "no such route", {}};
     const RouteSpec& route = *match.spec;
-    ctx.route = &route;
 
     const auto allow = allow_value(route);
     if (req.method() == verb::options) {

@@ -27,7 +27,6 @@ inline constexpr std::string_view kVersion = "0.1.0";
 struct RouteInfo {
     std::string path;
     std::vector<http::verb> methods;  // OPTIONS (preflight) is implied for every route
-    bool needs_database;
 };
 
 class Api {

@@ -164,11 +164,6 @@ bool JwksFetcher::wait_for_first_attempt(std::chrono::milliseconds timeout) {
     return finished_.wait_for(lock, timeout, [&] { return attempts_ > 0; });
 }
 
-int JwksFetcher::fetches() const {
-    std::lock_guard lock(mutex_);
-    return attempts_;
-}
-
 void JwksFetcher::run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {

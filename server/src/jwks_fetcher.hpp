@@ -36,7 +36,6 @@ class JwksFetcher final : public KeySource {
 
     // Blocks until the first fetch attempt has finished (for start-up logging and tests).
     bool wait_for_first_attempt(std::chrono::milliseconds timeout);
-    [[nodiscard]] int fetches() const;
 
   private:
     void run();

@@ -46,6 +46,14 @@ std::string raw_get(const std::string& target, const std::string& user, bool clo
            (close ? "\r\nConnection: close" : "") + "\r\n\r\n";
 }
 
+// Creates a task over HTTP and returns its id.
+std::string create_task(HttpClient& client, const std::string& u) {
+    const auto created =
+        client.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"t"})");
+    REQUIRE(created.result() == http::status::created);
+    return std::string(boost::json::parse(created.body()).at("data").at("id").as_string());
+}
+
 std::string user() {
     return "e2e-" + generate_uuid_v7().to_string();
 }
@@ -212,9 +220,7 @@ TEST_CASE("concurrent toggles over HTTP lose no update") {
     ServerProcess server(base_env());
     const auto u = user();
     HttpClient setup(server.port());
-    const auto created =
-        setup.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"t"})");
-    const std::string id(boost::json::parse(created.body()).at("data").at("id").as_string());
+    const auto id = create_task(setup, u);
     std::vector<std::thread> threads;
     std::atomic<int> ok{0};
     for (int i = 0; i < 5; ++i) {
@@ -239,9 +245,7 @@ TEST_CASE("exactly one of several concurrent DELETEs gets 200") {
     ServerProcess server(base_env());
     const auto u = user();
     HttpClient setup(server.port());
-    const auto created =
-        setup.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"t"})");
-    const std::string id(boost::json::parse(created.body()).at("data").at("id").as_string());
+    const auto id = create_task(setup, u);
     std::atomic<int> ok{0}, not_found{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < 6; ++i) {

@@ -40,7 +40,7 @@ TEST_CASE("conversations and messages serialise with the contract's fields") {
     CHECK(v.size() == 6);
 }
 
-TEST_CASE("the direct writer produces exactly the DOM serialiser's text") {
+TEST_CASE("the direct writer escapes exactly as Boost.JSON's serialiser does") {
     Task t;
     t.id = generate_uuid_v7();
     t.user_id = "u\"1\\ü";

@@ -42,6 +42,19 @@ Task make_task(const std::string& user) {
     return t;
 }
 
+// Another session holding a task's row lock until release(), so statements touching it block.
+class RowLock {
+  public:
+    RowLock(const std::string& url, const Uuid& task_id) : connection_(url), tx_(connection_) {
+        tx_.exec("SELECT 1 FROM tasks WHERE id = '" + task_id.to_string() + "' FOR UPDATE");
+    }
+    void abort() { tx_.abort(); }
+
+  private:
+    pqxx::connection connection_;
+    pqxx::work tx_;
+};
+
 int taskcore_connections(const std::string& url) {
     pqxx::connection c(url);
     pqxx::nontransaction tx(c);
@@ -149,9 +162,7 @@ TEST_CASE("a waiter for a connection gets a bounded-time failure, not an endless
     store->tasks().insert(task);
 
     // Another session holds the row lock, so the store's only connection blocks on it.
-    pqxx::connection locker(url);
-    pqxx::work hold(locker);
-    hold.exec("SELECT 1 FROM tasks WHERE id = '" + task.id.to_string() + "' FOR UPDATE");
+    RowLock hold(url, task.id);
     std::thread blocked([&] {
         CHECK_THROWS_AS(store->tasks().update(user, task.id, TaskPatch{.title = "x"}, now_ms()),
                         StorageUnavailableError);  // statement timeout after 3 s
@@ -176,9 +187,7 @@ TEST_CASE("the statement timeout stops runaway statements") {
     const auto user = fresh_user();
     const auto task = make_task(user);
     store->tasks().insert(task);
-    pqxx::connection locker(url);
-    pqxx::work hold(locker);
-    hold.exec("SELECT 1 FROM tasks WHERE id = '" + task.id.to_string() + "' FOR UPDATE");
+    RowLock hold(url, task.id);
     const auto start = std::chrono::steady_clock::now();
     CHECK_THROWS_AS(store->tasks().remove(user, task.id), StorageUnavailableError);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{2});

@@ -6,52 +6,24 @@
 namespace taskcore::json {
 namespace {
 
-boost::json::value optional_time(const std::optional<Timestamp>& t) {
-    if (!t) return nullptr;
-    return boost::json::string(format_rfc3339(*t));
+// The DOM form is derived from the direct writer, so the wire shape is written down once.
+template <typename T>
+boost::json::value parsed(const T& item) {
+    std::string text;
+    append_json(text, item);
+    return boost::json::parse(text);
 }
 
 }  // namespace
 
 boost::json::value to_json(const Task& t) {
-    boost::json::array tags;
-    tags.reserve(t.tags.size());
-    for (const auto& tag : t.tags) tags.emplace_back(tag);
-    return boost::json::object{
-        {"id", t.id.to_string()},
-        {"user_id", t.user_id},
-        {"title", t.title},
-        {"description", t.description ? boost::json::value(*t.description) : nullptr},
-        {"completed", t.completed},
-        {"status", status_name(t.completed)},
-        {"priority", to_string(t.priority)},
-        {"due_date", optional_time(t.due_date)},
-        {"tags", std::move(tags)},
-        {"completed_at", optional_time(t.completed_at)},
-        {"created_at", format_rfc3339(t.created_at)},
-        {"updated_at", format_rfc3339(t.updated_at)},
-    };
+    return parsed(t);
 }
-
 boost::json::value to_json(const Conversation& c) {
-    return boost::json::object{
-        {"id", c.id.to_string()},
-        {"user_id", c.user_id},
-        {"title", c.title ? boost::json::value(*c.title) : nullptr},
-        {"created_at", format_rfc3339(c.created_at)},
-        {"updated_at", format_rfc3339(c.updated_at)},
-    };
+    return parsed(c);
 }
-
 boost::json::value to_json(const Message& m) {
-    return boost::json::object{
-        {"id", m.id.to_string()},
-        {"user_id", m.user_id},
-        {"conversation_id", m.conversation_id.to_string()},
-        {"role", to_string(m.role)},
-        {"content", m.content},
-        {"created_at", format_rfc3339(m.created_at)},
-    };
+    return parsed(m);
 }
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -103,6 +75,14 @@ void append_time(std::string& out, Timestamp t) {
     out.push_back('"');
 }
 
+void append_nullable_string(std::string& out, const std::optional<std::string>& text) {
+    if (text) {
+        append_json_string(out, *text);
+    } else {
+        out += "null";
+    }
+}
+
 void append_optional_time(std::string& out, const std::optional<Timestamp>& t) {
     if (t) {
         append_time(out, *t);
@@ -121,11 +101,7 @@ void append_json(std::string& out, const Task& t) {
     out += R"(,"title":)";
     append_json_string(out, t.title);
     out += R"(,"description":)";
-    if (t.description) {
-        append_json_string(out, *t.description);
-    } else {
-        out += "null";
-    }
+    append_nullable_string(out, t.description);
     out += t.completed ? R"(,"completed":true,"status":"completed")"
                        : R"(,"completed":false,"status":"pending")";
     out += R"(,"priority":")";
@@ -152,11 +128,7 @@ void append_json(std::string& out, const Conversation& c) {
     out += R"(","user_id":)";
     append_json_string(out, c.user_id);
     out += R"(,"title":)";
-    if (c.title) {
-        append_json_string(out, *c.title);
-    } else {
-        out += "null";
-    }
+    append_nullable_string(out, c.title);
     out += R"(,"created_at":)";
     append_time(out, c.created_at);
     out += R"(,"updated_at":)";

@@ -29,7 +29,6 @@ class PublicKey {
     static PublicKey from_jwk(std::string_view jwk_json);
 
     [[nodiscard]] const std::string& kid() const { return kid_; }
-    [[nodiscard]] std::optional<JwsAlgorithm> declared_algorithm() const { return alg_; }
     // True when `alg` fits this key's type and curve and, if the JWK declares an alg, equals it.
     [[nodiscard]] bool accepts(JwsAlgorithm alg) const;
     // Verifies a JWS signature (raw R||S for ECDSA, as JWS encodes it).

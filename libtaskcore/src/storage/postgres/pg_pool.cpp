@@ -88,11 +88,9 @@ Pool::~Pool() {
     reaper_.join();
 }
 
-std::unique_ptr<Connection> Pool::open(bool overflow) {
-    auto c = std::make_unique<Connection>(conninfo_, options_.prepared_statements,
-                                          options_.statement_timeout);
-    c->overflow = overflow;
-    return c;
+std::unique_ptr<Connection> Pool::open() {
+    return std::make_unique<Connection>(conninfo_, options_.prepared_statements,
+                                        options_.statement_timeout);
 }
 
 std::unique_ptr<Connection> Pool::acquire() {
@@ -122,13 +120,12 @@ std::unique_ptr<Connection> Pool::acquire() {
             }
         }
         if (open_ < capacity) {
-            const bool overflow = open_ >= options_.pool_size;
             ++open_;
             ++in_use_;
             --waiters_;
             lock.unlock();
             try {
-                return open(overflow);
+                return open();
             } catch (const std::exception& e) {
                 lock.lock();
                 --open_;

@@ -30,7 +30,6 @@ class Connection {
     pqxx::connection& raw() { return connection_; }
 
     std::chrono::steady_clock::time_point last_used;
-    bool overflow = false;
 
   private:
     pqxx::connection connection_;
@@ -84,7 +83,7 @@ class Pool {
 
     std::unique_ptr<Connection> acquire();
     void release(std::unique_ptr<Connection> connection, bool broken);
-    std::unique_ptr<Connection> open(bool overflow);
+    std::unique_ptr<Connection> open();
     void reap_idle_overflow();
     [[noreturn]] static void translate_current_exception(Lease& lease);
     static void backoff(int attempt);
