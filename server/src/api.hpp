@@ -1,70 +1,60 @@
-// The HTTP API as a plain function of a request: routing, auth, envelope, errors, CORS.
+// The HTTP API as a coroutine of a request: match once, authenticate, run the route's handler,
+// map errors through the catalogue, add the common headers. No sockets here.
 #pragma once
 
-#include <boost/beast/http.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <optional>
-#include <string>
 #include <string_view>
-#include <vector>
 
+#include "async_services.hpp"
 #include "config.hpp"
-#include "metrics.hpp"
+#include "error_catalogue.hpp"
+#include "http_types.hpp"
+#include "request_context.hpp"
+#include "response_headers.hpp"
+#include "route_table.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
-#include "taskcore/service/conversation_service.hpp"
-#include "taskcore/service/task_service.hpp"
 #include "taskcore/storage/store.hpp"
 
 namespace taskcore::server {
 
-namespace http = boost::beast::http;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
+class Metrics;
 
-inline constexpr std::string_view kVersion = "0.1.0";
-
-// One route of the API; `path` uses {user_id}/{id} placeholders and the default /api prefix.
-struct RouteInfo {
-    std::string path;
-    std::vector<http::verb> methods;  // OPTIONS (preflight) is implied for every route
+// A finished response and what the metrics record of it.
+struct Reply {
+    Response response;
+    std::size_t route = 0;           // index into route_table(); its size when unmatched
+    std::optional<ErrorCode> error;  // set for every error response
 };
 
 class Api {
   public:
-    // `metrics` (optional) is served at GET /metrics.
+    // `blocking`: the executor database work runs on (never an I/O thread). `metrics`
+    // (optional) is served at GET /metrics.
     Api(const Config& config, Store& store, const JwtVerifier& verifier,
-        const Metrics* metrics = nullptr);
+        boost::asio::any_io_executor blocking, const Metrics* metrics = nullptr);
 
-    // Thread-safe; never throws. Blocking: may call the database.
-    Response handle(const Request& request) const;
+    // Never throws. Runs on the caller's executor; database work is awaited, not waited for.
+    [[nodiscard]] boost::asio::awaitable<Reply> handle(const Request& request) const;
 
-    struct Classification {
-        std::size_t route;    // index into routes(); routes().size() when no route matches
-        bool needs_database;  // handle() may block on the database: run it off the event loop
-    };
-    Classification classify(const Request& request) const;
+    // For failures detected before a request is complete (431, 413, malformed HTTP): an error
+    // response carrying whatever of the request's headers were parsed (CORS, request id).
+    [[nodiscard]] Reply reject(const Request& partial, ErrorCode code,
+                               std::string_view message) const;
 
-    // For failures detected before a request is complete (431, 413, timeouts): an error response
-    // carrying whatever of the request's headers were parsed (for CORS and the request id).
-    Response reject(const Request& partial, http::status status, std::string_view code,
-                    std::string_view message) const;
-
-    static const std::vector<RouteInfo>& routes();
+    [[nodiscard]] const RouteMatcher& routes() const { return matcher_; }
 
   private:
-    struct Context;
-    Response dispatch(const Request& request, Context& ctx) const;
-    Response finish(const Request& request, Context& ctx, Response response) const;
+    [[nodiscard]] boost::asio::awaitable<Response> dispatch(RequestContext& ctx) const;
 
     const Config& config_;
-    Store& store_;
     const JwtVerifier& verifier_;
-    const Metrics* metrics_;
-    mutable TaskService tasks_;
-    mutable ConversationService conversations_;
-    std::vector<std::string> prefix_segments_;
-    std::string allow_headers_;
-    std::string openapi_;
+    mutable AsyncServices services_;
+    RouteMatcher matcher_;
+    ResponseHeaders headers_;
+    mutable ApiResources resources_;
 };
 
 }  // namespace taskcore::server

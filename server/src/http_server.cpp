@@ -1,5 +1,4 @@
-// Sessions read and parse on the I/O threads, run database work on the worker pool, and write
-// the response back on their own strand (design.md, "Concurrency and performance").
+// The listener: accepts connections (a strand and a Session each), tracks them for shutdown.
 #include "http_server.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -11,6 +10,7 @@
 #include <optional>
 
 #include "logger.hpp"
+#include "session.hpp"
 
 namespace taskcore::server {
 
@@ -18,201 +18,11 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
-class Session : public std::enable_shared_from_this<Session> {
-  public:
-    Session(tcp::socket socket, HttpServer& server) : stream_(std::move(socket)), server_(server) {}
-    ~Session() { server_.remove_session(this); }
-    Session(const Session&) = delete;
-    Session& operator=(const Session&) = delete;
-
-    void start() {
-        server_.add_session(this, weak_from_this());
-        asio::dispatch(stream_.get_executor(),
-                       [self = shared_from_this()] { self->read_header(); });
-    }
-
-    // Called at shutdown: a connection waiting for its next request is closed now; one with a
-    // request in progress closes after writing the response.
-    void close_if_idle() {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-            if (self->waiting_) self->close();
-        });
-    }
-
-  private:
-    void read_header() {
-        if (server_.stopping()) return close();
-        parser_.emplace();
-        parser_->header_limit(8 * 1024);
-        parser_->body_limit(server_.config().max_body_bytes);
-        waiting_ = true;
-        stream_.expires_after(server_.config().idle_timeout);
-        http::async_read_header(stream_, buffer_, *parser_,
-                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                                    self->on_header(ec);
-                                });
-    }
-
-    void on_header(beast::error_code ec) {
-        waiting_ = false;
-        if (ec) return on_read_error(ec);
-        start_request();
-        const auto length = parser_->content_length();
-        if (length && *length > server_.config().max_body_bytes) {
-            return reject(http::status::payload_too_large, "PAYLOAD_TOO_LARGE",
-                          "request body exceeds MAX_BODY_BYTES (" +
-                              std::to_string(server_.config().max_body_bytes) + " bytes)");
-        }
-        // The whole body must arrive within one idle-timeout window too (slow-client bound).
-        stream_.expires_after(server_.config().idle_timeout);
-        http::async_read(
-            stream_, buffer_, *parser_,
-            [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
-    }
-
-    void on_read_error(beast::error_code ec) {
-        if (ec == http::error::header_limit) {
-            return reject(http::status::request_header_fields_too_large,
-                          "REQUEST_HEADER_FIELDS_TOO_LARGE", "request header block exceeds 8 KiB");
-        }
-        if (ec == http::error::body_limit) {
-            return reject(http::status::payload_too_large, "PAYLOAD_TOO_LARGE",
-                          "request body exceeds MAX_BODY_BYTES (" +
-                              std::to_string(server_.config().max_body_bytes) + " bytes)");
-        }
-        if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-            ec == asio::error::eof || ec == asio::error::connection_reset ||
-            ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) {
-            return close();
-        }
-        // Anything else is a request that is not HTTP/1.1 as Beast understands it.
-        reject(http::status::bad_request, "BAD_REQUEST", "malformed HTTP request");
-    }
-
-    void on_body(beast::error_code ec) {
-        if (ec) return on_read_error(ec);
-        request_ = parser_->release();
-        method_ = std::string(request_->method_string());
-        verb_ = request_->method();
-        const std::string_view target = request_->target();
-        path_ = std::string(target.substr(0, target.find('?')));
-        const auto kind = server_.api().classify(*request_);
-        route_ = kind.route;
-        if (!kind.needs_database) return write(server_.api().handle(*request_));
-        // Blocking database work happens on the worker pool, never on an I/O thread.
-        asio::post(server_.workers(), [self = shared_from_this()] {
-            auto response = self->server_.api().handle(*self->request_);
-            asio::post(self->stream_.get_executor(),
-                       [self, r = std::move(response)]() mutable { self->write(std::move(r)); });
-        });
-    }
-
-    void reject(http::status status, std::string_view code, const std::string& message) {
-        method_ = std::string(parser_->get().method_string());
-        verb_ = parser_->get().method();
-        const std::string_view target = parser_->get().target();
-        path_ = std::string(target.substr(0, target.find('?')));
-        if (!counted_) start_request();
-        error_code_ = code;
-        write(server_.api().reject(parser_->get(), status, code, message));
-    }
-
-    void start_request() {
-        started_ = std::chrono::steady_clock::now();
-        counted_ = true;
-        route_ = Api::routes().size();
-        error_code_ = {};
-        server_.metrics().request_started();
-    }
-
-    void write(Response response) {
-        if (server_.stopping()) response.keep_alive(false);
-        response_ = std::move(response);
-        stream_.expires_after(std::chrono::seconds{30});
-        http::async_write(
-            stream_, *response_,
-            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
-    }
-
-    void on_write(beast::error_code ec) {
-        const bool keep_alive = response_->keep_alive();
-        log_access();
-        const auto status = response_->result_int();
-        server_.metrics().request_finished(
-            route_, verb_, status,
-            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                  started_),
-            error_code_.empty() ? Metrics::error_code_for(status) : error_code_);
-        counted_ = false;
-        response_.reset();
-        request_.reset();
-        started_ = {};
-        if (ec) return close();
-        if (!keep_alive) return linger_close();
-        read_header();
-    }
-
-    void log_access() {
-        if (!log::enabled(LogLevel::info)) return;
-        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - started_)
-                                .count();
-        const auto id = response_->find("X-Request-ID");
-        log::info(method_ + " " + path_ + " " + std::to_string(response_->result_int()) + " " +
-                  std::to_string(micros) + "us " +
-                  (id == response_->end() ? std::string("-") : std::string(id->value())));
-    }
-
-    // After an error response the client may still be sending a body we will not read; closing
-    // at once could reset the connection before it reads our answer. Half-close, then drain for
-    // a moment.
-    void linger_close() {
-        beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream_.expires_after(std::chrono::seconds{2});
-        drain();
-    }
-
-    void drain() {
-        stream_.async_read_some(asio::buffer(discard_),
-                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                                    self->drained_ += n;
-                                    if (ec || self->drained_ > 1024 * 1024) return self->close();
-                                    self->drain();
-                                });
-    }
-
-    void close() {
-        beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        stream_.socket().close(ignored);
-    }
-
-    beast::tcp_stream stream_;
-    HttpServer& server_;
-    beast::flat_buffer buffer_;
-    std::optional<http::request_parser<http::string_body>> parser_;
-    std::optional<Request> request_;
-    std::optional<Response> response_;
-    std::string method_;
-    std::string path_;
-    std::chrono::steady_clock::time_point started_{};
-    bool counted_ = false;  // request_started() called for the request in progress
-    std::size_t route_ = 0;
-    http::verb verb_ = http::verb::unknown;
-    std::string_view error_code_;  // set for errors the session itself answers
-    bool waiting_ = false;
-    std::array<char, 8192> discard_{};
-    std::size_t drained_ = 0;
-};
-
-HttpServer::HttpServer(const Config& config, const Api& api, Metrics& metrics, asio::io_context& io,
-                       asio::thread_pool& workers)
+HttpServer::HttpServer(const Config& config, const Api& api, Metrics& metrics, asio::io_context& io)
     : config_(config),
       api_(api),
       metrics_(metrics),
       io_(io),
-      workers_(workers),
       acceptor_(asio::make_strand(io)),
       drain_timer_(io) {}
 

@@ -1,10 +1,9 @@
-// The Beast/Asio network layer: listener, per-connection sessions, worker hand-off, shutdown.
+// The Beast/Asio network layer: listener, the set of live sessions, graceful shutdown.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -23,8 +22,7 @@ class Session;
 
 class HttpServer {
   public:
-    HttpServer(const Config& config, const Api& api, Metrics& metrics, boost::asio::io_context& io,
-               boost::asio::thread_pool& workers);
+    HttpServer(const Config& config, const Api& api, Metrics& metrics, boost::asio::io_context& io);
 
     // Binds and listens; returns the bound endpoint (PORT=0 picks a free port).
     boost::asio::ip::tcp::endpoint listen();
@@ -37,7 +35,6 @@ class HttpServer {
     const Config& config() const { return config_; }
     const Api& api() const { return api_; }
     Metrics& metrics() { return metrics_; }
-    boost::asio::thread_pool& workers() { return workers_; }
 
     void add_session(Session* session, std::weak_ptr<Session> handle);
     void remove_session(Session* session);
@@ -50,7 +47,6 @@ class HttpServer {
     const Api& api_;
     Metrics& metrics_;
     boost::asio::io_context& io_;
-    boost::asio::thread_pool& workers_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer drain_timer_;
     std::atomic<bool> stopping_{false};

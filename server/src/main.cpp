@@ -19,6 +19,7 @@
 #include "taskcore/auth/jwt_signer.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
 #include "taskcore/storage/store.hpp"
+#include "taskcore/version.hpp"
 
 namespace {
 
@@ -82,17 +83,6 @@ std::shared_ptr<KeySource> key_source(const Config& config) {
     }
 }
 
-// Metric labels: the router's route templates under the configured prefix, then "unmatched".
-std::vector<std::string> route_templates(const Config& config) {
-    std::vector<std::string> out;
-    for (const auto& route : Api::routes()) {
-        out.push_back(route.path.starts_with("/api/") ? config.api_prefix + route.path.substr(4)
-                                                      : route.path);
-    }
-    out.emplace_back("unmatched");
-    return out;
-}
-
 // Threads that run database work. SQLite work is CPU-bound and writes serialise anyway, so more
 // threads than cores only add context switches (measured: p99 of toggles 39 ms with 15 threads,
 // 10 ms with 2, on 2 cores). PostgreSQL work mostly waits on the network: one thread per
@@ -112,12 +102,12 @@ int serve(const Config& config) {
     jwt.audience = config.jwt_audience;
     jwt.leeway = config.jwt_leeway;
     const JwtVerifier verifier(config.better_auth_secret, key_source(config), jwt);
-    Metrics metrics(route_templates(config));
-    const Api api(config, *store, verifier, &metrics);
+    Metrics metrics(RouteMatcher(config.api_prefix).labels());
+    boost::asio::thread_pool workers(worker_threads(config, *store));
+    const Api api(config, *store, verifier, workers.get_executor(), &metrics);
 
     boost::asio::io_context io(config.threads);
-    boost::asio::thread_pool workers(worker_threads(config, *store));
-    HttpServer server(config, api, metrics, io, workers);
+    HttpServer server(config, api, metrics, io);
     const auto endpoint = server.listen();
     server.start_accepting();
     log::info("listening on http://" + endpoint.address().to_string() + ":" +

@@ -42,40 +42,11 @@ std::string number(double v) {
 
 }  // namespace
 
-std::string_view Metrics::error_code_for(unsigned status) {
-    switch (status) {
-        case 400:
-            return "MALFORMED_JSON";
-        case 401:
-            return "UNAUTHORIZED";
-        case 403:
-            return "FORBIDDEN";
-        case 404:
-            return "NOT_FOUND";
-        case 405:
-            return "METHOD_NOT_ALLOWED";
-        case 413:
-            return "PAYLOAD_TOO_LARGE";
-        case 415:
-            return "UNSUPPORTED_MEDIA_TYPE";
-        case 422:
-            return "VALIDATION_ERROR";
-        case 431:
-            return "REQUEST_HEADER_FIELDS_TOO_LARGE";
-        case 500:
-            return "INTERNAL_ERROR";
-        case 503:
-            return "SERVICE_UNAVAILABLE";
-        default:
-            return {};
-    }
-}
-
 Metrics::Metrics(std::vector<std::string> route_templates)
     : routes_(std::move(route_templates)), requests_(routes_.size()), latency_(routes_.size()) {}
 
 void Metrics::request_finished(std::size_t route, verb method, unsigned status,
-                               std::chrono::microseconds took, std::string_view error_code) {
+                               std::chrono::microseconds took, std::optional<ErrorCode> error) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     route = std::min(route, routes_.size() - 1);
     requests_[route][method_index(method)][index_of(kStatuses, status)].fetch_add(
@@ -87,13 +58,7 @@ void Metrics::request_finished(std::size_t route, verb method, unsigned status,
     lat.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
     lat.sum_micros.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
     lat.count.fetch_add(1, std::memory_order_relaxed);
-    if (!error_code.empty()) {
-        const auto it = std::find(kErrorCodes.begin(), kErrorCodes.end(), error_code);
-        if (it != kErrorCodes.end()) {
-            errors_[static_cast<std::size_t>(it - kErrorCodes.begin())].fetch_add(
-                1, std::memory_order_relaxed);
-        }
-    }
+    if (error) errors_[static_cast<std::size_t>(*error)].fetch_add(1, std::memory_order_relaxed);
 }
 
 std::string Metrics::render(const Store::PoolStats& pool, std::string_view backend) const {
@@ -140,9 +105,9 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
     out += "taskcore_http_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
     out += "# HELP taskcore_http_errors_total Error responses by error code.\n";
     out += "# TYPE taskcore_http_errors_total counter\n";
-    for (std::size_t e = 0; e < kErrorCodes.size(); ++e) {
-        out += std::string("taskcore_http_errors_total{code=\"") + kErrorCodes[e] + "\"} " +
-               std::to_string(errors_[e].load()) + "\n";
+    for (const auto& e : kErrorCatalogue) {
+        out += "taskcore_http_errors_total{code=\"" + std::string(e.name) + "\"} " +
+               std::to_string(errors_[static_cast<std::size_t>(e.code)].load()) + "\n";
     }
     const std::string db = "{backend=\"" + std::string(backend) + "\"} ";
     out += "# HELP taskcore_db_pool_connections Open database connections.\n";

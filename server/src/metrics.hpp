@@ -8,10 +8,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "error_catalogue.hpp"
 #include "taskcore/storage/store.hpp"
 
 namespace taskcore::server {
@@ -23,11 +25,7 @@ class Metrics {
 
     void request_started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
     void request_finished(std::size_t route, boost::beast::http::verb method, unsigned status,
-                          std::chrono::microseconds took, std::string_view error_code);
-
-    // The contract's error code for an error status ("" for success). 400 maps to MALFORMED_JSON,
-    // the only 400 the router produces; the network layer names BAD_REQUEST itself.
-    static std::string_view error_code_for(unsigned status);
+                          std::chrono::microseconds took, std::optional<ErrorCode> error);
 
     // The Prometheus text exposition format (version 0.0.4).
     [[nodiscard]] std::string render(const Store::PoolStats& pool, std::string_view backend) const;
@@ -38,13 +36,6 @@ class Metrics {
                                                          "DELETE", "OPTIONS", "OTHER"};
     static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
-    static constexpr std::array<const char*, 12> kErrorCodes{
-        "BAD_REQUEST",       "MALFORMED_JSON",
-        "UNAUTHORIZED",      "FORBIDDEN",
-        "NOT_FOUND",         "METHOD_NOT_ALLOWED",
-        "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE",
-        "VALIDATION_ERROR",  "REQUEST_HEADER_FIELDS_TOO_LARGE",
-        "INTERNAL_ERROR",    "SERVICE_UNAVAILABLE"};
 
   private:
     using Counter = std::atomic<std::uint64_t>;
@@ -57,7 +48,7 @@ class Metrics {
     std::vector<std::string> routes_;
     std::vector<std::array<std::array<Counter, kStatuses.size()>, kMethods.size()>> requests_;
     std::vector<RouteLatency> latency_;
-    std::array<Counter, kErrorCodes.size()> errors_{};
+    std::array<Counter, kErrorCatalogue.size()> errors_{};  // indexed by ErrorCode
     std::atomic<std::int64_t> in_flight_{0};
 };
 

@@ -1,80 +1,23 @@
-// OpenAPI 3.1 document: schemas, the envelope, errors and bearer auth for every route.
+// OpenAPI 3.1 document: paths from the route table, error codes from the catalogue, the version
+// from the build; the schemas, the envelope and bearer auth are written here.
 #include "openapi.hpp"
 
 #include <boost/json.hpp>
 
+#include "error_catalogue.hpp"
+#include "route_table.hpp"
+#include "taskcore/version.hpp"
+
 namespace taskcore::server {
 namespace {
 
-// Written with the default "/api" prefix; paths are re-keyed for another API_PREFIX.
+// Everything but the paths, the error-code enum and the version, which are filled in below.
 constexpr std::string_view kDocument = R"json({
   "openapi": "3.1.0",
-  "info": {"title": "taskcore API", "version": "0.1.0",
+  "info": {"title": "taskcore API", "version": "",
            "description": "Tasks, conversations and messages, scoped to the user of the bearer token."},
   "security": [{"bearerAuth": []}],
-  "paths": {
-    "/health": {"get": {"summary": "Health check (SELECT 1 within 1 s)", "security": [],
-      "responses": {"200": {"description": "healthy", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
-                    "503": {"description": "database unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}}},
-    "/openapi.json": {"get": {"summary": "This document", "security": [],
-      "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
-    "/metrics": {"get": {"summary": "Prometheus metrics (no user data: route templates only)", "security": [],
-      "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
-    "/api/{user_id}/tasks": {
-      "parameters": [{"$ref": "#/components/parameters/UserId"}],
-      "get": {"summary": "List tasks",
-        "parameters": [
-          {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["all", "pending", "completed"], "default": "all"}},
-          {"name": "priority", "in": "query", "schema": {"$ref": "#/components/schemas/Priority"}},
-          {"name": "tag", "in": "query", "schema": {"type": "string"}},
-          {"name": "q", "in": "query", "description": "Case-insensitive (Unicode) substring of title or description", "schema": {"type": "string"}},
-          {"name": "sort", "in": "query", "schema": {"type": "string", "default": "-created_at",
-            "enum": ["created_at", "-created_at", "updated_at", "-updated_at", "due_date", "-due_date", "title", "-title", "priority", "-priority"]}},
-          {"$ref": "#/components/parameters/Limit50"}, {"$ref": "#/components/parameters/Offset"}],
-        "responses": {"200": {"$ref": "#/components/responses/TaskList"}, "401": {"$ref": "#/components/responses/Error"},
-                      "403": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}},
-      "post": {"summary": "Create a task",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskCreate"}}}},
-        "responses": {"201": {"$ref": "#/components/responses/TaskCreated"}, "400": {"$ref": "#/components/responses/Error"},
-                      "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
-                      "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"},
-                      "422": {"$ref": "#/components/responses/Error"}}}},
-    "/api/{user_id}/tasks/{id}": {
-      "parameters": [{"$ref": "#/components/parameters/UserId"}, {"$ref": "#/components/parameters/Id"}],
-      "get": {"summary": "Get a task", "responses": {"200": {"$ref": "#/components/responses/Task"}, "404": {"$ref": "#/components/responses/Error"}}},
-      "put": {"summary": "Partially update a task (same as PATCH)",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskPatch"}}}},
-        "responses": {"200": {"$ref": "#/components/responses/Task"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}},
-      "patch": {"summary": "Partially update a task",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskPatch"}}}},
-        "responses": {"200": {"$ref": "#/components/responses/Task"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}},
-      "delete": {"summary": "Delete a task", "responses": {"200": {"$ref": "#/components/responses/Deleted"}, "404": {"$ref": "#/components/responses/Error"}}}},
-    "/api/{user_id}/tasks/{id}/complete": {
-      "parameters": [{"$ref": "#/components/parameters/UserId"}, {"$ref": "#/components/parameters/Id"}],
-      "patch": {"summary": "Toggle completion (empty body) or set it ({\"completed\": bool})",
-        "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"completed": {"type": "boolean"}}, "required": ["completed"], "additionalProperties": false}}}},
-        "responses": {"200": {"$ref": "#/components/responses/Task"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
-    "/api/{user_id}/conversations": {
-      "parameters": [{"$ref": "#/components/parameters/UserId"}],
-      "get": {"summary": "List conversations, most recently updated first",
-        "parameters": [{"$ref": "#/components/parameters/Limit50"}, {"$ref": "#/components/parameters/Offset"}],
-        "responses": {"200": {"$ref": "#/components/responses/ConversationList"}}},
-      "post": {"summary": "Create a conversation",
-        "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"title": {"type": ["string", "null"], "maxLength": 200}}, "additionalProperties": false}}}},
-        "responses": {"201": {"$ref": "#/components/responses/Conversation"}}}},
-    "/api/{user_id}/conversations/{id}": {
-      "parameters": [{"$ref": "#/components/parameters/UserId"}, {"$ref": "#/components/parameters/Id"}],
-      "get": {"summary": "Get a conversation", "responses": {"200": {"$ref": "#/components/responses/Conversation"}, "404": {"$ref": "#/components/responses/Error"}}},
-      "delete": {"summary": "Delete a conversation and its messages", "responses": {"200": {"$ref": "#/components/responses/Deleted"}, "404": {"$ref": "#/components/responses/Error"}}}},
-    "/api/{user_id}/conversations/{id}/messages": {
-      "parameters": [{"$ref": "#/components/parameters/UserId"}, {"$ref": "#/components/parameters/Id"}],
-      "get": {"summary": "List messages, oldest first",
-        "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 100}}, {"$ref": "#/components/parameters/Offset"}],
-        "responses": {"200": {"$ref": "#/components/responses/MessageList"}, "404": {"$ref": "#/components/responses/Error"}}},
-      "post": {"summary": "Append a message (bumps the conversation's updated_at)",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MessageCreate"}}}},
-        "responses": {"201": {"$ref": "#/components/responses/Message"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}}
-  },
+  "paths": {},
   "components": {
     "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
     "parameters": {
@@ -116,7 +59,7 @@ constexpr std::string_view kDocument = R"json({
         "properties": {"count": {"type": "integer"}, "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}}]},
       "Error": {"type": "object", "required": ["error", "meta"],
         "properties": {"error": {"type": "object", "required": ["code", "message"],
-            "properties": {"code": {"type": "string", "enum": ["MALFORMED_JSON", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "REQUEST_HEADER_FIELDS_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "VALIDATION_ERROR", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE"]},
+            "properties": {"code": {"type": "string", "enum": []},
               "message": {"type": "string"},
               "details": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
           "meta": {"$ref": "#/components/schemas/Meta"}}},
@@ -141,17 +84,39 @@ constexpr std::string_view kDocument = R"json({
 }  // namespace
 
 std::string build_openapi_document(std::string_view prefix) {
-    auto doc = boost::json::parse(kDocument).as_object();
-    if (prefix != "/api") {
-        boost::json::object paths;
-        for (auto& [key, value] : doc["paths"].as_object()) {
-            std::string path(key);
-            if (path.starts_with("/api/")) path = std::string(prefix) + path.substr(4);
-            paths[path] = value;
+    namespace bj = boost::json;
+    auto doc = bj::parse(kDocument).as_object();
+    doc["info"].as_object()["version"] = kVersion;
+
+    auto& codes = doc["components"].as_object()["schemas"].as_object()["Error"].as_object();
+    auto& code_enum = codes["properties"]
+                          .as_object()["error"]
+                          .as_object()["properties"]
+                          .as_object()["code"]
+                          .as_object()["enum"]
+                          .as_array();
+    for (const auto& e : kErrorCatalogue) code_enum.emplace_back(e.name);
+
+    const RouteMatcher matcher(prefix);
+    bj::object paths;
+    for (const auto& route : route_table()) {
+        bj::object item;
+        bj::array parameters;
+        if (route.path.find("{user_id}") != std::string_view::npos)
+            parameters.push_back(bj::object{{"$ref", "#/components/parameters/UserId"}});
+        if (route.path.find("{id}") != std::string_view::npos)
+            parameters.push_back(bj::object{{"$ref", "#/components/parameters/Id"}});
+        if (!parameters.empty()) item["parameters"] = std::move(parameters);
+        for (const auto& op : route.operations) {
+            std::string method(http::to_string(op.method));
+            for (auto& c : method)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            item[method] = bj::parse(op.openapi);
         }
-        doc["paths"] = std::move(paths);
+        paths[matcher.path_of(route)] = std::move(item);
     }
-    return boost::json::serialize(doc);
+    doc["paths"] = std::move(paths);
+    return bj::serialize(doc);
 }
 
 }  // namespace taskcore::server

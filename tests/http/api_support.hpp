@@ -1,6 +1,10 @@
 // Builds an Api over a real in-memory SQLite store and calls it like a client would.
 #pragma once
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 
 #include <map>
@@ -33,9 +37,21 @@ struct ApiFixture {
         return s;
     }();
     JwtVerifier verifier{kSecret, {}};
-    std::unique_ptr<server::Api> api = std::make_unique<server::Api>(config, *store, verifier);
+    boost::asio::thread_pool workers{2};
+    std::unique_ptr<server::Api> api = make_api();
 
-    void rebuild() { api = std::make_unique<server::Api>(config, *store, verifier); }
+    std::unique_ptr<server::Api> make_api() {
+        return std::make_unique<server::Api>(config, *store, verifier, workers.get_executor());
+    }
+    void rebuild() { api = make_api(); }
+
+    // Drives the API coroutine to completion on a local I/O context: no sockets involved.
+    server::Reply run(const server::Request& req) {
+        boost::asio::io_context io;
+        auto reply = boost::asio::co_spawn(io, api->handle(req), boost::asio::use_future);
+        io.run();
+        return reply.get();
+    }
 
     server::Response call(boost::beast::http::verb method, const std::string& target,
                           const std::string& body = "",
@@ -54,7 +70,7 @@ struct ApiFixture {
         }
         req.body() = body;
         req.prepare_payload();
-        return api->handle(req);
+        return run(req).response;
     }
 
     static boost::json::value json(const server::Response& res) {

@@ -1,12 +1,15 @@
-// The OpenAPI document and the router describe the same routes and methods.
+// The OpenAPI document and the router are both derived from the one route table, and every
+// documented operation is one the router actually serves.
 #include <catch2/catch.hpp>
 
 #include <boost/json.hpp>
 
 #include <set>
 
-#include "api.hpp"
+#include "api_support.hpp"
 #include "openapi.hpp"
+#include "route_table.hpp"
+#include "taskcore/version.hpp"
 
 using namespace taskcore::server;
 
@@ -30,13 +33,56 @@ TEST_CASE("every router route and method is documented, and nothing else") {
         }
     }
     std::set<std::string> routed;
-    for (const auto& route : Api::routes()) {
-        for (const auto m : route.methods) {
-            routed.insert(lower(boost::beast::http::to_string(m)) + " " + route.path);
+    for (const auto& route : route_table()) {
+        for (const auto& op : route.operations) {
+            routed.insert(lower(boost::beast::http::to_string(op.method)) + " " +
+                          std::string(route.path));
         }
     }
     CHECK(documented == routed);
     CHECK(routed.size() == 16);
+}
+
+TEST_CASE_METHOD(taskcore::testing::ApiFixture,
+                 "every documented operation is served: its path matches and Allow lists it") {
+    const auto doc = boost::json::parse(build_openapi_document("/api")).as_object();
+    for (const auto& [path, item] : doc.at("paths").as_object()) {
+        std::string concrete(path);
+        for (const auto& [placeholder, value] :
+             {std::pair<std::string, std::string>{"{user_id}", "alice"},
+              {"{id}", "0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b"}}) {
+            if (const auto at = concrete.find(placeholder); at != std::string::npos)
+                concrete.replace(at, placeholder.size(), value);
+        }
+        const auto res = call(boost::beast::http::verb::options, concrete, "", {}, "");
+        INFO(concrete);
+        REQUIRE(res.result() == boost::beast::http::status::no_content);
+        const std::string allow(res.at(boost::beast::http::field::allow));
+        for (const auto& [method, op] : item.as_object()) {
+            if (method == "parameters") continue;
+            std::string upper(method);
+            for (auto& c : upper)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            CHECK(allow.find(upper) != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("the error-code enum is the catalogue's and the version is the build's") {
+    const auto doc = boost::json::parse(build_openapi_document("/api")).as_object();
+    const auto& codes = doc.at("components")
+                            .at("schemas")
+                            .at("Error")
+                            .at("properties")
+                            .at("error")
+                            .at("properties")
+                            .at("code")
+                            .at("enum")
+                            .as_array();
+    REQUIRE(codes.size() == kErrorCatalogue.size());
+    for (std::size_t i = 0; i < codes.size(); ++i)
+        CHECK(codes[i].as_string() == kErrorCatalogue[i].name);
+    CHECK(doc.at("info").at("version").as_string() == taskcore::kVersion);
 }
 
 TEST_CASE("the document follows API_PREFIX") {

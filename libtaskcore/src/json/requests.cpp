@@ -1,5 +1,5 @@
-// Request body decoding: every type error, unknown field and rule violation is collected so the
-// client gets them all in one 422.
+// Request body decoding: every type error and unknown field is collected (the services add the
+// broken rules), so the client gets them all in one 422.
 #include "taskcore/json/requests.hpp"
 
 #include <boost/json.hpp>
@@ -9,7 +9,6 @@
 
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/domain/text.hpp"
-#include "taskcore/domain/validation.hpp"
 
 namespace taskcore::json {
 namespace {
@@ -117,7 +116,7 @@ class BodyReader {
             raw.emplace_back(item.get_string());
         }
         if (!all_strings) return std::nullopt;
-        return rules::task_tags(raw, errors_);
+        return raw;
     }
 
     void error(std::string_view field, std::string message) {
@@ -127,6 +126,11 @@ class BodyReader {
 
     void throw_if_errors() {
         if (!errors_.empty()) throw ValidationError(std::move(errors_));
+    }
+
+    template <typename T>
+    Decoded<T> done(T value) {
+        return {std::move(value), std::move(errors_)};
     }
 
   private:
@@ -147,40 +151,32 @@ bj::value parse_body(std::string_view text) {
     return value;
 }
 
-NewTask parse_new_task(const bj::value& body) {
+Decoded<NewTask> parse_new_task(const bj::value& body) {
     BodyReader r(body, kTaskWritable, kTaskReadOnly);
     NewTask task;
     if (auto title = r.text("title")) {
-        task.title = rules::task_title(*title, r.errors());
+        task.title = std::move(*title);
     } else if (r.find("title") == nullptr && body.is_object()) {
         r.error("title", "is required");
     }
-    if (auto d = r.nullable_text("description"); d && *d) {
-        task.description = rules::task_description(**d, r.errors());
-    }
+    if (auto d = r.nullable_text("description"); d && *d) task.description = std::move(**d);
     task.completed = r.boolean("completed").value_or(false);
     task.priority = r.priority().value_or(Priority::medium);
     if (auto due = r.due_date()) task.due_date = *due;
     if (auto tags = r.tags()) task.tags = std::move(*tags);
-    r.throw_if_errors();
-    return task;
+    return r.done(std::move(task));
 }
 
-TaskPatch parse_task_patch(const bj::value& body) {
+Decoded<TaskPatch> parse_task_patch(const bj::value& body) {
     BodyReader r(body, kTaskWritable, kTaskReadOnly);
     TaskPatch patch;
-    if (auto title = r.text("title")) patch.title = rules::task_title(*title, r.errors());
-    if (auto d = r.nullable_text("description")) {
-        patch.description =
-            *d ? std::optional<std::string>{rules::task_description(**d, r.errors())}
-               : std::optional<std::string>{};
-    }
+    patch.title = r.text("title");
+    patch.description = r.nullable_text("description");
     patch.completed = r.boolean("completed");
     patch.priority = r.priority();
     patch.due_date = r.due_date();
     patch.tags = r.tags();
-    r.throw_if_errors();
-    return patch;
+    return r.done(std::move(patch));
 }
 
 bool parse_completion(const bj::value& body) {
@@ -191,17 +187,14 @@ bool parse_completion(const bj::value& body) {
     return *completed;
 }
 
-NewConversation parse_new_conversation(const bj::value& body) {
+Decoded<NewConversation> parse_new_conversation(const bj::value& body) {
     BodyReader r(body, {"title"}, {"id", "user_id", "created_at", "updated_at"});
     NewConversation conversation;
-    if (auto t = r.nullable_text("title"); t && *t) {
-        conversation.title = rules::conversation_title(**t, r.errors());
-    }
-    r.throw_if_errors();
-    return conversation;
+    if (auto t = r.nullable_text("title"); t && *t) conversation.title = std::move(**t);
+    return r.done(std::move(conversation));
 }
 
-NewMessage parse_new_message(const bj::value& body) {
+Decoded<NewMessage> parse_new_message(const bj::value& body) {
     BodyReader r(body, {"role", "content"}, {"id", "user_id", "conversation_id", "created_at"});
     NewMessage message;
     if (auto role = r.text("role")) {
@@ -214,13 +207,11 @@ NewMessage parse_new_message(const bj::value& body) {
         r.error("role", "is required");
     }
     if (auto content = r.text("content")) {
-        rules::message_content(*content, r.errors());
         message.content = std::move(*content);
     } else if (r.find("content") == nullptr && body.is_object()) {
         r.error("content", "is required");
     }
-    r.throw_if_errors();
-    return message;
+    return r.done(std::move(message));
 }
 
 }  // namespace taskcore::json

@@ -8,8 +8,11 @@ namespace taskcore {
 ConversationService::ConversationService(ConversationRepository& repository, Clock clock)
     : repository_(repository), clock_(clock ? std::move(clock) : Clock(now_ms)) {}
 
-Conversation ConversationService::create(std::string_view user_id,
-                                         std::optional<std::string> title) {
+Conversation ConversationService::create(std::string_view user_id, std::optional<std::string> title,
+                                         FieldErrors problems) {
+    check_user_id(user_id);
+    check_conversation_title(title, problems);
+    throw_if_any(std::move(problems));
     const auto now = clock_();
     Conversation c{generate_uuid_v7(), std::string(user_id), std::move(title), now, now};
     repository_.insert(c);
@@ -17,21 +20,28 @@ Conversation ConversationService::create(std::string_view user_id,
 }
 
 Conversation ConversationService::get(std::string_view user_id, const Uuid& id) {
+    check_user_id(user_id);
     auto c = repository_.find(user_id, id);
     if (!c) throw NotFoundError("conversation not found");
     return std::move(*c);
 }
 
 Page<Conversation> ConversationService::list(std::string_view user_id, const PageRequest& page) {
+    check_user_id(user_id);
     return repository_.list(user_id, page.limit, page.offset);
 }
 
 void ConversationService::remove(std::string_view user_id, const Uuid& id) {
+    check_user_id(user_id);
     if (!repository_.remove(user_id, id)) throw NotFoundError("conversation not found");
 }
 
 Message ConversationService::add_message(std::string_view user_id, const Uuid& conversation_id,
-                                         MessageRole role, std::string content) {
+                                         MessageRole role, std::string content,
+                                         FieldErrors problems) {
+    check_user_id(user_id);
+    check_message_content(content, problems);
+    throw_if_any(std::move(problems));
     Message m{generate_uuid_v7(), std::string(user_id),
               conversation_id,    role,
               std::move(content), clock_()};
@@ -42,6 +52,7 @@ Message ConversationService::add_message(std::string_view user_id, const Uuid& c
 Page<Message> ConversationService::list_messages(std::string_view user_id,
                                                  const Uuid& conversation_id,
                                                  const PageRequest& page) {
+    check_user_id(user_id);
     auto messages = repository_.list_messages(user_id, conversation_id, page.limit, page.offset);
     if (!messages) throw NotFoundError("conversation not found");
     return std::move(*messages);

@@ -8,17 +8,20 @@ namespace taskcore {
 TaskService::TaskService(TaskRepository& repository, Clock clock)
     : repository_(repository), clock_(clock ? std::move(clock) : Clock(now_ms)) {}
 
-Task TaskService::create(std::string_view user_id, const NewTask& input) {
+Task TaskService::create(std::string_view user_id, NewTask input, FieldErrors problems) {
+    check_user_id(user_id);
+    check_new_task(input, problems);
+    throw_if_any(std::move(problems));
     const auto now = clock_();
     Task task;
     task.id = generate_uuid_v7();
     task.user_id = std::string(user_id);
-    task.title = input.title;
-    task.description = input.description;
+    task.title = std::move(input.title);
+    task.description = std::move(input.description);
     task.completed = input.completed;
     task.priority = input.priority;
     task.due_date = input.due_date;
-    task.tags = input.tags;
+    task.tags = std::move(input.tags);
     if (input.completed) task.completed_at = now;
     task.created_at = now;
     task.updated_at = now;
@@ -27,16 +30,22 @@ Task TaskService::create(std::string_view user_id, const NewTask& input) {
 }
 
 Task TaskService::get(std::string_view user_id, const Uuid& id) {
+    check_user_id(user_id);
     auto task = repository_.find(user_id, id);
     if (!task) throw NotFoundError("task not found");
     return std::move(*task);
 }
 
 Page<Task> TaskService::list(std::string_view user_id, const TaskListQuery& query) {
+    check_user_id(user_id);
     return repository_.list(user_id, query);
 }
 
-Task TaskService::update(std::string_view user_id, const Uuid& id, const TaskPatch& patch) {
+Task TaskService::update(std::string_view user_id, const Uuid& id, TaskPatch patch,
+                         FieldErrors problems) {
+    check_user_id(user_id);
+    check_task_patch(patch, problems);
+    throw_if_any(std::move(problems));
     if (patch.empty()) return get(user_id, id);
     auto task = repository_.update(user_id, id, patch, clock_());
     if (!task) throw NotFoundError("task not found");
@@ -45,12 +54,14 @@ Task TaskService::update(std::string_view user_id, const Uuid& id, const TaskPat
 
 Task TaskService::set_completed(std::string_view user_id, const Uuid& id,
                                 std::optional<bool> completed) {
+    check_user_id(user_id);
     auto task = repository_.set_completed(user_id, id, completed, clock_());
     if (!task) throw NotFoundError("task not found");
     return std::move(*task);
 }
 
 void TaskService::remove(std::string_view user_id, const Uuid& id) {
+    check_user_id(user_id);
     if (!repository_.remove(user_id, id)) throw NotFoundError("task not found");
 }
 

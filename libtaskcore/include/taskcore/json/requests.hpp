@@ -1,4 +1,5 @@
-// Decoding request bodies: strict JSON parsing and the contract's create/patch body rules.
+// Decoding request bodies: strict JSON parsing, field types and unknown fields. The rules on
+// values (lengths, tags) belong to the services (service/input_rules.hpp), not to this layer.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "taskcore/domain/conversation.hpp"
+#include "taskcore/domain/errors.hpp"
 #include "taskcore/domain/task.hpp"
 
 namespace taskcore::json {
@@ -32,13 +34,22 @@ struct NewMessage {
     std::string content;
 };
 
-// Each throws ValidationError listing every problem (wrong types, unknown fields, rules).
+// A decoded body as the client sent it (not yet validated or trimmed), with every problem of
+// shape found: wrong types, missing required fields, unknown fields. Hand both to the service,
+// which adds the broken rules and reports them all at once.
+template <typename T>
+struct Decoded {
+    T value;
+    std::vector<FieldError> problems;
+};
+
 // Read-only task fields (id, user_id, status, completed_at, created_at, updated_at) are ignored.
-NewTask parse_new_task(const boost::json::value& body);
-TaskPatch parse_task_patch(const boost::json::value& body);
-// {"completed": bool} for PATCH .../complete (the empty-body toggle is decided before this).
+Decoded<NewTask> parse_new_task(const boost::json::value& body);
+Decoded<TaskPatch> parse_task_patch(const boost::json::value& body);
+Decoded<NewConversation> parse_new_conversation(const boost::json::value& body);
+Decoded<NewMessage> parse_new_message(const boost::json::value& body);
+// {"completed": bool} for PATCH .../complete (the empty-body toggle is decided before this);
+// no rules beyond its type, so it throws ValidationError itself.
 bool parse_completion(const boost::json::value& body);
-NewConversation parse_new_conversation(const boost::json::value& body);
-NewMessage parse_new_message(const boost::json::value& body);
 
 }  // namespace taskcore::json

@@ -1,10 +1,12 @@
-// Task use cases: validated input in, repository calls, NotFoundError for missing tasks.
+// Task use cases: every input validated here (input_rules.hpp), then one repository call;
+// NotFoundError for a task that does not exist for this user.
 #pragma once
 
 #include <functional>
 #include <string_view>
 
 #include "taskcore/domain/task.hpp"
+#include "taskcore/service/input_rules.hpp"
 #include "taskcore/storage/task_repository.hpp"
 
 namespace taskcore {
@@ -16,11 +18,15 @@ class TaskService {
     // An empty clock means now_ms().
     explicit TaskService(TaskRepository& repository, Clock clock = {});
 
-    Task create(std::string_view user_id, const NewTask& input);
+    // Every method validates its input and throws ValidationError listing every problem.
+    // `problems`: what a decoder already found (wrong types, unknown fields), reported together
+    // with the broken rules so a caller sees everything at once.
+    Task create(std::string_view user_id, NewTask input, FieldErrors problems = {});
     Task get(std::string_view user_id, const Uuid& id);
     Page<Task> list(std::string_view user_id, const TaskListQuery& query);
     // An empty patch changes nothing (and does not touch updated_at).
-    Task update(std::string_view user_id, const Uuid& id, const TaskPatch& patch);
+    Task update(std::string_view user_id, const Uuid& id, TaskPatch patch,
+                FieldErrors problems = {});
     // nullopt toggles.
     Task set_completed(std::string_view user_id, const Uuid& id, std::optional<bool> completed);
     void remove(std::string_view user_id, const Uuid& id);

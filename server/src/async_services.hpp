@@ -1,0 +1,112 @@
+// The storage facade handlers await. Every call completes on the awaiting coroutine's executor
+// (the connection's strand); where the work runs is this class's business alone. Today each call
+// runs the library's synchronous service on the blocking pool, so validation and storage share
+// one path with C++ consumers; a non-blocking backend (PostgreSQL pipelining) can take over a
+// call here without any handler changing.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <type_traits>
+
+#include "taskcore/service/conversation_service.hpp"
+#include "taskcore/service/task_service.hpp"
+#include "taskcore/storage/store.hpp"
+
+namespace taskcore::server {
+
+template <typename T>
+using Awaitable = boost::asio::awaitable<T>;
+
+// The completion signature of a call returning T: the exception (if any), then the value.
+template <typename T>
+struct CompletionOf {
+    using type = void(std::exception_ptr, T);
+};
+template <>
+struct CompletionOf<void> {
+    using type = void(std::exception_ptr);
+};
+
+class AsyncServices {
+  public:
+    // `blocking`: where calls that may block on the database run (never an I/O thread).
+    AsyncServices(Store& store, boost::asio::any_io_executor blocking);
+
+    Awaitable<Task> create_task(std::string user, NewTask input, FieldErrors problems);
+    Awaitable<Task> get_task(std::string user, Uuid id);
+    Awaitable<Page<Task>> list_tasks(std::string user, TaskListQuery query);
+    Awaitable<Task> update_task(std::string user, Uuid id, TaskPatch patch, FieldErrors problems);
+    Awaitable<Task> set_completed(std::string user, Uuid id, std::optional<bool> completed);
+    Awaitable<void> remove_task(std::string user, Uuid id);
+
+    Awaitable<Conversation> create_conversation(std::string user, std::optional<std::string> title,
+                                                FieldErrors problems);
+    Awaitable<Conversation> get_conversation(std::string user, Uuid id);
+    Awaitable<Page<Conversation>> list_conversations(std::string user, PageRequest page);
+    Awaitable<void> remove_conversation(std::string user, Uuid id);
+    Awaitable<Message> add_message(std::string user, Uuid conversation_id, MessageRole role,
+                                   std::string content, FieldErrors problems);
+    Awaitable<Page<Message>> list_messages(std::string user, Uuid conversation_id,
+                                           PageRequest page);
+
+    // Throws StorageUnavailableError when the database does not answer.
+    Awaitable<void> ping();
+
+    [[nodiscard]] std::string_view backend() const { return store_.backend(); }
+    [[nodiscard]] Store::PoolStats pool_stats() const { return store_.pool_stats(); }
+
+  private:
+    // Runs `work` on the blocking executor, then resumes the caller on its own executor (the
+    // handler's associated one) with the result or the exception. Plain posts rather than a
+    // spawned coroutine: no coroutine frame per call on the worker side.
+    template <typename F>
+    auto blocking(F work) {
+        using Result = decltype(work());
+        using Signature = typename CompletionOf<Result>::type;
+        return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, Signature>(
+            [this](auto handler, F w) {
+                boost::asio::post(blocking_, [h = std::move(handler), w = std::move(w)]() mutable {
+                    const auto resume_on = boost::asio::get_associated_executor(h);
+                    std::exception_ptr failure;
+                    if constexpr (std::is_void_v<Result>) {
+                        try {
+                            w();
+                        } catch (...) {
+                            failure = std::current_exception();
+                        }
+                        boost::asio::post(resume_on, [h = std::move(h), failure]() mutable {
+                            std::move(h)(failure);
+                        });
+                    } else {
+                        Result result{};
+                        try {
+                            result = w();
+                        } catch (...) {
+                            failure = std::current_exception();
+                        }
+                        boost::asio::post(resume_on, [h = std::move(h), failure,
+                                                      r = std::move(result)]() mutable {
+                            std::move(h)(failure, std::move(r));
+                        });
+                    }
+                });
+            },
+            boost::asio::use_awaitable, std::move(work));
+    }
+
+    Store& store_;
+    boost::asio::any_io_executor blocking_;
+    TaskService tasks_;
+    ConversationService conversations_;
+};
+
+}  // namespace taskcore::server

@@ -1,0 +1,49 @@
+// Bearer token parsing and verification (RFC 6750 challenges on failure).
+#include "bearer_auth.hpp"
+
+#include <algorithm>
+
+#include "error_catalogue.hpp"
+#include "logger.hpp"
+#include "response_headers.hpp"
+#include "taskcore/domain/text.hpp"
+
+namespace taskcore::server {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+[[noreturn]] void refuse(std::string message, bool token_sent) {
+    throw ApiError(ErrorCode::unauthorized, std::move(message),
+                   {{http::field::www_authenticate,
+                     token_sent ? R"(Bearer error="invalid_token")" : "Bearer"}});
+}
+
+}  // namespace
+
+std::string authenticate(const Request& request, const JwtVerifier& verifier,
+                         std::string_view request_id) {
+    const auto auth = header_value(request, http::field::authorization);
+    if (auth.empty()) refuse("missing bearer token", false);
+    const auto space = auth.find(' ');
+    const auto scheme = auth.substr(0, space);
+    const auto token =
+        space == std::string_view::npos ? std::string_view{} : trim(auth.substr(space));
+    if (!iequals(scheme, "Bearer") || token.empty()) {
+        refuse("Authorization header must be 'Bearer <token>'", true);
+    }
+    auto verified = verifier.verify(token);
+    if (!verified.ok()) {
+        log::debug("request " + std::string(request_id) +
+                   ": token refused: " + std::string(to_string(*verified.failure)));
+        refuse("invalid or expired token", true);
+    }
+    return std::move(verified.user_id);
+}
+
+}  // namespace taskcore::server

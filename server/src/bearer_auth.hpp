@@ -1,0 +1,17 @@
+// The bearer-token check of every user-scoped route: Authorization header -> verified user id.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "http_types.hpp"
+#include "taskcore/auth/jwt_verifier.hpp"
+
+namespace taskcore::server {
+
+// The token's user id. Throws ApiError (401 with WWW-Authenticate) when the header is missing,
+// is not "Bearer <token>", or the token is refused; the reason is logged at debug level only.
+std::string authenticate(const Request& request, const JwtVerifier& verifier,
+                         std::string_view request_id);
+
+}  // namespace taskcore::server

@@ -1,0 +1,38 @@
+// Envelope bodies shared by every handler and by the error mapping.
+#include "envelope.hpp"
+
+namespace taskcore::server::envelope {
+
+namespace bj = boost::json;
+
+bj::object meta(std::string_view request_id) {
+    return bj::object{{"timestamp", format_rfc3339(now_ms())}, {"request_id", request_id}};
+}
+
+std::string error_body(ErrorCode code, std::string_view message,
+                       const std::vector<FieldError>& details, std::string_view request_id) {
+    bj::object error{{"code", error_info(code).name}, {"message", message}};
+    if (!details.empty()) {
+        bj::array arr;
+        for (const auto& d : details)
+            arr.push_back(bj::object{{"field", d.field}, {"message", d.message}});
+        error["details"] = std::move(arr);
+    }
+    return bj::serialize(bj::object{{"error", std::move(error)}, {"meta", meta(request_id)}});
+}
+
+std::string data_body(bj::value data, std::string_view request_id) {
+    return bj::serialize(bj::object{{"data", std::move(data)}, {"meta", meta(request_id)}});
+}
+
+std::string deleted_body(const Uuid& id, std::string_view request_id) {
+    return data_body(bj::object{{"id", id.to_string()}, {"deleted", true}}, request_id);
+}
+
+Response json_response(http::status status, std::string body) {
+    Response res{status, 11};
+    res.body() = std::move(body);
+    return res;
+}
+
+}  // namespace taskcore::server::envelope

@@ -1,0 +1,62 @@
+// The response envelope: {"data", "meta"} on success, {"error", "meta"} on failure.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "error_catalogue.hpp"
+#include "http_types.hpp"
+#include "taskcore/domain/task.hpp"
+#include "taskcore/json/codec.hpp"
+
+namespace taskcore::server::envelope {
+
+// {"timestamp": now, "request_id": ...}
+boost::json::object meta(std::string_view request_id);
+
+std::string error_body(ErrorCode code, std::string_view message,
+                       const std::vector<FieldError>& details, std::string_view request_id);
+std::string data_body(boost::json::value data, std::string_view request_id);
+// {"data": {"id": ..., "deleted": true}, ...}
+std::string deleted_body(const Uuid& id, std::string_view request_id);
+
+// A response with a body and the status; common headers are added by ResponseHeaders::finish.
+Response json_response(http::status status, std::string body);
+
+// {"data": <item>, "meta": ...} with the item written directly (no JSON DOM on the hot path).
+template <typename T>
+std::string item_body(const T& item, std::string_view request_id) {
+    std::string out = R"({"data":)";
+    json::append_json(out, item);
+    out += R"(,"meta":)";
+    out += boost::json::serialize(meta(request_id));
+    out.push_back('}');
+    return out;
+}
+
+// A page with the list meta (count, total, limit, offset).
+template <typename T>
+std::string list_body(const Page<T>& page, int limit, std::int64_t offset,
+                      std::string_view request_id) {
+    auto m = meta(request_id);
+    m["count"] = page.items.size();
+    m["total"] = page.total;
+    m["limit"] = limit;
+    m["offset"] = offset;
+    std::string out = R"({"data":[)";
+    out.reserve(page.items.size() * 400 + 200);
+    for (std::size_t i = 0; i < page.items.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        json::append_json(out, page.items[i]);
+    }
+    out += R"(],"meta":)";
+    out += boost::json::serialize(m);
+    out.push_back('}');
+    return out;
+}
+
+}  // namespace taskcore::server::envelope

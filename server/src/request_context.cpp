@@ -1,0 +1,69 @@
+// Path ids, bodies and Location bases for handlers.
+#include "request_context.hpp"
+
+#include <algorithm>
+
+#include "error_catalogue.hpp"
+#include "response_headers.hpp"
+#include "taskcore/domain/text.hpp"
+#include "taskcore/json/requests.hpp"
+#include "url.hpp"
+
+namespace taskcore::server {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// 415 unless the body is declared as JSON (UTF-8 when a charset is given).
+void require_json_content_type(const Request& req) {
+    const auto value = header_value(req, http::field::content_type);
+    const auto semicolon = value.find(';');
+    const auto media = trim(value.substr(0, semicolon));
+    bool ok = iequals(media, "application/json");
+    if (ok && semicolon != std::string_view::npos) {
+        std::string params(value.substr(semicolon + 1));
+        std::transform(params.begin(), params.end(), params.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const auto charset = params.find("charset=");
+        if (charset != std::string::npos) {
+            auto cs = trim(std::string_view(params).substr(charset + 8));
+            cs = cs.substr(0, cs.find(';'));
+            if (!cs.empty() && cs.front() == '"') cs = cs.substr(1, cs.size() - 2);
+            ok = cs == "utf-8" || cs == "utf8";
+        }
+    }
+    if (!ok) {
+        throw ApiError(ErrorCode::unsupported_media_type,
+                       "request body must be sent with Content-Type: application/json");
+    }
+}
+
+}  // namespace
+
+Uuid RequestContext::id() const {
+    auto id = parse_uuid(match.id);
+    if (!id) {
+        throw ValidationError("id", "must be a UUID like 0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b");
+    }
+    return *id;
+}
+
+std::optional<boost::json::value> RequestContext::body(bool required) const {
+    if (!has_body()) {
+        if (required) throw ValidationError("body", "is required (a JSON object)");
+        return std::nullopt;
+    }
+    require_json_content_type(request);
+    return json::parse_body(request.body());
+}
+
+std::string RequestContext::user_path() const {
+    return resources.config.api_prefix + "/" + percent_encode(user);
+}
+
+}  // namespace taskcore::server

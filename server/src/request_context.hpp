@@ -1,0 +1,47 @@
+// What a handler sees of one request: the match, the caller, the query, the body and the
+// services. Handlers take it and return a response; they never touch sockets.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+
+#include "async_services.hpp"
+#include "config.hpp"
+#include "http_types.hpp"
+#include "route_table.hpp"
+#include "taskcore/service/query_params.hpp"
+
+namespace taskcore::server {
+
+class Metrics;
+
+// What the handlers share for the server's lifetime.
+struct ApiResources {
+    const Config& config;
+    AsyncServices& services;
+    const Metrics* metrics;  // null: GET /metrics answers 404
+    std::string openapi;     // the document served at /openapi.json, built once
+};
+
+struct RequestContext {
+    const Request& request;
+    const RouteMatch& match;
+    ApiResources& resources;
+    std::string request_id;
+    std::string user;   // the authenticated user (Access::path_user routes)
+    QueryParams query;  // decoded query parameters (Access::path_user routes)
+
+    AsyncServices& services() const { return resources.services; }
+    // The {id} path segment as a UUID; ValidationError on field "id" otherwise.
+    [[nodiscard]] Uuid id() const;
+    // The body as JSON; nullopt when there is none. `required` turns a missing body into a 422
+    // on "body"; a present body must be declared application/json (UTF-8) or it is a 415.
+    [[nodiscard]] std::optional<boost::json::value> body(bool required) const;
+    [[nodiscard]] bool has_body() const { return !request.body().empty(); }
+    // "/api/<percent-encoded user>": the base of Location headers.
+    [[nodiscard]] std::string user_path() const;
+};
+
+}  // namespace taskcore::server

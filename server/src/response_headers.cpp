@@ -1,0 +1,81 @@
+// Common response headers and CORS, applied to every response in one place.
+#include "response_headers.hpp"
+
+#include <algorithm>
+
+#include "taskcore/domain/text.hpp"
+#include "taskcore/domain/uuid.hpp"
+
+namespace taskcore::server {
+namespace {
+
+using http::verb;
+
+bool sane_request_id(std::string_view id) {
+    return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-';
+    });
+}
+
+}  // namespace
+
+std::string_view header_value(const Request& request, http::field field) {
+    const auto it = request.find(field);
+    return it == request.end() ? std::string_view{} : trim(it->value());
+}
+
+std::string_view header_value(const Request& request, std::string_view name) {
+    const auto it = request.find(name);
+    return it == request.end() ? std::string_view{} : trim(it->value());
+}
+
+ResponseHeaders::ResponseHeaders(const Config& config)
+    : config_(config),
+      allow_headers_(
+          "Authorization, Content-Type, X-Request-ID, traceparent, tracestate, baggage, "
+          "sentry-trace") {
+    for (const auto& h : config_.cors_allow_headers) allow_headers_ += ", " + h;
+}
+
+RequestIdentity ResponseHeaders::identify(const Request& request) const {
+    RequestIdentity who;
+    const auto sent = header_value(request, "X-Request-ID");
+    who.request_id = sane_request_id(sent) ? std::string(sent) : generate_uuid_v7().to_string();
+    const auto origin = header_value(request, http::field::origin);
+    const auto& allowed = config_.cors_origins;
+    if (!origin.empty() && std::find(allowed.begin(), allowed.end(), origin) != allowed.end()) {
+        who.origin = std::string(origin);
+    }
+    return who;
+}
+
+Response ResponseHeaders::finish(const Request& request, const RequestIdentity& who,
+                                 Response res) const {
+    res.version(11);
+    if (res.result() != http::status::no_content &&
+        res.find(http::field::content_type) == res.end()) {
+        res.set(http::field::content_type, "application/json; charset=utf-8");
+    }
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("X-Request-ID", who.request_id);
+    if (!who.origin.empty()) {
+        res.set(http::field::access_control_allow_origin, who.origin);
+        res.set(http::field::access_control_allow_credentials, "true");
+        res.set(http::field::vary, "Origin");
+        res.set(http::field::access_control_expose_headers,
+                "X-Request-ID, Location, Retry-After, WWW-Authenticate, Allow");
+        if (request.method() == verb::options && res.result() == http::status::no_content) {
+            res.set(http::field::access_control_allow_methods,
+                    "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+            res.set(http::field::access_control_allow_headers, allow_headers_);
+            res.set(http::field::access_control_max_age, "600");
+        }
+    }
+    if (res.keep_alive()) res.keep_alive(request.keep_alive());
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace taskcore::server

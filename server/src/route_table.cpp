@@ -1,0 +1,98 @@
+// The route table: each route with its operations, their handlers and their OpenAPI operation
+// objects (components they reference live in openapi.cpp).
+#include "route_table.hpp"
+
+#include "conversation_handlers.hpp"
+#include "system_handlers.hpp"
+#include "task_handlers.hpp"
+
+namespace taskcore::server {
+
+using http::verb;
+namespace h = handlers;
+
+// NOLINTBEGIN(readability-function-size): a table, one entry per route.
+const std::vector<Route>& route_table() {
+    static const std::vector<Route> table{
+        {"/health",
+         Access::anyone,
+         {{verb::get, h::health,
+           R"json({"summary": "Health check (SELECT 1 within 1 s)", "security": [],
+  "responses": {"200": {"description": "healthy", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+                "503": {"description": "database unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}})json"}}},
+        {"/openapi.json",
+         Access::anyone,
+         {{verb::get, h::openapi, R"json({"summary": "This document", "security": [],
+  "responses": {"200": {"description": "OpenAPI 3.1 document"}}})json"}}},
+        {"/metrics",
+         Access::anyone,
+         {{verb::get, h::metrics,
+           R"json({"summary": "Prometheus metrics (no user data: route templates only)", "security": [],
+  "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}})json"}}},
+        {"/api/{user_id}/tasks",
+         Access::path_user,
+         {{verb::get, h::list_tasks, R"json({"summary": "List tasks",
+  "parameters": [
+    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["all", "pending", "completed"], "default": "all"}},
+    {"name": "priority", "in": "query", "schema": {"$ref": "#/components/schemas/Priority"}},
+    {"name": "tag", "in": "query", "schema": {"type": "string"}},
+    {"name": "q", "in": "query", "description": "Case-insensitive (Unicode) substring of title or description", "schema": {"type": "string"}},
+    {"name": "sort", "in": "query", "schema": {"type": "string", "default": "-created_at",
+      "enum": ["created_at", "-created_at", "updated_at", "-updated_at", "due_date", "-due_date", "title", "-title", "priority", "-priority"]}},
+    {"$ref": "#/components/parameters/Limit50"}, {"$ref": "#/components/parameters/Offset"}],
+  "responses": {"200": {"$ref": "#/components/responses/TaskList"}, "401": {"$ref": "#/components/responses/Error"},
+                "403": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}})json"},
+          {verb::post, h::create_task, R"json({"summary": "Create a task",
+  "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskCreate"}}}},
+  "responses": {"201": {"$ref": "#/components/responses/TaskCreated"}, "400": {"$ref": "#/components/responses/Error"},
+                "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+                "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"},
+                "422": {"$ref": "#/components/responses/Error"}}})json"}}},
+        {"/api/{user_id}/tasks/{id}",
+         Access::path_user,
+         {{verb::get, h::get_task,
+           R"json({"summary": "Get a task", "responses": {"200": {"$ref": "#/components/responses/Task"}, "404": {"$ref": "#/components/responses/Error"}}})json"},
+          {verb::put, h::update_task, R"json({"summary": "Partially update a task (same as PATCH)",
+  "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskPatch"}}}},
+  "responses": {"200": {"$ref": "#/components/responses/Task"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}})json"},
+          {verb::patch, h::update_task, R"json({"summary": "Partially update a task",
+  "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskPatch"}}}},
+  "responses": {"200": {"$ref": "#/components/responses/Task"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}})json"},
+          {verb::delete_, h::delete_task,
+           R"json({"summary": "Delete a task", "responses": {"200": {"$ref": "#/components/responses/Deleted"}, "404": {"$ref": "#/components/responses/Error"}}})json"}}},
+        {"/api/{user_id}/tasks/{id}/complete",
+         Access::path_user,
+         {{verb::patch, h::complete_task,
+           R"json({"summary": "Toggle completion (empty body) or set it ({\"completed\": bool})",
+  "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"completed": {"type": "boolean"}}, "required": ["completed"], "additionalProperties": false}}}},
+  "responses": {"200": {"$ref": "#/components/responses/Task"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}})json"}}},
+        {"/api/{user_id}/conversations",
+         Access::path_user,
+         {{verb::get, h::list_conversations,
+           R"json({"summary": "List conversations, most recently updated first",
+  "parameters": [{"$ref": "#/components/parameters/Limit50"}, {"$ref": "#/components/parameters/Offset"}],
+  "responses": {"200": {"$ref": "#/components/responses/ConversationList"}}})json"},
+          {verb::post, h::create_conversation, R"json({"summary": "Create a conversation",
+  "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"title": {"type": ["string", "null"], "maxLength": 200}}, "additionalProperties": false}}}},
+  "responses": {"201": {"$ref": "#/components/responses/Conversation"}}})json"}}},
+        {"/api/{user_id}/conversations/{id}",
+         Access::path_user,
+         {{verb::get, h::get_conversation,
+           R"json({"summary": "Get a conversation", "responses": {"200": {"$ref": "#/components/responses/Conversation"}, "404": {"$ref": "#/components/responses/Error"}}})json"},
+          {verb::delete_, h::delete_conversation,
+           R"json({"summary": "Delete a conversation and its messages", "responses": {"200": {"$ref": "#/components/responses/Deleted"}, "404": {"$ref": "#/components/responses/Error"}}})json"}}},
+        {"/api/{user_id}/conversations/{id}/messages",
+         Access::path_user,
+         {{verb::get, h::list_messages, R"json({"summary": "List messages, oldest first",
+  "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 100}}, {"$ref": "#/components/parameters/Offset"}],
+  "responses": {"200": {"$ref": "#/components/responses/MessageList"}, "404": {"$ref": "#/components/responses/Error"}}})json"},
+          {verb::post, h::add_message,
+           R"json({"summary": "Append a message (bumps the conversation's updated_at)",
+  "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MessageCreate"}}}},
+  "responses": {"201": {"$ref": "#/components/responses/Message"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}})json"}}},
+    };
+    return table;
+}
+// NOLINTEND(readability-function-size)
+
+}  // namespace taskcore::server

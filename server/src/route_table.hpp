@@ -1,0 +1,72 @@
+// The one route table: it drives matching, Allow, 404/405, the metrics route label and the
+// OpenAPI paths. Adding a route is one entry in route_table.cpp plus its handler.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http_types.hpp"
+
+namespace taskcore::server {
+
+struct RequestContext;
+using Handler = boost::asio::awaitable<Response> (*)(RequestContext&);
+
+struct Operation {
+    http::verb method;
+    Handler handler;
+    std::string_view openapi;  // the OpenAPI operation object (JSON) documenting it
+};
+
+// Who may call a route: anyone, or the bearer token's user when it equals {user_id}.
+enum class Access { anyone, path_user };
+
+struct Route {
+    // Template with the default "/api" prefix, e.g. "/api/{user_id}/tasks/{id}"; placeholders are
+    // {user_id} and {id}. Paths under "/api" move with API_PREFIX.
+    std::string_view path;
+    Access access;
+    std::vector<Operation> operations;  // OPTIONS (preflight) is implied for every route
+};
+
+const std::vector<Route>& route_table();
+
+// "GET, POST, OPTIONS" for a route.
+std::string allow_value(const Route& route);
+
+struct RouteMatch {
+    const Route* route = nullptr;  // null: no route has this path
+    std::size_t index = 0;         // position in route_table(); its size when unmatched
+    std::string user_id;           // decoded {user_id}
+    std::string id;                // decoded {id}
+
+    [[nodiscard]] const Operation* operation(http::verb method) const;
+};
+
+// Matches request paths against the table under the configured API prefix.
+class RouteMatcher {
+  public:
+    explicit RouteMatcher(std::string_view api_prefix);
+
+    // `target` may carry a query string; it is ignored here.
+    [[nodiscard]] RouteMatch match(std::string_view target) const;
+    // A route's template under the configured prefix (metrics label, OpenAPI key).
+    [[nodiscard]] std::string path_of(const Route& route) const;
+    // Every route's template in table order, then "unmatched": the metrics labels.
+    [[nodiscard]] std::vector<std::string> labels() const;
+
+  private:
+    struct Pattern {
+        bool under_prefix;
+        std::vector<std::string_view> segments;
+    };
+    std::string prefix_;
+    std::vector<std::string> prefix_segments_;
+    std::vector<Pattern> patterns_;
+};
+
+}  // namespace taskcore::server

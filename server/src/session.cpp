@@ -1,0 +1,179 @@
+// A connection's read -> handle -> write loop. The API coroutine runs on the connection's strand
+// and awaits database work, so an I/O thread never blocks.
+#include "session.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+
+#include "http_server.hpp"
+#include "logger.hpp"
+
+namespace taskcore::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+Session::Session(tcp::socket socket, HttpServer& server)
+    : stream_(std::move(socket)), server_(server) {}
+
+Session::~Session() {
+    server_.remove_session(this);
+}
+
+void Session::start() {
+    server_.add_session(this, weak_from_this());
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+}
+
+void Session::close_if_idle() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        if (self->waiting_) self->close();
+    });
+}
+
+void Session::read_header() {
+    if (server_.stopping()) return close();
+    parser_.emplace();
+    parser_->header_limit(8 * 1024);
+    parser_->body_limit(server_.config().max_body_bytes);
+    waiting_ = true;
+    stream_.expires_after(server_.config().idle_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+void Session::on_header(beast::error_code ec) {
+    waiting_ = false;
+    if (ec) return on_read_error(ec);
+    start_request();
+    const auto length = parser_->content_length();
+    if (length && *length > server_.config().max_body_bytes) {
+        return reject(ErrorCode::payload_too_large,
+                      "request body exceeds MAX_BODY_BYTES (" +
+                          std::to_string(server_.config().max_body_bytes) + " bytes)");
+    }
+    // The whole body must arrive within one idle-timeout window too (slow-client bound).
+    stream_.expires_after(server_.config().idle_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
+}
+
+void Session::on_read_error(beast::error_code ec) {
+    if (ec == http::error::header_limit) {
+        return reject(ErrorCode::request_header_fields_too_large,
+                      "request header block exceeds 8 KiB");
+    }
+    if (ec == http::error::body_limit) {
+        return reject(ErrorCode::payload_too_large,
+                      "request body exceeds MAX_BODY_BYTES (" +
+                          std::to_string(server_.config().max_body_bytes) + " bytes)");
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+        ec == asio::error::bad_descriptor) {
+        return close();
+    }
+    // Anything else is a request that is not HTTP/1.1 as Beast understands it.
+    reject(ErrorCode::bad_request, "malformed HTTP request");
+}
+
+void Session::on_body(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    request_ = parser_->release();
+    method_ = std::string(request_->method_string());
+    verb_ = request_->method();
+    const std::string_view target = request_->target();
+    path_ = std::string(target.substr(0, target.find('?')));
+    // The API coroutine runs on this connection's strand; `self` keeps the request alive.
+    asio::co_spawn(stream_.get_executor(), server_.api().handle(*request_),
+                   [self = shared_from_this()](const std::exception_ptr& failed, Reply reply) {
+                       if (failed) {  // handle() catches everything; this is a last resort
+                           reply = self->server_.api().reject(
+                               *self->request_, ErrorCode::internal_error, "internal error");
+                       }
+                       self->write(std::move(reply));
+                   });
+}
+
+void Session::reject(ErrorCode code, const std::string& message) {
+    method_ = std::string(parser_->get().method_string());
+    verb_ = parser_->get().method();
+    const std::string_view target = parser_->get().target();
+    path_ = std::string(target.substr(0, target.find('?')));
+    if (!counted_) start_request();
+    write(server_.api().reject(parser_->get(), code, message));
+}
+
+void Session::start_request() {
+    started_ = std::chrono::steady_clock::now();
+    counted_ = true;
+    error_.reset();
+    server_.metrics().request_started();
+}
+
+void Session::write(Reply reply) {
+    if (server_.stopping()) reply.response.keep_alive(false);
+    route_ = reply.route;
+    error_ = reply.error;
+    response_ = std::move(reply.response);
+    stream_.expires_after(std::chrono::seconds{30});
+    http::async_write(
+        stream_, *response_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+}
+
+void Session::on_write(beast::error_code ec) {
+    const bool keep_alive = response_->keep_alive();
+    log_access();
+    server_.metrics().request_finished(route_, verb_, response_->result_int(),
+                                       std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::steady_clock::now() - started_),
+                                       error_);
+    counted_ = false;
+    response_.reset();
+    request_.reset();
+    started_ = {};
+    if (ec) return close();
+    if (!keep_alive) return linger_close();
+    read_header();
+}
+
+void Session::log_access() {
+    if (!log::enabled(LogLevel::info)) return;
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started_)
+                            .count();
+    const auto id = response_->find("X-Request-ID");
+    log::info(method_ + " " + path_ + " " + std::to_string(response_->result_int()) + " " +
+              std::to_string(micros) + "us " +
+              (id == response_->end() ? std::string("-") : std::string(id->value())));
+}
+
+// After an error response the client may still be sending a body we will not read; closing at
+// once could reset the connection before it reads our answer. Half-close, then drain a moment.
+void Session::linger_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds{2});
+    drain();
+}
+
+void Session::drain() {
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->drained_ += n;
+                                if (ec || self->drained_ > 1024 * 1024) return self->close();
+                                self->drain();
+                            });
+}
+
+void Session::close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+}
+
+}  // namespace taskcore::server

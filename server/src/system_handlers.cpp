@@ -1,0 +1,52 @@
+// Health, the OpenAPI document and Prometheus metrics.
+#include "system_handlers.hpp"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+
+#include "envelope.hpp"
+#include "logger.hpp"
+#include "metrics.hpp"
+#include "taskcore/version.hpp"
+
+namespace taskcore::server::handlers {
+
+// A database slower than this to answer SELECT 1 counts as down.
+constexpr std::chrono::seconds kHealthDeadline{1};
+
+Awaitable<Response> health(RequestContext& ctx) {
+    const auto start = std::chrono::steady_clock::now();
+    bool healthy = true;
+    try {
+        co_await ctx.services().ping();
+    } catch (const std::exception& e) {
+        log::warning(std::string("health check failed: ") + e.what());
+        healthy = false;
+    }
+    if (std::chrono::steady_clock::now() - start > kHealthDeadline) healthy = false;
+    const boost::json::object body{{"status", healthy ? "healthy" : "unhealthy"},
+                                   {"database", healthy ? "connected" : "disconnected"},
+                                   {"backend", ctx.services().backend()},
+                                   {"version", kVersion}};
+    auto res =
+        envelope::json_response(healthy ? http::status::ok : http::status::service_unavailable,
+                                boost::json::serialize(body));
+    if (!healthy) res.set(http::field::retry_after, "1");
+    co_return res;
+}
+
+Awaitable<Response> openapi(RequestContext& ctx) {
+    co_return envelope::json_response(http::status::ok, ctx.resources.openapi);
+}
+
+Awaitable<Response> metrics(RequestContext& ctx) {
+    const auto* metrics = ctx.resources.metrics;
+    if (metrics == nullptr) throw ApiError(ErrorCode::not_found, "no such route");
+    auto res = envelope::json_response(
+        http::status::ok, metrics->render(ctx.services().pool_stats(), ctx.services().backend()));
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    co_return res;
+}
+
+}  // namespace taskcore::server::handlers

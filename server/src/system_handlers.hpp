@@ -1,0 +1,14 @@
+// Handlers of the unauthenticated system routes: /health, /openapi.json, /metrics.
+#pragma once
+
+#include "request_context.hpp"
+
+namespace taskcore::server::handlers {
+
+// SELECT 1 within 1 s: 200 healthy, else 503 unhealthy with Retry-After (not enveloped).
+Awaitable<Response> health(RequestContext& ctx);
+Awaitable<Response> openapi(RequestContext& ctx);
+// Prometheus text format; 404 when the server runs without metrics.
+Awaitable<Response> metrics(RequestContext& ctx);
+
+}  // namespace taskcore::server::handlers

@@ -1,0 +1,55 @@
+// Task routes: decode (types only), await the service (which validates), encode the envelope.
+#include "task_handlers.hpp"
+
+#include "envelope.hpp"
+#include "taskcore/json/requests.hpp"
+
+namespace taskcore::server::handlers {
+
+using envelope::item_body;
+using envelope::json_response;
+
+Awaitable<Response> list_tasks(RequestContext& ctx) {
+    const auto query = parse_task_list_query(ctx.query);
+    const auto page = co_await ctx.services().list_tasks(ctx.user, query);
+    co_return json_response(http::status::ok,
+                            envelope::list_body(page, query.limit, query.offset, ctx.request_id));
+}
+
+Awaitable<Response> create_task(RequestContext& ctx) {
+    auto input = json::parse_new_task(*ctx.body(true));
+    const auto task = co_await ctx.services().create_task(ctx.user, std::move(input.value),
+                                                          std::move(input.problems));
+    auto res = json_response(http::status::created, item_body(task, ctx.request_id));
+    res.set(http::field::location, ctx.user_path() + "/tasks/" + task.id.to_string());
+    co_return res;
+}
+
+Awaitable<Response> get_task(RequestContext& ctx) {
+    const auto task = co_await ctx.services().get_task(ctx.user, ctx.id());
+    co_return json_response(http::status::ok, item_body(task, ctx.request_id));
+}
+
+Awaitable<Response> update_task(RequestContext& ctx) {
+    const auto id = ctx.id();
+    auto patch = json::parse_task_patch(*ctx.body(true));
+    const auto task = co_await ctx.services().update_task(ctx.user, id, std::move(patch.value),
+                                                          std::move(patch.problems));
+    co_return json_response(http::status::ok, item_body(task, ctx.request_id));
+}
+
+Awaitable<Response> delete_task(RequestContext& ctx) {
+    const auto id = ctx.id();
+    co_await ctx.services().remove_task(ctx.user, id);
+    co_return json_response(http::status::ok, envelope::deleted_body(id, ctx.request_id));
+}
+
+Awaitable<Response> complete_task(RequestContext& ctx) {
+    const auto id = ctx.id();
+    std::optional<bool> completed;
+    if (ctx.has_body()) completed = json::parse_completion(*ctx.body(true));
+    const auto task = co_await ctx.services().set_completed(ctx.user, id, completed);
+    co_return json_response(http::status::ok, item_body(task, ctx.request_id));
+}
+
+}  // namespace taskcore::server::handlers
