@@ -1,8 +1,11 @@
 // Conversation and message storage on PostgreSQL, scoped by user_id in every statement.
 #include "pg_store.hpp"
+#include "storage/row_decoding.hpp"
 
 namespace taskcore::postgres {
 namespace {
+
+using storage::Statement;
 
 constexpr const char* kConversationColumns =
     "id::text, user_id, title, (extract(epoch FROM created_at) * 1000)::bigint, "
@@ -11,50 +14,44 @@ constexpr const char* kMessageColumns =
     "id::text, user_id, conversation_id::text, role, content, "
     "(extract(epoch FROM created_at) * 1000)::bigint";
 
-const std::string kInsert =
-    "INSERT INTO conversations (id, user_id, title, created_at, updated_at) "
-    "VALUES ($1::uuid, $2, $3, $4::timestamptz, $5::timestamptz)";
-const std::string kFind = std::string("SELECT ") + kConversationColumns +
-                          " FROM conversations WHERE user_id = $1 AND id = $2::uuid";
-const std::string kCount = "SELECT COUNT(*) FROM conversations WHERE user_id = $1";
-const std::string kList = std::string("SELECT ") + kConversationColumns +
+const Statement kInsert{"conversations.insert",
+                        "INSERT INTO conversations (id, user_id, title, created_at, updated_at) "
+                        "VALUES ($1::uuid, $2, $3, $4::timestamptz, $5::timestamptz)"};
+const Statement kFind{"conversations.find",
+                      std::string("SELECT ") + kConversationColumns +
+                          " FROM conversations WHERE user_id = $1 AND id = $2::uuid"};
+const Statement kCount{"conversations.count",
+                       "SELECT COUNT(*) FROM conversations WHERE user_id = $1"};
+const Statement kList{"conversations.list",
+                      std::string("SELECT ") + kConversationColumns +
                           " FROM conversations WHERE user_id = $1 "
-                          "ORDER BY updated_at DESC, id DESC LIMIT $2::bigint OFFSET $3::bigint";
-const std::string kDelete = "DELETE FROM conversations WHERE user_id = $1 AND id = $2::uuid";
+                          "ORDER BY updated_at DESC, id DESC LIMIT $2::bigint OFFSET $3::bigint"};
+const Statement kDelete{"conversations.delete",
+                        "DELETE FROM conversations WHERE user_id = $1 AND id = $2::uuid"};
 // One statement: the bump locks the conversation row, so it cannot vanish before the insert,
 // and the insert happens only when the bump found the conversation.
-const std::string kAppend =
+const Statement kAppend{
+    "messages.append",
     "WITH bumped AS (UPDATE conversations SET updated_at = GREATEST($6::timestamptz, updated_at) "
     "WHERE user_id = $2 AND id = $3::uuid RETURNING id) "
     "INSERT INTO messages (id, user_id, conversation_id, role, content, created_at) "
-    "SELECT $1::uuid, $2, bumped.id, $4, $5, $6::timestamptz FROM bumped";
-const std::string kExists = "SELECT 1 FROM conversations WHERE user_id = $1 AND id = $2::uuid";
-const std::string kCountMessages =
-    "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid";
-const std::string kListMessages =
-    std::string("SELECT ") + kMessageColumns +
-    " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid "
-    "ORDER BY created_at, id LIMIT $3::bigint OFFSET $4::bigint";
+    "SELECT $1::uuid, $2, bumped.id, $4, $5, $6::timestamptz FROM bumped"};
+const Statement kExists{"conversations.exists",
+                        "SELECT 1 FROM conversations WHERE user_id = $1 AND id = $2::uuid"};
+const Statement kCountMessages{
+    "messages.count",
+    "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid"};
+const Statement kListMessages{
+    "messages.list", std::string("SELECT ") + kMessageColumns +
+                         " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid "
+                         "ORDER BY created_at, id LIMIT $3::bigint OFFSET $4::bigint"};
 
 Conversation read_conversation(const pqxx::row& r) {
-    Conversation c;
-    c.id = parse_uuid(r[0].c_str()).value();
-    c.user_id = r[1].as<std::string>();
-    if (!r[2].is_null()) c.title = r[2].as<std::string>();
-    c.created_at = from_unix_ms(r[3].as<std::int64_t>());
-    c.updated_at = from_unix_ms(r[4].as<std::int64_t>());
-    return c;
+    return storage::decode_conversation(PgRow{r});
 }
 
 Message read_message(const pqxx::row& r) {
-    Message m;
-    m.id = parse_uuid(r[0].c_str()).value();
-    m.user_id = r[1].as<std::string>();
-    m.conversation_id = parse_uuid(r[2].c_str()).value();
-    m.role = parse_message_role(r[3].c_str()).value_or(MessageRole::user);
-    m.content = r[4].as<std::string>();
-    m.created_at = from_unix_ms(r[5].as<std::int64_t>());
-    return m;
+    return storage::decode_message(PgRow{r});
 }
 
 }  // namespace

@@ -47,22 +47,25 @@ Connection::Connection(const std::string& conninfo, bool prepared_statements,
     }
 }
 
-pqxx::result Connection::exec(pqxx::transaction_base& tx, const std::string& sql,
+pqxx::result Connection::exec(pqxx::transaction_base& tx, const storage::Statement& statement,
                               const Params& params) {
     const auto values = params.pointers();
     if (!prepared_statements_) {
-        return tx.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
+        return tx.exec_params(statement.sql, pqxx::prepare::make_dynamic_params(values));
     }
-    const std::string name = "tc" + std::to_string(std::hash<std::string>{}(sql));
-    if (prepared_.insert(name).second) {
+    const auto [it, inserted] = prepared_.try_emplace(statement.name, statement.sql);
+    if (inserted) {
         try {
-            connection_.prepare(name, sql);
+            connection_.prepare(statement.name, statement.sql);
         } catch (...) {
-            prepared_.erase(name);
+            prepared_.erase(it);
             throw;
         }
+    } else if (it->second != statement.sql) {
+        // A programming error: two statements given one name.
+        throw std::logic_error("statement name '" + statement.name + "' used for two SQL texts");
     }
-    return tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(values));
+    return tx.exec_prepared(statement.name, pqxx::prepare::make_dynamic_params(values));
 }
 
 Pool::Pool(std::string conninfo, const StoreOptions& options)

@@ -11,10 +11,11 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "pg_params.hpp"
+#include "storage/statement.hpp"
 #include "taskcore/storage/store.hpp"
 
 namespace taskcore::postgres {
@@ -24,9 +25,10 @@ class Connection {
     Connection(const std::string& conninfo, bool prepared_statements,
                std::chrono::milliseconds statement_timeout);
 
-    // Runs `sql` with `params` in `tx`, as a named prepared statement (prepared once on this
-    // connection) or, behind transaction-mode poolers, as an unnamed parameterised statement.
-    pqxx::result exec(pqxx::transaction_base& tx, const std::string& sql, const Params& params);
+    // Runs `statement` with `params` in `tx`, prepared once on this connection under its name,
+    // or, behind transaction-mode poolers, as an unnamed parameterised statement.
+    pqxx::result exec(pqxx::transaction_base& tx, const storage::Statement& statement,
+                      const Params& params);
     pqxx::connection& raw() { return connection_; }
 
     std::chrono::steady_clock::time_point last_used;
@@ -34,7 +36,7 @@ class Connection {
   private:
     pqxx::connection connection_;
     bool prepared_statements_;
-    std::unordered_set<std::string> prepared_;
+    std::unordered_map<std::string, std::string> prepared_;  // name -> SQL text
 };
 
 class Pool {

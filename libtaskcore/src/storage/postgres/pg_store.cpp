@@ -1,5 +1,6 @@
 // PgStore: connection set-up, health check and per-user data deletion.
 #include "pg_store.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace taskcore::postgres {
 
@@ -18,10 +19,11 @@ void PgStore::delete_user_data(std::string_view user_id) {
     p.text(user_id);
     pool_.run(true, [&](Connection& c) {
         pqxx::work tx(c.raw());
-        c.exec(tx, "DELETE FROM messages WHERE user_id = $1", p);
-        c.exec(tx, "DELETE FROM conversations WHERE user_id = $1", p);
-        c.exec(tx, "DELETE FROM tasks WHERE user_id = $1", p);
-        c.exec(tx, "DELETE FROM task_counts WHERE user_id = $1", p);
+        for (const auto table : storage::kUserTables) {
+            const std::string name(table);
+            c.exec(tx, {"delete_user_data." + name, "DELETE FROM " + name + " WHERE user_id = $1"},
+                   p);
+        }
         tx.commit();
     });
 }

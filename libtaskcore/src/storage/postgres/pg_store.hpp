@@ -57,10 +57,13 @@ class PgStore final : public Store {
     PgConversationRepository conversations_{pool_};
 };
 
-// Reads a timestamp column selected as epoch milliseconds (see kMillis in the repositories).
-inline std::optional<Timestamp> optional_millis(const pqxx::field& f) {
-    if (f.is_null()) return std::nullopt;
-    return from_unix_ms(f.as<std::int64_t>());
-}
+// A libpqxx row as the shared decoders (storage/row_decoding.hpp) read it.
+struct PgRow {
+    const pqxx::row& row;
+    [[nodiscard]] bool is_null(int i) const { return row[i].is_null(); }
+    [[nodiscard]] std::string text(int i) const { return row[i].as<std::string>(); }
+    [[nodiscard]] std::int64_t int64(int i) const { return row[i].as<std::int64_t>(); }
+    [[nodiscard]] bool boolean(int i) const { return row[i].as<bool>(); }
+};
 
 }  // namespace taskcore::postgres

@@ -2,6 +2,8 @@
 // REPEATABLE READ snapshot for a list's count and page; every statement filters on user_id.
 
 #include "pg_store.hpp"
+#include "storage/row_decoding.hpp"
+#include "storage/shared_sql.hpp"
 #include "storage/task_columns.hpp"
 #include "taskcore/domain/text.hpp"
 
@@ -9,7 +11,7 @@ namespace taskcore::postgres {
 namespace {
 
 using storage::folded;
-using storage::tags_from_json;
+using storage::Statement;
 using storage::tags_to_json;
 
 #define TC_MILLIS(column) "(extract(epoch FROM " column ") * 1000)::bigint"
@@ -18,18 +20,20 @@ constexpr const char* kColumns =
     "tags::text, " TC_MILLIS("completed_at") ", " TC_MILLIS("created_at") ", " TC_MILLIS("updated_at");
 #undef TC_MILLIS
 
-const std::string kInsert =
+const Statement kInsert{
+    "tasks.insert",
     "INSERT INTO tasks (id, user_id, title, title_folded, description, description_folded, "
     "completed, priority, due_date, tags, completed_at, created_at, updated_at) VALUES ($1::uuid, "
     "$2, $3, $4, $5, $6, $7::boolean, $8, $9::timestamptz, $10::jsonb, $11::timestamptz, "
-    "$12::timestamptz, $13::timestamptz)";
+    "$12::timestamptz, $13::timestamptz)"};
 
-const std::string kFind =
-    std::string("SELECT ") + kColumns + " FROM tasks WHERE user_id = $1 AND id = $2::uuid";
+const Statement kFind{"tasks.find", std::string("SELECT ") + kColumns +
+                                        " FROM tasks WHERE user_id = $1 AND id = $2::uuid"};
 
 // Each column keeps its value unless its "has" flag is set; SET expressions see the old row, and
 // concurrent updates of one row re-evaluate against the committed version (no lost updates).
-const std::string kUpdate =
+const Statement kUpdate{
+    "tasks.update",
     std::string(
         "UPDATE tasks SET "
         "title = CASE WHEN $1::boolean THEN $2 ELSE title END, "
@@ -45,9 +49,10 @@ const std::string kUpdate =
         "tags = CASE WHEN $13::boolean THEN $15::jsonb ELSE tags END, "
         "updated_at = GREATEST($14::timestamptz, updated_at) "
         "WHERE user_id = $16 AND id = $17::uuid RETURNING ") +
-    kColumns;
+        kColumns};
 
-const std::string kSetCompleted =
+const Statement kSetCompleted{
+    "tasks.set_completed",
     std::string(
         "UPDATE tasks SET "
         "completed = COALESCE($1::boolean, NOT completed), "
@@ -55,25 +60,14 @@ const std::string kSetCompleted =
         "THEN (CASE WHEN completed THEN completed_at ELSE $2::timestamptz END) ELSE NULL END, "
         "updated_at = GREATEST($2::timestamptz, updated_at) "
         "WHERE user_id = $3 AND id = $4::uuid RETURNING ") +
-    kColumns;
+        kColumns};
 
-const std::string kDelete = "DELETE FROM tasks WHERE user_id = $1 AND id = $2::uuid";
-const std::string kCounts = "SELECT total, completed FROM task_counts WHERE user_id = $1";
+const Statement kDelete{"tasks.delete", "DELETE FROM tasks WHERE user_id = $1 AND id = $2::uuid"};
+const Statement kCounts{"tasks.counts",
+                        "SELECT total, completed FROM task_counts WHERE user_id = $1"};
 
 Task read_task(const pqxx::row& r) {
-    Task t;
-    t.id = parse_uuid(r[0].c_str()).value();
-    t.user_id = r[1].as<std::string>();
-    t.title = r[2].as<std::string>();
-    if (!r[3].is_null()) t.description = r[3].as<std::string>();
-    t.completed = r[4].as<bool>();
-    t.priority = parse_priority(r[5].c_str()).value_or(Priority::medium);
-    t.due_date = optional_millis(r[6]);
-    t.tags = tags_from_json(r[7].c_str());
-    t.completed_at = optional_millis(r[8]);
-    t.created_at = from_unix_ms(r[9].as<std::int64_t>());
-    t.updated_at = from_unix_ms(r[10].as<std::int64_t>());
-    return t;
+    return storage::decode_task(PgRow{r});
 }
 
 std::optional<Task> first_task(const pqxx::result& result) {
@@ -113,30 +107,6 @@ std::string where_clause(std::string_view user_id, const TaskListQuery& q, Param
     return sql;
 }
 
-std::string order_by(const TaskListQuery& q) {
-    const std::string dir = q.descending ? " DESC" : " ASC";
-    std::string key;
-    switch (q.sort) {
-        case TaskSortKey::created_at:
-            key = "created_at" + dir;
-            break;
-        case TaskSortKey::updated_at:
-            key = "updated_at" + dir;
-            break;
-        case TaskSortKey::due_date:
-            key = "due_date IS NULL, due_date" + dir;
-            break;
-        // Byte order, like SQLite's, so both backends sort titles identically.
-        case TaskSortKey::title:
-            key = "title_folded COLLATE \"C\"" + dir + ", title COLLATE \"C\"" + dir;
-            break;
-        case TaskSortKey::priority:
-            key = "CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END" + dir;
-            break;
-    }
-    return " ORDER BY " + key + ", id" + dir;
-}
-
 }  // namespace
 
 void PgTaskRepository::insert(const Task& t) {
@@ -164,28 +134,29 @@ std::optional<Task> PgTaskRepository::find(std::string_view user_id, const Uuid&
 Page<Task> PgTaskRepository::list(std::string_view user_id, const TaskListQuery& q) {
     Params filters;
     const std::string where = where_clause(user_id, q, filters);
-    const std::string count_sql = "SELECT COUNT(*) FROM tasks" + where;
+    const auto shape = storage::list_shape(q);
+    const Statement count_sql{"tasks.count:" + shape, "SELECT COUNT(*) FROM tasks" + where};
     Params page_params = filters;
     const auto n = filters.size();
-    const std::string page_clause = order_by(q) + " LIMIT $" + std::to_string(n + 1) +
-                                    "::bigint OFFSET $" + std::to_string(n + 2) + "::bigint";
-    const std::string rows_sql =
-        std::string("SELECT ") + kColumns + " FROM tasks" + where + page_clause;
+    const std::string page_clause = storage::task_order_by(q, storage::Dialect::postgres) +
+                                    " LIMIT $" + std::to_string(n + 1) + "::bigint OFFSET $" +
+                                    std::to_string(n + 2) + "::bigint";
+    const Statement rows_sql{"tasks.list:" + shape, std::string("SELECT ") + kColumns +
+                                                        " FROM tasks" + where + page_clause};
     // With only a status filter the trigger-maintained counts give the total, and one statement
     // (one snapshot, one round trip) returns the page together with them.
-    const bool counts_answer = !q.priority && !q.tag && !q.text;
-    const std::string rows_with_counts_sql =
+    const bool counts_answer = storage::counts_answer_total(q);
+    const Statement rows_with_counts_sql{
+        "tasks.list_with_counts:" + shape,
         std::string("SELECT ") + kColumns +
-        ", (SELECT total FROM task_counts WHERE user_id = $1), (SELECT completed FROM "
-        "task_counts WHERE user_id = $1) FROM tasks" +
-        where + page_clause;
+            ", (SELECT total FROM task_counts WHERE user_id = $1), (SELECT completed FROM "
+            "task_counts WHERE user_id = $1) FROM tasks" +
+            where + page_clause};
     page_params.integer(q.limit).integer(q.offset);
     Params user_only;
     user_only.text(user_id);
     auto total_from = [&](std::int64_t total, std::int64_t completed) {
-        return q.status == StatusFilter::all         ? total
-               : q.status == StatusFilter::completed ? completed
-                                                     : total - completed;
+        return storage::status_total(total, completed, q.status);
     };
     return pool_.run(true, [&](Connection& c) {
         Page<Task> page;

@@ -18,10 +18,15 @@ Connection::Connection(const std::string& path, bool read_only,
     db_.exec("PRAGMA foreign_keys=ON");
 }
 
-StatementLease Connection::prepare(const std::string& sql) {
-    auto it = statements_.find(sql);
+StatementLease Connection::prepare(const storage::Statement& statement) {
+    auto it = statements_.find(statement.name);
     if (it == statements_.end()) {
-        it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+        it = statements_
+                 .emplace(statement.name, std::make_unique<SQLite::Statement>(db_, statement.sql))
+                 .first;
+    } else if (it->second->getQuery() != statement.sql) {
+        // A programming error: two statements given one name.
+        throw std::logic_error("statement name '" + statement.name + "' used for two SQL texts");
     }
     return StatementLease(*it->second);
 }

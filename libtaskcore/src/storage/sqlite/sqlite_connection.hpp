@@ -9,6 +9,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "storage/statement.hpp"
+
 namespace taskcore::sqlite {
 
 // A cached statement checked out for one use; reset on release so no read snapshot lingers.
@@ -32,15 +34,15 @@ class Connection {
   public:
     Connection(const std::string& path, bool read_only, std::chrono::milliseconds busy_timeout);
 
-    // Prepared once per connection and SQL text, then reused.
-    StatementLease prepare(const std::string& sql);
+    // Prepared once per connection under the statement's name, then reused.
+    StatementLease prepare(const storage::Statement& statement);
     void exec(const char* sql) { db_.exec(sql); }
     [[nodiscard]] int changes() const { return db_.getChanges(); }
     SQLite::Database& database() { return db_; }
 
   private:
     SQLite::Database db_;
-    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;  // by name
 };
 
 // BEGIN IMMEDIATE (takes the write lock up front, so no deadlock-prone lock upgrades) or a

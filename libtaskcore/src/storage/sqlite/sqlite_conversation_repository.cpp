@@ -1,5 +1,6 @@
 // Conversation and message storage on SQLite, scoped by user_id in every statement.
 #include "sqlite_store.hpp"
+#include "storage/row_decoding.hpp"
 
 namespace taskcore::sqlite {
 namespace {
@@ -7,29 +8,48 @@ namespace {
 constexpr const char* kConversationColumns = "id, user_id, title, created_at, updated_at";
 constexpr const char* kMessageColumns = "id, user_id, conversation_id, role, content, created_at";
 
+using storage::Statement;
+
+const Statement kExists{"conversations.exists",
+                        "SELECT 1 FROM conversations WHERE user_id = ? AND id = ?"};
+const Statement kInsert{"conversations.insert",
+                        "INSERT INTO conversations (id, user_id, title, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?)"};
+const Statement kFind{"conversations.find", std::string("SELECT ") + kConversationColumns +
+                                                " FROM conversations WHERE user_id = ? AND id = ?"};
+const Statement kCount{"conversations.count",
+                       "SELECT COUNT(*) FROM conversations WHERE user_id = ?"};
+const Statement kList{"conversations.list",
+                      std::string("SELECT ") + kConversationColumns +
+                          " FROM conversations WHERE user_id = ? "
+                          "ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?"};
+// Messages go with a conversation through ON DELETE CASCADE.
+const Statement kDelete{"conversations.delete",
+                        "DELETE FROM conversations WHERE user_id = ? AND id = ?"};
+const Statement kBump{"conversations.bump",
+                      "UPDATE conversations SET updated_at = MAX(?, updated_at) "
+                      "WHERE user_id = ? AND id = ?"};
+const Statement kInsertMessage{
+    "messages.insert",
+    "INSERT INTO messages (id, user_id, conversation_id, role, content, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"};
+const Statement kCountMessages{
+    "messages.count", "SELECT COUNT(*) FROM messages WHERE user_id = ? AND conversation_id = ?"};
+const Statement kListMessages{"messages.list",
+                              std::string("SELECT ") + kMessageColumns +
+                                  " FROM messages WHERE user_id = ? AND conversation_id = ? "
+                                  "ORDER BY created_at, id LIMIT ? OFFSET ?"};
+
 Conversation read_conversation(SQLite::Statement& st) {
-    Conversation c;
-    c.id = parse_uuid(st.getColumn(0).getString()).value();
-    c.user_id = st.getColumn(1).getString();
-    if (!st.getColumn(2).isNull()) c.title = st.getColumn(2).getString();
-    c.created_at = from_unix_ms(st.getColumn(3).getInt64());
-    c.updated_at = from_unix_ms(st.getColumn(4).getInt64());
-    return c;
+    return storage::decode_conversation(SqliteRow{st});
 }
 
 Message read_message(SQLite::Statement& st) {
-    Message m;
-    m.id = parse_uuid(st.getColumn(0).getString()).value();
-    m.user_id = st.getColumn(1).getString();
-    m.conversation_id = parse_uuid(st.getColumn(2).getString()).value();
-    m.role = parse_message_role(st.getColumn(3).getString()).value_or(MessageRole::user);
-    m.content = st.getColumn(4).getString();
-    m.created_at = from_unix_ms(st.getColumn(5).getInt64());
-    return m;
+    return storage::decode_message(SqliteRow{st});
 }
 
 bool conversation_exists(Connection& c, std::string_view user_id, const Uuid& id) {
-    auto st = c.prepare("SELECT 1 FROM conversations WHERE user_id = ? AND id = ?");
+    auto st = c.prepare(kExists);
     st->bind(1, std::string(user_id));
     st->bind(2, id.to_string());
     return st->executeStep();
@@ -39,9 +59,7 @@ bool conversation_exists(Connection& c, std::string_view user_id, const Uuid& id
 
 void SqliteConversationRepository::insert(const Conversation& conv) {
     pool_.write([&](Connection& c) {
-        auto st = c.prepare(
-            "INSERT INTO conversations (id, user_id, title, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?)");
+        auto st = c.prepare(kInsert);
         st->bind(1, conv.id.to_string());
         st->bind(2, conv.user_id);
         if (conv.title) {
@@ -58,8 +76,7 @@ void SqliteConversationRepository::insert(const Conversation& conv) {
 std::optional<Conversation> SqliteConversationRepository::find(std::string_view user_id,
                                                                const Uuid& id) {
     return pool_.read([&](Connection& c) -> std::optional<Conversation> {
-        auto st = c.prepare(std::string("SELECT ") + kConversationColumns +
-                            " FROM conversations WHERE user_id = ? AND id = ?");
+        auto st = c.prepare(kFind);
         st->bind(1, std::string(user_id));
         st->bind(2, id.to_string());
         if (!st->executeStep()) return std::nullopt;
@@ -73,15 +90,13 @@ Page<Conversation> SqliteConversationRepository::list(std::string_view user_id, 
         Page<Conversation> page;
         Transaction snapshot(c, Transaction::Kind::read);
         {
-            auto st = c.prepare("SELECT COUNT(*) FROM conversations WHERE user_id = ?");
+            auto st = c.prepare(kCount);
             st->bind(1, std::string(user_id));
             st->executeStep();
             page.total = st->getColumn(0).getInt64();
         }
         if (offset < page.total) {
-            auto st = c.prepare(std::string("SELECT ") + kConversationColumns +
-                                " FROM conversations WHERE user_id = ? "
-                                "ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?");
+            auto st = c.prepare(kList);
             st->bind(1, std::string(user_id));
             st->bind(2, limit);
             st->bind(3, offset);
@@ -94,8 +109,7 @@ Page<Conversation> SqliteConversationRepository::list(std::string_view user_id, 
 
 bool SqliteConversationRepository::remove(std::string_view user_id, const Uuid& id) {
     return pool_.write([&](Connection& c) {
-        // Messages go with it through ON DELETE CASCADE.
-        auto st = c.prepare("DELETE FROM conversations WHERE user_id = ? AND id = ?");
+        auto st = c.prepare(kDelete);
         st->bind(1, std::string(user_id));
         st->bind(2, id.to_string());
         return st->exec() == 1;
@@ -106,18 +120,14 @@ bool SqliteConversationRepository::append_message(const Message& m) {
     return pool_.write([&](Connection& c) {
         Transaction tx(c, Transaction::Kind::write);
         {
-            auto st = c.prepare(
-                "UPDATE conversations SET updated_at = MAX(?, updated_at) "
-                "WHERE user_id = ? AND id = ?");
+            auto st = c.prepare(kBump);
             st->bind(1, to_unix_ms(m.created_at));
             st->bind(2, m.user_id);
             st->bind(3, m.conversation_id.to_string());
             if (st->exec() != 1) return false;  // rolled back by the destructor
         }
         {
-            auto st = c.prepare(
-                "INSERT INTO messages (id, user_id, conversation_id, role, content, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)");
+            auto st = c.prepare(kInsertMessage);
             st->bind(1, m.id.to_string());
             st->bind(2, m.user_id);
             st->bind(3, m.conversation_id.to_string());
@@ -138,17 +148,14 @@ std::optional<Page<Message>> SqliteConversationRepository::list_messages(
         Transaction snapshot(c, Transaction::Kind::read);
         if (!conversation_exists(c, user_id, conversation_id)) return std::nullopt;
         {
-            auto st = c.prepare(
-                "SELECT COUNT(*) FROM messages WHERE user_id = ? AND conversation_id = ?");
+            auto st = c.prepare(kCountMessages);
             st->bind(1, std::string(user_id));
             st->bind(2, conversation_id.to_string());
             st->executeStep();
             page.total = st->getColumn(0).getInt64();
         }
         if (offset < page.total) {
-            auto st = c.prepare(std::string("SELECT ") + kMessageColumns +
-                                " FROM messages WHERE user_id = ? AND conversation_id = ? "
-                                "ORDER BY created_at, id LIMIT ? OFFSET ?");
+            auto st = c.prepare(kListMessages);
             st->bind(1, std::string(user_id));
             st->bind(2, conversation_id.to_string());
             st->bind(3, limit);

@@ -98,15 +98,17 @@ int migrate(Connection& connection) {
         " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
     int current = 0;
     {
-        auto st = connection.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        auto st = connection.prepare(
+            {"migrations.current", "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"});
         if (st->executeStep()) current = st->getColumn(0).getInt();
     }
     storage::check_schema_not_newer(current);
     for (const auto& m : kMigrations) {
         if (m.version <= current) continue;
         connection.exec(m.sql);
-        auto st =
-            connection.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+        auto st = connection.prepare(
+            {"migrations.record",
+             "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"});
         st->bind(1, m.version);
         st->bind(2, to_unix_ms(now_ms()));
         st->exec();

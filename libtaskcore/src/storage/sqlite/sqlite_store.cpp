@@ -2,6 +2,7 @@
 #include "sqlite_store.hpp"
 
 #include "sqlite_migrations.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace taskcore::sqlite {
 
@@ -10,7 +11,7 @@ SqliteStore::SqliteStore(std::string path, const StoreOptions& options)
 
 void SqliteStore::ping() {
     pool_.read([](Connection& c) {
-        auto st = c.prepare("SELECT 1");
+        auto st = c.prepare({"ping", "SELECT 1"});
         st->executeStep();
     });
 }
@@ -22,11 +23,10 @@ int SqliteStore::migrate() {
 void SqliteStore::delete_user_data(std::string_view user_id) {
     pool_.write([&](Connection& c) {
         Transaction tx(c, Transaction::Kind::write);
-        for (const char* sql :
-             {"DELETE FROM messages WHERE user_id = ?",
-              "DELETE FROM conversations WHERE user_id = ?", "DELETE FROM tasks WHERE user_id = ?",
-              "DELETE FROM task_counts WHERE user_id = ?"}) {
-            auto st = c.prepare(sql);
+        for (const auto table : storage::kUserTables) {
+            const std::string name(table);
+            auto st = c.prepare(
+                {"delete_user_data." + name, "DELETE FROM " + name + " WHERE user_id = ?"});
             st->bind(1, std::string(user_id));
             st->exec();
         }

@@ -59,4 +59,13 @@ class SqliteStore final : public Store {
     SqliteConversationRepository conversations_{pool_};
 };
 
+// A stepped SQLite statement as the shared decoders (storage/row_decoding.hpp) read it.
+struct SqliteRow {
+    SQLite::Statement& st;
+    [[nodiscard]] bool is_null(int i) const { return st.getColumn(i).isNull(); }
+    [[nodiscard]] std::string text(int i) const { return st.getColumn(i).getString(); }
+    [[nodiscard]] std::int64_t int64(int i) const { return st.getColumn(i).getInt64(); }
+    [[nodiscard]] bool boolean(int i) const { return st.getColumn(i).getInt() != 0; }
+};
+
 }  // namespace taskcore::sqlite

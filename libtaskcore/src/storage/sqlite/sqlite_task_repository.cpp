@@ -1,6 +1,8 @@
 // Task storage on SQLite: every statement filters on user_id; writes are single statements.
 
 #include "sqlite_store.hpp"
+#include "storage/row_decoding.hpp"
+#include "storage/shared_sql.hpp"
 #include "storage/task_columns.hpp"
 #include "taskcore/domain/text.hpp"
 
@@ -8,32 +10,54 @@ namespace taskcore::sqlite {
 namespace {
 
 using storage::folded;
-using storage::tags_from_json;
+using storage::Statement;
 using storage::tags_to_json;
 
 constexpr const char* kColumns =
     "id, user_id, title, description, completed, priority, due_date, tags, completed_at, "
     "created_at, updated_at";
 
-std::optional<Timestamp> optional_time(const SQLite::Column& c) {
-    if (c.isNull()) return std::nullopt;
-    return from_unix_ms(c.getInt64());
-}
+const Statement kInsert{
+    "tasks.insert",
+    "INSERT INTO tasks (id, user_id, title, title_folded, description, description_folded, "
+    "completed, priority, due_date, tags, completed_at, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+const Statement kFind{
+    "tasks.find", std::string("SELECT ") + kColumns + " FROM tasks WHERE user_id = ? AND id = ?"};
+const Statement kCounts{"tasks.counts",
+                        "SELECT total, completed FROM task_counts WHERE user_id = ?"};
+const Statement kDelete{"tasks.delete", "DELETE FROM tasks WHERE user_id = ? AND id = ?"};
+// One UPDATE: each column keeps its value unless its "has" flag is set. SET expressions see the
+// row as it was, so completed_at is decided from the previous completed flag.
+const Statement kUpdate{"tasks.update",
+                        std::string("UPDATE tasks SET "
+                                    "title = CASE WHEN ?1 THEN ?2 ELSE title END, "
+                                    "title_folded = CASE WHEN ?1 THEN ?3 ELSE title_folded END, "
+                                    "description = CASE WHEN ?4 THEN ?5 ELSE description END, "
+                                    "description_folded = CASE WHEN ?4 THEN ?6 ELSE "
+                                    "description_folded END, "
+                                    "completed_at = CASE WHEN ?7 THEN (CASE WHEN ?8 THEN (CASE "
+                                    "WHEN completed THEN completed_at ELSE ?14 END) ELSE NULL "
+                                    "END) ELSE completed_at END, "
+                                    "completed = CASE WHEN ?7 THEN ?8 ELSE completed END, "
+                                    "priority = CASE WHEN ?9 THEN ?10 ELSE priority END, "
+                                    "due_date = CASE WHEN ?11 THEN ?12 ELSE due_date END, "
+                                    "tags = CASE WHEN ?13 THEN ?15 ELSE tags END, "
+                                    "updated_at = MAX(?14, updated_at) "
+                                    "WHERE user_id = ?16 AND id = ?17 RETURNING ") +
+                            kColumns};
+const Statement kSetCompleted{
+    "tasks.set_completed",
+    std::string("UPDATE tasks SET "
+                "completed = COALESCE(?1, NOT completed), "
+                "completed_at = CASE WHEN COALESCE(?1, NOT completed) "
+                "THEN (CASE WHEN completed THEN completed_at ELSE ?2 END) ELSE NULL END, "
+                "updated_at = MAX(?2, updated_at) "
+                "WHERE user_id = ?3 AND id = ?4 RETURNING ") +
+        kColumns};
 
 Task read_task(SQLite::Statement& st) {
-    Task t;
-    t.id = parse_uuid(st.getColumn(0).getString()).value();
-    t.user_id = st.getColumn(1).getString();
-    t.title = st.getColumn(2).getString();
-    if (!st.getColumn(3).isNull()) t.description = st.getColumn(3).getString();
-    t.completed = st.getColumn(4).getInt() != 0;
-    t.priority = parse_priority(st.getColumn(5).getString()).value_or(Priority::medium);
-    t.due_date = optional_time(st.getColumn(6));
-    t.tags = tags_from_json(st.getColumn(7).getString());
-    t.completed_at = optional_time(st.getColumn(8));
-    t.created_at = from_unix_ms(st.getColumn(9).getInt64());
-    t.updated_at = from_unix_ms(st.getColumn(10).getInt64());
-    return t;
+    return storage::decode_task(SqliteRow{st});
 }
 
 std::optional<Task> read_optional_task(SQLite::Statement& st) {
@@ -55,31 +79,6 @@ void bind_optional_text(SQLite::Statement& st, int index, const std::optional<st
     } else {
         st.bind(index);
     }
-}
-
-std::string order_by(const TaskListQuery& q) {
-    const char* dir = q.descending ? " DESC" : " ASC";
-    std::string key;
-    switch (q.sort) {
-        case TaskSortKey::created_at:
-            key = std::string("created_at") + dir;
-            break;
-        case TaskSortKey::updated_at:
-            key = std::string("updated_at") + dir;
-            break;
-        // Tasks without a due date come last in both directions.
-        case TaskSortKey::due_date:
-            key = std::string("due_date IS NULL, due_date") + dir;
-            break;
-        case TaskSortKey::title:
-            key = std::string("title_folded") + dir + ", title" + dir;
-            break;
-        case TaskSortKey::priority:
-            key = std::string("CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END") +
-                  dir;
-            break;
-    }
-    return " ORDER BY " + key + ", id" + dir;
 }
 
 // The filter part of a list query; parameters are bound in the same order by bind_filters.
@@ -109,10 +108,7 @@ int bind_filters(SQLite::Statement& st, std::string_view user_id, const TaskList
 
 void SqliteTaskRepository::insert(const Task& t) {
     pool_.write([&](Connection& c) {
-        auto st = c.prepare(
-            "INSERT INTO tasks (id, user_id, title, title_folded, description, "
-            "description_folded, completed, priority, due_date, tags, completed_at, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        auto st = c.prepare(kInsert);
         st->bind(1, t.id.to_string());
         st->bind(2, t.user_id);
         st->bind(3, t.title);
@@ -132,8 +128,7 @@ void SqliteTaskRepository::insert(const Task& t) {
 
 std::optional<Task> SqliteTaskRepository::find(std::string_view user_id, const Uuid& id) {
     return pool_.read([&](Connection& c) {
-        auto st = c.prepare(std::string("SELECT ") + kColumns +
-                            " FROM tasks WHERE user_id = ? AND id = ?");
+        auto st = c.prepare(kFind);
         st->bind(1, std::string(user_id));
         st->bind(2, id.to_string());
         return read_optional_task(*st);
@@ -142,29 +137,29 @@ std::optional<Task> SqliteTaskRepository::find(std::string_view user_id, const U
 
 Page<Task> SqliteTaskRepository::list(std::string_view user_id, const TaskListQuery& q) {
     const std::string where = where_clause(q);
+    const auto shape = storage::list_shape(q);
     return pool_.read([&](Connection& c) {
         Page<Task> page;
         Transaction snapshot(c, Transaction::Kind::read);  // count and rows from one snapshot
-        if (!q.priority && !q.tag && !q.text) {
+        if (storage::counts_answer_total(q)) {
             // Only a status filter: the trigger-maintained counts answer without a scan.
-            auto st = c.prepare("SELECT total, completed FROM task_counts WHERE user_id = ?");
+            auto st = c.prepare(kCounts);
             st->bind(1, std::string(user_id));
             if (st->executeStep()) {
-                const auto total = st->getColumn(0).getInt64();
-                const auto completed = st->getColumn(1).getInt64();
-                page.total = q.status == StatusFilter::all         ? total
-                             : q.status == StatusFilter::completed ? completed
-                                                                   : total - completed;
+                page.total = storage::status_total(st->getColumn(0).getInt64(),
+                                                   st->getColumn(1).getInt64(), q.status);
             }
         } else {
-            auto st = c.prepare("SELECT COUNT(*) FROM tasks" + where);
+            auto st = c.prepare({"tasks.count:" + shape, "SELECT COUNT(*) FROM tasks" + where});
             bind_filters(*st, user_id, q);
             st->executeStep();
             page.total = st->getColumn(0).getInt64();
         }
         if (q.offset < page.total) {
-            auto st = c.prepare(std::string("SELECT ") + kColumns + " FROM tasks" + where +
-                                order_by(q) + " LIMIT ? OFFSET ?");
+            auto st = c.prepare(
+                {"tasks.list:" + shape, std::string("SELECT ") + kColumns + " FROM tasks" + where +
+                                            storage::task_order_by(q, storage::Dialect::sqlite) +
+                                            " LIMIT ? OFFSET ?"});
             const int next = bind_filters(*st, user_id, q);
             st->bind(next, q.limit);
             st->bind(next + 1, q.offset);
@@ -177,27 +172,8 @@ Page<Task> SqliteTaskRepository::list(std::string_view user_id, const TaskListQu
 
 std::optional<Task> SqliteTaskRepository::update(std::string_view user_id, const Uuid& id,
                                                  const TaskPatch& p, Timestamp now) {
-    // One UPDATE: each column keeps its value unless its "has" flag is set. SET expressions
-    // see the row as it was, so completed_at is decided from the previous completed flag.
-    static const std::string sql = std::string(
-                                       "UPDATE tasks SET "
-                                       "title = CASE WHEN ?1 THEN ?2 ELSE title END, "
-                                       "title_folded = CASE WHEN ?1 THEN ?3 ELSE title_folded END, "
-                                       "description = CASE WHEN ?4 THEN ?5 ELSE description END, "
-                                       "description_folded = CASE WHEN ?4 THEN ?6 ELSE "
-                                       "description_folded END, "
-                                       "completed_at = CASE WHEN ?7 THEN (CASE WHEN ?8 THEN (CASE "
-                                       "WHEN completed THEN completed_at ELSE ?14 END) ELSE NULL "
-                                       "END) ELSE completed_at END, "
-                                       "completed = CASE WHEN ?7 THEN ?8 ELSE completed END, "
-                                       "priority = CASE WHEN ?9 THEN ?10 ELSE priority END, "
-                                       "due_date = CASE WHEN ?11 THEN ?12 ELSE due_date END, "
-                                       "tags = CASE WHEN ?13 THEN ?15 ELSE tags END, "
-                                       "updated_at = MAX(?14, updated_at) "
-                                       "WHERE user_id = ?16 AND id = ?17 RETURNING ") +
-                                   kColumns;
     return pool_.write([&](Connection& c) {
-        auto st = c.prepare(sql);
+        auto st = c.prepare(kUpdate);
         st->bind(1, p.title.has_value());
         if (p.title) {
             st->bind(2, *p.title);
@@ -226,17 +202,8 @@ std::optional<Task> SqliteTaskRepository::update(std::string_view user_id, const
 std::optional<Task> SqliteTaskRepository::set_completed(std::string_view user_id, const Uuid& id,
                                                         std::optional<bool> completed,
                                                         Timestamp now) {
-    static const std::string sql =
-        std::string(
-            "UPDATE tasks SET "
-            "completed = COALESCE(?1, NOT completed), "
-            "completed_at = CASE WHEN COALESCE(?1, NOT completed) "
-            "THEN (CASE WHEN completed THEN completed_at ELSE ?2 END) ELSE NULL END, "
-            "updated_at = MAX(?2, updated_at) "
-            "WHERE user_id = ?3 AND id = ?4 RETURNING ") +
-        kColumns;
     return pool_.write([&](Connection& c) {
-        auto st = c.prepare(sql);
+        auto st = c.prepare(kSetCompleted);
         if (completed) st->bind(1, *completed ? 1 : 0);
         st->bind(2, to_unix_ms(now));
         st->bind(3, std::string(user_id));
@@ -247,7 +214,7 @@ std::optional<Task> SqliteTaskRepository::set_completed(std::string_view user_id
 
 bool SqliteTaskRepository::remove(std::string_view user_id, const Uuid& id) {
     return pool_.write([&](Connection& c) {
-        auto st = c.prepare("DELETE FROM tasks WHERE user_id = ? AND id = ?");
+        auto st = c.prepare(kDelete);
         st->bind(1, std::string(user_id));
         st->bind(2, id.to_string());
         return st->exec() == 1;

@@ -1,0 +1,62 @@
+// Rows -> domain values, shared by both backends. Each backend supplies a row adaptor with
+// is_null(i), text(i), int64(i) and boolean(i); both select the columns in the order below
+// (timestamps as Unix milliseconds, tags as JSON text).
+#pragma once
+
+#include "storage/task_columns.hpp"
+#include "taskcore/domain/conversation.hpp"
+#include "taskcore/domain/task.hpp"
+
+namespace taskcore::storage {
+
+template <typename Row>
+std::optional<Timestamp> optional_time(const Row& row, int i) {
+    if (row.is_null(i)) return std::nullopt;
+    return from_unix_ms(row.int64(i));
+}
+
+// id, user_id, title, description, completed, priority, due_date, tags, completed_at,
+// created_at, updated_at
+template <typename Row>
+Task decode_task(const Row& r) {
+    Task t;
+    t.id = parse_uuid(r.text(0)).value();
+    t.user_id = r.text(1);
+    t.title = r.text(2);
+    if (!r.is_null(3)) t.description = r.text(3);
+    t.completed = r.boolean(4);
+    t.priority = parse_priority(r.text(5)).value_or(Priority::medium);
+    t.due_date = optional_time(r, 6);
+    t.tags = tags_from_json(r.text(7));
+    t.completed_at = optional_time(r, 8);
+    t.created_at = from_unix_ms(r.int64(9));
+    t.updated_at = from_unix_ms(r.int64(10));
+    return t;
+}
+
+// id, user_id, title, created_at, updated_at
+template <typename Row>
+Conversation decode_conversation(const Row& r) {
+    Conversation c;
+    c.id = parse_uuid(r.text(0)).value();
+    c.user_id = r.text(1);
+    if (!r.is_null(2)) c.title = r.text(2);
+    c.created_at = from_unix_ms(r.int64(3));
+    c.updated_at = from_unix_ms(r.int64(4));
+    return c;
+}
+
+// id, user_id, conversation_id, role, content, created_at
+template <typename Row>
+Message decode_message(const Row& r) {
+    Message m;
+    m.id = parse_uuid(r.text(0)).value();
+    m.user_id = r.text(1);
+    m.conversation_id = parse_uuid(r.text(2)).value();
+    m.role = parse_message_role(r.text(3)).value_or(MessageRole::user);
+    m.content = r.text(4);
+    m.created_at = from_unix_ms(r.int64(5));
+    return m;
+}
+
+}  // namespace taskcore::storage

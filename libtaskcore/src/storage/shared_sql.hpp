@@ -1,0 +1,35 @@
+// SQL pieces where the two dialects agree: list ordering, list statement names, status totals
+// and the tables a user's data lives in.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "taskcore/domain/task.hpp"
+
+namespace taskcore::storage {
+
+enum class Dialect { sqlite, postgres };
+
+// " ORDER BY <key> <dir>, tasks.id <dir>": ties by id; tasks without a due date last in both
+// directions; titles in byte order on both backends. The id is the table's column (not the
+// selected id::text), so PostgreSQL can take the order from the (user_id, created_at, id) index.
+std::string task_order_by(const TaskListQuery& query, Dialect dialect);
+
+// The filters and sort of a list query as a name suffix, e.g. "status.tag;-created_at": the
+// statement name of every list shape is chosen by the code from its shape.
+std::string list_shape(const TaskListQuery& query);
+
+// True when the per-user counts (task_counts) answer the list's total: no filter but status.
+bool counts_answer_total(const TaskListQuery& query);
+
+// The total a status filter selects, from the per-user counts.
+std::int64_t status_total(std::int64_t total, std::int64_t completed, StatusFilter status);
+
+// Every table holding a user's rows, children before parents (delete order).
+inline constexpr std::array<std::string_view, 4> kUserTables{"messages", "conversations", "tasks",
+                                                             "task_counts"};
+
+}  // namespace taskcore::storage
