@@ -8,6 +8,7 @@ packages=(
     libboost1.81-dev libboost-json1.81-dev
     libpqxx-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
     catch2 postgresql curl
+    clang-format clang-tidy
 )
 
 # node and npm run the Better Auth interop test; any recent Node.js will do.

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DTASKCORE_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release -j"$(nproc)" --target taskcore-server
+cmake --preset release >/dev/null
+cmake --build --preset release
 
 if [ ! -f .env ]; then
     secret=$(openssl rand -hex 32)

@@ -14,8 +14,7 @@ namespace taskcore::server {
 
 Api::Api(const Config& config, Store& store, const JwtVerifier& verifier,
          boost::asio::any_io_executor blocking, const Metrics* metrics)
-    : config_(config),
-      verifier_(verifier),
+    : verifier_(verifier),
       services_(store, std::move(blocking)),
       matcher_(config.api_prefix),
       headers_(config),

@@ -49,7 +49,6 @@ class Api {
   private:
     [[nodiscard]] boost::asio::awaitable<Response> dispatch(RequestContext& ctx) const;
 
-    const Config& config_;
     const JwtVerifier& verifier_;
     mutable AsyncServices services_;
     RouteMatcher matcher_;

@@ -18,8 +18,8 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
-[[noreturn]] void refuse(std::string message, bool token_sent) {
-    throw ApiError(ErrorCode::unauthorized, std::move(message),
+[[noreturn]] void refuse(const std::string& message, bool token_sent) {
+    throw ApiError(ErrorCode::unauthorized, message,
                    {{http::field::www_authenticate,
                      token_sent ? R"(Bearer error="invalid_token")" : "Bearer"}});
 }

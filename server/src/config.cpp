@@ -98,8 +98,11 @@ Environment effective_environment(const std::string& dotenv_path) {
     return env;
 }
 
-Config load_config(const Environment& env, bool require_auth) {
-    Config c;
+namespace {
+
+// Token verification settings (BETTER_AUTH_*, JWKS_*); at least one mode unless `require_auth`
+// is false (commands that never verify tokens).
+void load_auth(const Environment& env, bool require_auth, Config& c) {
     c.better_auth_secret = get(env, "BETTER_AUTH_SECRET");
     c.better_auth_url = get(env, "BETTER_AUTH_URL");
     c.jwks_url = get(env, "JWKS_URL");
@@ -122,6 +125,13 @@ Config load_config(const Environment& env, bool require_auth) {
         c.warnings.push_back(
             "BETTER_AUTH_SECRET is shorter than 32 bytes; use a long random secret");
     }
+}
+
+}  // namespace
+
+Config load_config(const Environment& env, bool require_auth) {
+    Config c;
+    load_auth(env, require_auth, c);
 
     if (auto url = get(env, "DATABASE_URL")) {
         c.database_url = *url;

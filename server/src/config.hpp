@@ -1,4 +1,5 @@
-// Server configuration from the environment, then `.env` in the working directory (contract §6).
+// Server configuration from the environment, then `.env` in the working directory (docs/api.md
+// §12).
 #pragma once
 
 #include <chrono>

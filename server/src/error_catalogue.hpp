@@ -72,9 +72,9 @@ constexpr const ErrorInfo& error_info(ErrorCode code) {
 
 // An error answer raised anywhere while handling a request; Api::handle maps it to the envelope.
 struct ApiError : std::runtime_error {
-    ApiError(ErrorCode code_, std::string message,
+    ApiError(ErrorCode code_, const std::string& message,
              std::vector<std::pair<http::field, std::string>> headers_ = {})
-        : std::runtime_error(std::move(message)), code(code_), headers(std::move(headers_)) {}
+        : std::runtime_error(message), code(code_), headers(std::move(headers_)) {}
 
     ErrorCode code;
     std::vector<std::pair<http::field, std::string>> headers;

@@ -1,4 +1,4 @@
-// JWKS fetching: a small Beast HTTP(S) client and the refresh policy of contract §2.
+// JWKS fetching: a small Beast HTTP(S) client and the refresh policy of docs/api.md §5.
 #include "jwks_fetcher.hpp"
 
 #include <boost/asio/connect.hpp>

@@ -17,7 +17,7 @@ struct JwksFetcherOptions {
     std::chrono::seconds unknown_kid_interval{30};  // at most one refetch per interval
     std::chrono::seconds retry_after_failure{10};   // while no keys are known
     std::chrono::milliseconds timeout{5000};        // one whole fetch
-    std::size_t max_bytes = 1024 * 1024;
+    std::size_t max_bytes = std::size_t{1024} * 1024;
 };
 
 // Fetches on a thread of its own, so neither the event loop nor a request ever performs I/O

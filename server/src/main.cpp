@@ -92,7 +92,8 @@ std::size_t worker_threads(const Config& config, Store& store) {
         return static_cast<std::size_t>(
             std::max(2, std::min(config.threads, config.db_pool_size + 1)));
     }
-    return static_cast<std::size_t>(config.db_pool_size + config.db_max_overflow);
+    return static_cast<std::size_t>(config.db_pool_size) +
+           static_cast<std::size_t>(config.db_max_overflow);
 }
 
 int serve(const Config& config) {

@@ -92,8 +92,10 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
         for (std::size_t b = 0; b <= kBuckets.size(); ++b) {
             cumulative += lat.buckets[b].load(std::memory_order_relaxed);
             const std::string le = b == kBuckets.size() ? "+Inf" : number(kBuckets[b]);
-            out += "taskcore_http_request_duration_seconds_bucket{" + label + ",le=\"" + le +
-                   "\"} " + std::to_string(cumulative) + "\n";
+            out += "taskcore_http_request_duration_seconds_bucket{";
+            out += label;
+            out += ",le=\"" + le + "\"} ";
+            out += std::to_string(cumulative) + "\n";
         }
         out += "taskcore_http_request_duration_seconds_sum{" + label + "} " +
                number(static_cast<double>(lat.sum_micros.load()) / 1e6) + "\n";

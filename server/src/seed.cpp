@@ -41,64 +41,61 @@ Uuid demo_id(int user, int kind, int item) {
     return *parse_uuid(text);
 }
 
-}  // namespace
-
-void run_seed(Store& store, const Config& config, bool reset, std::ostream& out) {
-    const auto now = now_ms();
+// The demo tasks of user number `u` (0-based) that are missing; returns how many were created.
+int seed_tasks(Store& store, int u, const std::string& user, Timestamp now) {
     int created = 0;
-    for (int u = 0; u < 2; ++u) {
-        const std::string user = kDemoUsers[u];
-        if (reset) store.delete_user_data(user);
-        for (int i = 0; i < static_cast<int>(kDemoTasks.size()); ++i) {
-            const auto& demo = kDemoTasks[static_cast<std::size_t>(i)];
-            const auto id = demo_id(u + 1, 1, i + 1);
-            if (store.tasks().find(user, id)) continue;
-            Task t;
-            t.id = id;
-            t.user_id = user;
-            t.title = demo.title;
-            if (demo.description != nullptr) t.description = demo.description;
-            t.completed = demo.completed;
-            t.priority = demo.priority;
-            for (const char* tag : demo.tags) {
-                if (tag != nullptr) t.tags.emplace_back(tag);
-            }
-            if (demo.due_in_days > 0) t.due_date = now + std::chrono::days{demo.due_in_days};
-            t.created_at = t.updated_at = now + std::chrono::milliseconds{i};
-            if (t.completed) t.completed_at = t.created_at;
-            store.tasks().insert(t);
-            ++created;
+    for (int i = 0; i < static_cast<int>(kDemoTasks.size()); ++i) {
+        const auto& demo = kDemoTasks[static_cast<std::size_t>(i)];
+        const auto id = demo_id(u + 1, 1, i + 1);
+        if (store.tasks().find(user, id)) continue;
+        Task t;
+        t.id = id;
+        t.user_id = user;
+        t.title = demo.title;
+        if (demo.description != nullptr) t.description = demo.description;
+        t.completed = demo.completed;
+        t.priority = demo.priority;
+        for (const char* tag : demo.tags) {
+            if (tag != nullptr) t.tags.emplace_back(tag);
         }
-        const auto conversation_id = demo_id(u + 1, 2, 1);
-        if (!store.conversations().find(user, conversation_id)) {
-            store.conversations().insert({conversation_id, user, "Planning my week", now, now});
-            const std::array<std::pair<MessageRole, const char*>, 3> messages{{
-                {MessageRole::system, "You are a helpful planning assistant."},
-                {MessageRole::user, "What should I focus on this week?"},
-                {MessageRole::assistant, "Start with the quarterly report: it is due in 7 days."},
-            }};
-            for (int m = 0; m < 3; ++m) {
-                const auto& [role, content] = messages[static_cast<std::size_t>(m)];
-                store.conversations().append_message({demo_id(u + 1, 3, m + 1), user,
-                                                      conversation_id, role, content,
-                                                      now + std::chrono::milliseconds{m}});
-            }
-            ++created;
-        }
+        if (demo.due_in_days > 0) t.due_date = now + std::chrono::days{demo.due_in_days};
+        t.created_at = t.updated_at = now + std::chrono::milliseconds{i};
+        if (t.completed) t.completed_at = t.created_at;
+        store.tasks().insert(t);
+        ++created;
     }
-    out << "seed: " << created << " demo rows created (" << (reset ? "after reset" : "idempotent")
-        << ")\n";
+    return created;
+}
 
+// The demo conversation with its messages, unless it exists; returns 1 when it was created.
+int seed_conversation(Store& store, int u, const std::string& user, Timestamp now) {
+    const auto conversation_id = demo_id(u + 1, 2, 1);
+    if (store.conversations().find(user, conversation_id)) return 0;
+    store.conversations().insert({conversation_id, user, "Planning my week", now, now});
+    const std::array<std::pair<MessageRole, const char*>, 3> messages{{
+        {MessageRole::system, "You are a helpful planning assistant."},
+        {MessageRole::user, "What should I focus on this week?"},
+        {MessageRole::assistant, "Start with the quarterly report: it is due in 7 days."},
+    }};
+    for (int m = 0; m < 3; ++m) {
+        const auto& [role, content] = messages[static_cast<std::size_t>(m)];
+        store.conversations().append_message({demo_id(u + 1, 3, m + 1), user, conversation_id, role,
+                                              content, now + std::chrono::milliseconds{m}});
+    }
+    return 1;
+}
+
+void print_tokens(const Config& config, std::ostream& out) {
     if (!config.better_auth_secret) {
         out << "seed: BETTER_AUTH_SECRET is not set, so no tokens were printed\n";
         return;
     }
-    const auto exp = std::chrono::duration_cast<std::chrono::seconds>(
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     const std::string host = config.host == "0.0.0.0" ? "localhost" : config.host;
     for (const char* user : kDemoUsers) {
-        boost::json::object claims{{"sub", user}, {"iat", exp}, {"exp", exp + 3600}};
+        boost::json::object claims{{"sub", user}, {"iat", now}, {"exp", now + 3600}};
         if (config.jwt_issuer) claims["iss"] = *config.jwt_issuer;
         if (config.jwt_audience) claims["aud"] = *config.jwt_audience;
         const auto token = sign_hs256(claims, *config.better_auth_secret);
@@ -107,6 +104,22 @@ void run_seed(Store& store, const Config& config, bool reset, std::ostream& out)
             << "curl -H \"Authorization: Bearer $TOKEN\" http://" << host << ":" << config.port
             << config.api_prefix << "/" << user << "/tasks\n";
     }
+}
+
+}  // namespace
+
+void run_seed(Store& store, const Config& config, bool reset, std::ostream& out) {
+    const auto now = now_ms();
+    int created = 0;
+    for (int u = 0; u < 2; ++u) {
+        const std::string user = kDemoUsers[u];
+        if (reset) store.delete_user_data(user);
+        created += seed_tasks(store, u, user, now);
+        created += seed_conversation(store, u, user, now);
+    }
+    out << "seed: " << created << " demo rows created (" << (reset ? "after reset" : "idempotent")
+        << ")\n";
+    print_tokens(config, out);
 }
 
 }  // namespace taskcore::server

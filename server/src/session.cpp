@@ -165,7 +165,8 @@ void Session::drain() {
     stream_.async_read_some(asio::buffer(discard_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->drained_ += n;
-                                if (ec || self->drained_ > 1024 * 1024) return self->close();
+                                if (ec || self->drained_ > std::size_t{1024} * 1024)
+                                    return self->close();
                                 self->drain();
                             });
 }

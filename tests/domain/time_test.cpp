@@ -55,3 +55,15 @@ TEST_CASE("formatting covers the whole RFC 3339 year range and pads every field"
     CHECK(format_rfc3339(*parse_rfc3339("2024-02-29T09:05:03.050+00:00")) ==
           "2024-02-29T09:05:03.050Z");
 }
+
+TEST_CASE("timestamps must fall in years 0001-9999 after normalising to UTC") {
+    CHECK(parse_rfc3339("0001-01-01T00:00:00Z"));
+    CHECK(parse_rfc3339("9999-12-31T23:59:59.999Z"));
+    CHECK(parse_rfc3339("0001-01-01T00:00:00-01:00"));        // 01:00 UTC on day one
+    CHECK_FALSE(parse_rfc3339("0001-01-01T00:00:00+01:00"));  // year 0000 in UTC
+    CHECK_FALSE(parse_rfc3339("9999-12-31T23:59:59-01:00"));  // year 10000 in UTC
+    CHECK_FALSE(parse_rfc3339("0000-06-01T00:00:00Z"));
+    const auto last = parse_rfc3339("9999-12-31T23:59:59.999Z");
+    REQUIRE(last);
+    CHECK(format_rfc3339(*last) == "9999-12-31T23:59:59.999Z");
+}

@@ -1,4 +1,4 @@
-// The contract's field rules, including that all errors are reported together.
+// The API's field rules, including that all errors are reported together.
 #include <catch2/catch.hpp>
 
 #include "taskcore/domain/validation.hpp"

@@ -1,4 +1,4 @@
-// Every contract rule the router owns, checked in-process against a real SQLite store.
+// Every API rule the router owns (docs/api.md), checked in-process against a real SQLite store.
 #include <catch2/catch.hpp>
 
 #include "api_support.hpp"

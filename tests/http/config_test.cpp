@@ -21,7 +21,7 @@ Environment with(std::initializer_list<std::pair<const std::string, std::string>
 
 }  // namespace
 
-TEST_CASE("defaults follow contract §6") {
+TEST_CASE("defaults follow docs/api.md §12") {
     const auto c = load_config(kBase);
     CHECK(c.database_url == "sqlite:///./taskcore.db");
     CHECK(c.api_prefix == "/api");

@@ -1,4 +1,4 @@
-// Domain objects serialise to exactly the contract's field names and formats.
+// Domain objects serialise to exactly the API's field names (docs/api.md) and formats.
 #include <catch2/catch.hpp>
 
 #include <boost/json.hpp>
@@ -7,7 +7,7 @@
 
 using namespace taskcore;
 
-TEST_CASE("a task serialises with every contract field") {
+TEST_CASE("a task serialises with every API field") {
     Task t;
     t.id = *parse_uuid("0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b");
     t.user_id = "u1";
@@ -26,7 +26,7 @@ TEST_CASE("a task serialises with every contract field") {
           R"("created_at":"1970-01-01T00:00:00.000Z","updated_at":"2026-11-22T20:19:49.123Z"})");
 }
 
-TEST_CASE("conversations and messages serialise with the contract's fields") {
+TEST_CASE("conversations and messages serialise with the API's fields") {
     const auto id = *parse_uuid("0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b");
     const Conversation c{id, "u1", std::nullopt, from_unix_ms(0), from_unix_ms(1000)};
     CHECK(boost::json::serialize(json::to_json(c)) ==

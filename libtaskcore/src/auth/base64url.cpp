@@ -9,11 +9,13 @@ namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-constexpr std::array<std::int8_t, 256> make_table() {
-    std::array<std::int8_t, 256> table{};
-    table.fill(-1);
+// Decoded value of each byte; 64 marks a byte outside the alphabet.
+constexpr std::uint8_t kInvalid = 64;
+constexpr std::array<std::uint8_t, 256> make_table() {
+    std::array<std::uint8_t, 256> table{};
+    table.fill(kInvalid);
     for (int i = 0; i < 64; ++i)
-        table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+        table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::uint8_t>(i);
     return table;
 }
 constexpr auto kTable = make_table();
@@ -51,8 +53,8 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     std::uint32_t buffer = 0;
     int bits = 0;
     for (const char c : text) {
-        const int v = kTable[static_cast<unsigned char>(c)];
-        if (v < 0) return std::nullopt;
+        const std::uint8_t v = kTable[static_cast<unsigned char>(c)];
+        if (v == kInvalid) return std::nullopt;
         buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
         bits += 6;
         if (bits >= 8) {

@@ -101,13 +101,79 @@ const EVP_MD* digest_for(JwsAlgorithm alg) {
     return nullptr;
 }
 
-}  // namespace
-
-struct PublicKey::Impl {
+// What a parsed public key holds; PublicKey::Impl is exactly this.
+struct KeyMaterial {
     PkeyPtr pkey;
     KeyKind kind = KeyKind::ed25519;
     const Curve* curve = nullptr;  // EC only
     BnPtr order;                   // EC only: signatures need 0 < r, s < order
+};
+
+KeyMaterial okp_key(const bj::object& jwk) {
+    if (member(jwk, "crv") != "Ed25519") throw InvalidJwkError("OKP curve is not Ed25519");
+    const auto x = decoded_member(jwk, "x");
+    if (x.size() != 32) throw InvalidJwkError("Ed25519 x must be 32 bytes");
+    KeyMaterial key;
+    key.kind = KeyKind::ed25519;
+    key.pkey.reset(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes(x), x.size()));
+    if (!key.pkey) throw InvalidJwkError("OpenSSL rejected the Ed25519 key");
+    return key;
+}
+
+KeyMaterial ec_key(const bj::object& jwk) {
+    KeyMaterial key;
+    const auto crv = member(jwk, "crv");
+    for (const auto& c : kCurves) {
+        if (crv == c.jwk_name) key.curve = &c;
+    }
+    if (key.curve == nullptr) throw InvalidJwkError("EC curve '" + crv + "' is not supported");
+    const auto x = decoded_member(jwk, "x");
+    const auto y = decoded_member(jwk, "y");
+    if (x.size() != key.curve->coordinate_bytes || y.size() != key.curve->coordinate_bytes) {
+        throw InvalidJwkError("EC coordinates have the wrong length for " + crv);
+    }
+    const std::string point = "\x04" + x + y;  // uncompressed SEC1 point
+    ParamBldPtr builder(OSSL_PARAM_BLD_new());
+    if (!builder ||
+        OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME,
+                                        key.curve->ossl_name, 0) != 1 ||
+        OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                         point.size()) != 1) {
+        throw InvalidJwkError("cannot build EC key parameters");
+    }
+    key.pkey = from_params("EC", builder.get());
+    PkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.pkey.get(), nullptr));
+    if (!check || EVP_PKEY_public_check(check.get()) != 1) {
+        throw InvalidJwkError("EC point is not on " + crv);
+    }
+    key.kind = KeyKind::ec;
+    EcGroupPtr group(EC_GROUP_new_by_curve_name(key.curve->nid));
+    if (!group) throw InvalidJwkError("unknown EC group");
+    key.order.reset(BN_dup(EC_GROUP_get0_order(group.get())));
+    return key;
+}
+
+KeyMaterial rsa_key(const bj::object& jwk) {
+    const auto n = to_bn(decoded_member(jwk, "n"));
+    const auto e = to_bn(decoded_member(jwk, "e"));
+    ParamBldPtr builder(OSSL_PARAM_BLD_new());
+    if (!builder || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
+        throw InvalidJwkError("cannot build RSA key parameters");
+    }
+    KeyMaterial key;
+    key.pkey = from_params("RSA", builder.get());
+    if (EVP_PKEY_get_bits(key.pkey.get()) < 2048) {
+        throw InvalidJwkError("RSA keys must have at least 2048 bits (RFC 7518 §3.3)");
+    }
+    key.kind = KeyKind::rsa;
+    return key;
+}
+
+}  // namespace
+
+struct PublicKey::Impl : KeyMaterial {
+    explicit Impl(KeyMaterial m) : KeyMaterial(std::move(m)) {}
 };
 
 std::optional<JwsAlgorithm> parse_jws_algorithm(std::string_view name) {
@@ -164,65 +230,16 @@ PublicKey PublicKey::from_jwk(std::string_view jwk_json) {
         }
     }
 
-    auto impl = std::make_shared<Impl>();
     const auto kty = member(jwk, "kty");
     if (kty == "OKP") {
-        if (member(jwk, "crv") != "Ed25519") throw InvalidJwkError("OKP curve is not Ed25519");
-        const auto x = decoded_member(jwk, "x");
-        if (x.size() != 32) throw InvalidJwkError("Ed25519 x must be 32 bytes");
-        impl->kind = KeyKind::ed25519;
-        impl->pkey.reset(
-            EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes(x), x.size()));
-        if (!impl->pkey) throw InvalidJwkError("OpenSSL rejected the Ed25519 key");
+        key.impl_ = std::make_shared<const Impl>(okp_key(jwk));
     } else if (kty == "EC") {
-        const auto crv = member(jwk, "crv");
-        for (const auto& c : kCurves) {
-            if (crv == c.jwk_name) impl->curve = &c;
-        }
-        if (impl->curve == nullptr)
-            throw InvalidJwkError("EC curve '" + crv + "' is not supported");
-        const auto x = decoded_member(jwk, "x");
-        const auto y = decoded_member(jwk, "y");
-        if (x.size() != impl->curve->coordinate_bytes ||
-            y.size() != impl->curve->coordinate_bytes) {
-            throw InvalidJwkError("EC coordinates have the wrong length for " + crv);
-        }
-        const std::string point = "\x04" + x + y;  // uncompressed SEC1 point
-        ParamBldPtr builder(OSSL_PARAM_BLD_new());
-        if (!builder ||
-            OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME,
-                                            impl->curve->ossl_name, 0) != 1 ||
-            OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
-                                             point.size()) != 1) {
-            throw InvalidJwkError("cannot build EC key parameters");
-        }
-        impl->pkey = from_params("EC", builder.get());
-        PkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, impl->pkey.get(), nullptr));
-        if (!check || EVP_PKEY_public_check(check.get()) != 1) {
-            throw InvalidJwkError("EC point is not on " + crv);
-        }
-        impl->kind = KeyKind::ec;
-        EcGroupPtr group(EC_GROUP_new_by_curve_name(impl->curve->nid));
-        if (!group) throw InvalidJwkError("unknown EC group");
-        impl->order.reset(BN_dup(EC_GROUP_get0_order(group.get())));
+        key.impl_ = std::make_shared<const Impl>(ec_key(jwk));
     } else if (kty == "RSA") {
-        const auto n = to_bn(decoded_member(jwk, "n"));
-        const auto e = to_bn(decoded_member(jwk, "e"));
-        ParamBldPtr builder(OSSL_PARAM_BLD_new());
-        if (!builder ||
-            OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
-            OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
-            throw InvalidJwkError("cannot build RSA key parameters");
-        }
-        impl->pkey = from_params("RSA", builder.get());
-        if (EVP_PKEY_get_bits(impl->pkey.get()) < 2048) {
-            throw InvalidJwkError("RSA keys must have at least 2048 bits (RFC 7518 §3.3)");
-        }
-        impl->kind = KeyKind::rsa;
+        key.impl_ = std::make_shared<const Impl>(rsa_key(jwk));
     } else {
         throw InvalidJwkError("JWK kty '" + kty + "' is not a supported public key type");
     }
-    key.impl_ = std::move(impl);
     if (key.alg_ && !key.accepts(*key.alg_)) {
         throw InvalidJwkError("JWK alg " + std::string(to_string(*key.alg_)) +
                               " does not fit its key");
@@ -262,19 +279,20 @@ bool PublicKey::verify(JwsAlgorithm alg, std::string_view signing_input,
         }
         EcdsaSigPtr sig(ECDSA_SIG_new());
         if (!sig || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) return false;
-        r.release();  // now owned by sig
-        s.release();
+        (void)r.release();  // now owned by sig
+        (void)s.release();
         unsigned char* out = nullptr;
         const int len = i2d_ECDSA_SIG(sig.get(), &out);
         if (len <= 0) return false;
         der.assign(reinterpret_cast<const char*>(out), static_cast<std::size_t>(len));
         OPENSSL_free(out);
         to_check = der;
-    } else if (impl_->kind == KeyKind::ed25519 && signature.size() != 64) {
-        return false;
-    } else if (impl_->kind == KeyKind::rsa &&
-               signature.size() != static_cast<std::size_t>(EVP_PKEY_get_size(impl_->pkey.get()))) {
-        return false;
+    } else {
+        // Ed25519 signatures are 64 bytes; RSA ones as long as the modulus.
+        const auto expected = impl_->kind == KeyKind::ed25519
+                                  ? std::size_t{64}
+                                  : static_cast<std::size_t>(EVP_PKEY_get_size(impl_->pkey.get()));
+        if (signature.size() != expected) return false;
     }
 
     MdCtxPtr ctx(EVP_MD_CTX_new());

@@ -1,4 +1,4 @@
-// Compact JWS parsing and the shared claim rules of contract §2.
+// Compact JWS parsing and the shared claim rules of docs/api.md §5.
 #include "jws.hpp"
 
 #include <boost/json/parse.hpp>

@@ -1,4 +1,4 @@
-// JWT verification for both modes of contract §2: HS256 shared secret and JWKS public keys.
+// JWT verification for both modes of docs/api.md §5: HS256 shared secret and JWKS public keys.
 #include "taskcore/auth/jwt_verifier.hpp"
 
 #include <openssl/crypto.h>

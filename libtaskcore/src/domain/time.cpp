@@ -57,6 +57,41 @@ std::string format_rfc3339(Timestamp t) {
     return out;
 }
 
+namespace {
+
+// ".123456" at `pos`: the milliseconds (extra digits truncated); advances `pos`. Absent: 0.
+std::optional<int> read_fraction(std::string_view s, std::size_t& pos) {
+    int millis = 0;
+    if (pos >= s.size() || s[pos] != '.') return millis;
+    const std::size_t start = ++pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+        if (pos - start < 3) millis = millis * 10 + (s[pos] - '0');
+        ++pos;
+    }
+    const std::size_t digits = pos - start;
+    if (digits == 0) return std::nullopt;
+    for (std::size_t i = digits; i < 3; ++i) millis *= 10;
+    return millis;
+}
+
+// "Z" or "+hh:mm" at `pos`: the offset east of UTC in minutes; advances `pos`.
+std::optional<int> read_offset(std::string_view s, std::size_t& pos) {
+    if (pos >= s.size()) return std::nullopt;
+    if (s[pos] == 'Z' || s[pos] == 'z') {
+        ++pos;
+        return 0;
+    }
+    if (s[pos] != '+' && s[pos] != '-') return std::nullopt;
+    const int oh = read_digits(s, pos + 1, 2), om = read_digits(s, pos + 4, 2);
+    if (oh < 0 || om < 0 || pos + 3 >= s.size() || s[pos + 3] != ':') return std::nullopt;
+    if (oh > 23 || om > 59) return std::nullopt;
+    const int sign = s[pos] == '-' ? -1 : 1;
+    pos += 6;
+    return (oh * 60 + om) * sign;
+}
+
+}  // namespace
+
 std::optional<Timestamp> parse_rfc3339(std::string_view s) {
     // date-time = YYYY-MM-DD ("T" / "t" / " ") hh:mm:ss [.frac] ("Z" / "z" / ("+"/"-") hh:mm)
     if (s.size() < 20) return std::nullopt;
@@ -71,34 +106,16 @@ std::optional<Timestamp> parse_rfc3339(std::string_view s) {
     if (!ymd.ok()) return std::nullopt;
 
     std::size_t pos = 19;
-    int millis = 0;
-    if (pos < s.size() && s[pos] == '.') {
-        ++pos;
-        const std::size_t start = pos;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-            if (pos - start < 3) millis = millis * 10 + (s[pos] - '0');
-            ++pos;
-        }
-        const std::size_t digits = pos - start;
-        if (digits == 0) return std::nullopt;
-        for (std::size_t i = digits; i < 3; ++i) millis *= 10;
-    }
-    if (pos >= s.size()) return std::nullopt;
-    int offset_minutes = 0;
-    if (s[pos] == 'Z' || s[pos] == 'z') {
-        ++pos;
-    } else if (s[pos] == '+' || s[pos] == '-') {
-        const int oh = read_digits(s, pos + 1, 2), om = read_digits(s, pos + 4, 2);
-        if (oh < 0 || om < 0 || pos + 3 >= s.size() || s[pos + 3] != ':') return std::nullopt;
-        if (oh > 23 || om > 59) return std::nullopt;
-        offset_minutes = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
-        pos += 6;
-    } else {
-        return std::nullopt;
-    }
-    if (pos != s.size()) return std::nullopt;
-    const auto local = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{millis};
-    return time_point_cast<milliseconds>(local - minutes{offset_minutes});
+    const auto millis = read_fraction(s, pos);
+    const auto offset_minutes = millis ? read_offset(s, pos) : std::nullopt;
+    if (!offset_minutes || pos != s.size()) return std::nullopt;
+    const auto local =
+        sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{*millis};
+    const auto utc = time_point_cast<milliseconds>(local - minutes{*offset_minutes});
+    // Every timestamp must be writable back as YYYY: years 0001-9999 once normalised to UTC.
+    const year_month_day utc_day{floor<days>(utc)};
+    if (utc_day.year() < year{1} || utc_day.year() > year{9999}) return std::nullopt;
+    return utc;
 }
 
 }  // namespace taskcore

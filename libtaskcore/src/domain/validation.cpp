@@ -1,4 +1,4 @@
-// The contract's field rules, shared by every use case.
+// The API's field rules, shared by every use case.
 #include "taskcore/domain/validation.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Domain objects to JSON, field names and formats exactly as in the contract.
+// Domain objects to JSON, field names and formats exactly as docs/api.md states them.
 #include "taskcore/json/codec.hpp"
 
 #include <boost/json.hpp>

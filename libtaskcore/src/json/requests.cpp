@@ -91,7 +91,9 @@ class BodyReader {
         if (!*raw) return std::optional<Timestamp>{};
         auto t = parse_rfc3339(**raw);
         if (!t) {
-            error("due_date", "must be an RFC 3339 timestamp such as 2026-11-22T20:19:49.123Z");
+            error("due_date",
+                  "must be an RFC 3339 timestamp in years 0001-9999 (UTC), such as "
+                  "2026-11-22T20:19:49.123Z");
             return std::nullopt;
         }
         return std::optional<Timestamp>{*t};

@@ -1,4 +1,4 @@
-// List query parameter rules of contract §3/§4.
+// List query parameter rules of docs/api.md §6/§7.
 #include "taskcore/service/query_params.hpp"
 
 #include <algorithm>

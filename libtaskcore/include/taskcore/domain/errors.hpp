@@ -13,7 +13,7 @@ struct FieldError {
     bool operator==(const FieldError&) const = default;
 };
 
-// Input that breaks a rule of the contract; carries every field error found, not just the first.
+// Input that breaks a rule of the API; carries every field error found, not just the first.
 class ValidationError : public std::runtime_error {
   public:
     explicit ValidationError(std::vector<FieldError> details);

@@ -18,7 +18,8 @@ std::string format_rfc3339(Timestamp t);
 
 // Any RFC 3339 date-time ("T" or "t" or a space, "Z"/"z" or a numeric offset, any number of
 // fraction digits, truncated to ms). Impossible dates and times (Feb 30, hour 24, second 60,
-// offsets beyond 23:59) are nullopt.
+// offsets beyond 23:59) are nullopt, and so are times outside the years 0001-9999 once
+// normalised to UTC (they could not be written back as RFC 3339).
 std::optional<Timestamp> parse_rfc3339(std::string_view text);
 
 inline std::int64_t to_unix_ms(Timestamp t) {

@@ -1,4 +1,4 @@
-// The contract's field rules (lengths, tags), each appending its errors so callers report all.
+// The API's field rules (lengths, tags), each appending its errors so callers report all.
 #pragma once
 
 #include <cstddef>

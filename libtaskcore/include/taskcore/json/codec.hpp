@@ -1,4 +1,4 @@
-// Boost.JSON mapping of domain objects to the contract's wire shapes.
+// Boost.JSON mapping of domain objects to the API's wire shapes.
 #pragma once
 
 #include <boost/json/value.hpp>
