@@ -172,6 +172,7 @@ Config load_config(const Environment& env, bool require_auth) {
     c.max_body_bytes =
         static_cast<std::size_t>(integer(env, "MAX_BODY_BYTES", 65536, 1, 64LL * 1024 * 1024));
     c.idle_timeout = std::chrono::seconds{integer(env, "IDLE_TIMEOUT_SECONDS", 30, 1, 86400)};
+    c.shutdown_grace = std::chrono::seconds{integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 3600)};
     const auto hw = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));
     c.threads = static_cast<int>(integer(env, "THREADS", hw, 1, 256));
 

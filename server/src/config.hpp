@@ -33,6 +33,7 @@ struct Config {
     bool db_prepared_statements = true;
     std::size_t max_body_bytes = 65536;
     std::chrono::seconds idle_timeout{30};
+    std::chrono::seconds shutdown_grace{10};  // in-flight requests may finish within this
     int threads = 1;
     LogLevel log_level = LogLevel::info;
     std::vector<std::string> warnings;  // non-fatal remarks to log at start-up

@@ -1,6 +1,8 @@
 // Envelope bodies shared by every handler and by the error mapping.
 #include "envelope.hpp"
 
+#include "taskcore/domain/text.hpp"
+
 namespace taskcore::server::envelope {
 
 namespace bj = boost::json;
@@ -11,11 +13,15 @@ bj::object meta(std::string_view request_id) {
 
 std::string error_body(ErrorCode code, std::string_view message,
                        const std::vector<FieldError>& details, std::string_view request_id) {
-    bj::object error{{"code", error_info(code).name}, {"message", message}};
+    // Messages and field names can quote client input (an unknown query parameter's name, say),
+    // which may be any bytes: the body must stay valid UTF-8 JSON whatever arrived.
+    bj::object error{{"code", error_info(code).name}, {"message", to_valid_utf8(message)}};
     if (!details.empty()) {
         bj::array arr;
-        for (const auto& d : details)
-            arr.push_back(bj::object{{"field", d.field}, {"message", d.message}});
+        for (const auto& d : details) {
+            arr.push_back(bj::object{{"field", to_valid_utf8(d.field)},
+                                     {"message", to_valid_utf8(d.message)}});
+        }
         error["details"] = std::move(arr);
     }
     return bj::serialize(bj::object{{"error", std::move(error)}, {"meta", meta(request_id)}});

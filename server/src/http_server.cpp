@@ -24,7 +24,8 @@ HttpServer::HttpServer(const Config& config, const Api& api, Metrics& metrics, a
       metrics_(metrics),
       io_(io),
       acceptor_(asio::make_strand(io)),
-      drain_timer_(io) {}
+      drain_timer_(io),
+      accept_backoff_(acceptor_.get_executor()) {}
 
 tcp::endpoint HttpServer::listen() {
     const auto host = config_.host == "localhost" ? std::string("127.0.0.1") : config_.host;
@@ -49,27 +50,58 @@ void HttpServer::start_accepting() {
 
 void HttpServer::accept() {
     // Each connection gets its own strand, so its handlers never run concurrently.
-    acceptor_.async_accept(asio::make_strand(io_),
-                           [this](beast::error_code ec, tcp::socket socket) {
-                               if (ec) {
-                                   if (ec == asio::error::operation_aborted || stopping_) return;
-                                   log::warning("accept failed: " + ec.message());
-                               } else {
-                                   socket.set_option(tcp::no_delay(true), ec);
-                                   std::make_shared<Session>(std::move(socket), *this)->start();
-                               }
-                               if (!stopping_) accept();
-                           });
+    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || stopping_) return;
+        if (ec) return on_accept_failure(ec);
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(socket), *this)->start();
+        accept();
+    });
 }
 
-void HttpServer::add_session(Session* session, std::weak_ptr<Session> handle) {
-    std::lock_guard lock(sessions_mutex_);
+// Out of file descriptors (or another accept failure): retrying at once would spin a core and
+// flood the log. Wait a moment, warn at most once a second, count every failure.
+void HttpServer::on_accept_failure(const boost::system::error_code& ec) {
+    constexpr auto kBackoff = std::chrono::milliseconds{50};
+    constexpr auto kWarnEvery = std::chrono::seconds{1};
+    metrics_.accept_failed();
+    ++accept_failures_unlogged_;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_accept_warning_ >= kWarnEvery) {
+        log::warning("accept failed: " + ec.message() + " (" +
+                     std::to_string(accept_failures_unlogged_) +
+                     " failures since the last warning); retrying in 50 ms");
+        last_accept_warning_ = now;
+        accept_failures_unlogged_ = 0;
+    }
+    accept_backoff_.expires_after(kBackoff);
+    accept_backoff_.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && !stopping_) accept();
+    });
+}
+
+void SessionRegistry::add(Session* session, std::weak_ptr<Session> handle) {
+    std::lock_guard lock(mutex_);
     sessions_.emplace(session, std::move(handle));
 }
 
-void HttpServer::remove_session(Session* session) {
-    std::lock_guard lock(sessions_mutex_);
+void SessionRegistry::remove(Session* session) {
+    std::lock_guard lock(mutex_);
     sessions_.erase(session);
+}
+
+std::vector<std::shared_ptr<Session>> SessionRegistry::live() {
+    std::vector<std::shared_ptr<Session>> out;
+    std::lock_guard lock(mutex_);
+    for (auto& [ptr, weak] : sessions_) {
+        if (auto s = weak.lock()) out.push_back(std::move(s));
+    }
+    return out;
+}
+
+bool SessionRegistry::empty() {
+    std::lock_guard lock(mutex_);
+    return sessions_.empty();
 }
 
 void HttpServer::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
@@ -78,24 +110,13 @@ void HttpServer::shutdown(std::chrono::milliseconds grace, std::function<void()>
         beast::error_code ignored;
         acceptor_.close(ignored);
     });
-    std::vector<std::shared_ptr<Session>> live;
-    {
-        std::lock_guard lock(sessions_mutex_);
-        for (auto& [ptr, weak] : sessions_) {
-            if (auto s = weak.lock()) live.push_back(std::move(s));
-        }
-    }
-    for (auto& s : live) s->close_if_idle();
+    for (auto& s : sessions_->live()) s->close_if_idle();
     poll_drained(std::chrono::steady_clock::now() + grace, std::move(done));
 }
 
 void HttpServer::poll_drained(std::chrono::steady_clock::time_point deadline,
                               std::function<void()> done) {
-    bool empty = false;
-    {
-        std::lock_guard lock(sessions_mutex_);
-        empty = sessions_.empty();
-    }
+    const bool empty = sessions_->empty();
     if (empty || std::chrono::steady_clock::now() >= deadline) {
         if (!empty) log::warning("shutdown grace period over; closing remaining connections");
         return done();

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "api.hpp"
 #include "config.hpp"
@@ -19,6 +20,20 @@
 namespace taskcore::server {
 
 class Session;
+
+// The live sessions, for shutdown. Shared with every Session so that a session destroyed after
+// the server (pending handlers released when the io_context goes away) still finds it.
+class SessionRegistry {
+  public:
+    void add(Session* session, std::weak_ptr<Session> handle);
+    void remove(Session* session);
+    [[nodiscard]] std::vector<std::shared_ptr<Session>> live();
+    [[nodiscard]] bool empty();
+
+  private:
+    std::mutex mutex_;
+    std::map<Session*, std::weak_ptr<Session>> sessions_;
+};
 
 class HttpServer {
   public:
@@ -36,11 +51,11 @@ class HttpServer {
     const Api& api() const { return api_; }
     Metrics& metrics() { return metrics_; }
 
-    void add_session(Session* session, std::weak_ptr<Session> handle);
-    void remove_session(Session* session);
+    [[nodiscard]] const std::shared_ptr<SessionRegistry>& sessions() const { return sessions_; }
 
   private:
     void accept();
+    void on_accept_failure(const boost::system::error_code& ec);
     void poll_drained(std::chrono::steady_clock::time_point deadline, std::function<void()> done);
 
     const Config& config_;
@@ -49,9 +64,11 @@ class HttpServer {
     boost::asio::io_context& io_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer drain_timer_;
+    boost::asio::steady_timer accept_backoff_;
+    std::chrono::steady_clock::time_point last_accept_warning_{};
+    std::uint64_t accept_failures_unlogged_ = 0;
     std::atomic<bool> stopping_{false};
-    std::mutex sessions_mutex_;
-    std::map<Session*, std::weak_ptr<Session>> sessions_;
+    std::shared_ptr<SessionRegistry> sessions_ = std::make_shared<SessionRegistry>();
 };
 
 }  // namespace taskcore::server

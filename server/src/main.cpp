@@ -119,7 +119,7 @@ int serve(const Config& config) {
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         log::info("signal " + std::to_string(signal) + " received; finishing in-flight requests");
-        server.shutdown(std::chrono::seconds{10}, [&io] { io.stop(); });
+        server.shutdown(config.shutdown_grace, [&io] { io.stop(); });
     });
 
     std::vector<std::thread> threads;

@@ -105,6 +105,9 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
     out += "# HELP taskcore_http_requests_in_flight Requests read but not yet answered.\n";
     out += "# TYPE taskcore_http_requests_in_flight gauge\n";
     out += "taskcore_http_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
+    out += "# HELP taskcore_accept_failures_total Failed accepts (e.g. out of file descriptors).\n";
+    out += "# TYPE taskcore_accept_failures_total counter\n";
+    out += "taskcore_accept_failures_total " + std::to_string(accept_failures_.load()) + "\n";
     out += "# HELP taskcore_http_errors_total Error responses by error code.\n";
     out += "# TYPE taskcore_http_errors_total counter\n";
     for (const auto& e : kErrorCatalogue) {

@@ -24,6 +24,7 @@ class Metrics {
     explicit Metrics(std::vector<std::string> route_templates);
 
     void request_started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+    void accept_failed() { accept_failures_.fetch_add(1, std::memory_order_relaxed); }
     void request_finished(std::size_t route, boost::beast::http::verb method, unsigned status,
                           std::chrono::microseconds took, std::optional<ErrorCode> error);
 
@@ -50,6 +51,7 @@ class Metrics {
     std::vector<RouteLatency> latency_;
     std::array<Counter, kErrorCatalogue.size()> errors_{};  // indexed by ErrorCode
     std::atomic<std::int64_t> in_flight_{0};
+    Counter accept_failures_{0};
 };
 
 }  // namespace taskcore::server

@@ -63,7 +63,7 @@ std::optional<boost::json::value> RequestContext::body(bool required) const {
 }
 
 std::string RequestContext::user_path() const {
-    return resources.config.api_prefix + "/" + percent_encode(user);
+    return resources.config.api_prefix + "/" + percent_encode_segment(user);
 }
 
 }  // namespace taskcore::server

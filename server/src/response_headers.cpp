@@ -75,6 +75,13 @@ Response ResponseHeaders::finish(const Request& request, const RequestIdentity& 
     }
     if (res.keep_alive()) res.keep_alive(request.keep_alive());
     res.prepare_payload();
+    if (request.method() == verb::head) {
+        // RFC 9110 §9.3.2: the headers of the GET, Content-Length included, and never a body
+        // (a body here would be read as the next response on a kept-alive connection).
+        const auto length = res.body().size();
+        res.body().clear();
+        res.content_length(length);
+    }
     return res;
 }
 

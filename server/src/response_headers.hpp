@@ -21,7 +21,8 @@ class ResponseHeaders {
     explicit ResponseHeaders(const Config& config);
 
     [[nodiscard]] RequestIdentity identify(const Request& request) const;
-    // Adds the common and CORS headers, settles keep-alive and Content-Length.
+    // Adds the common and CORS headers, settles keep-alive and Content-Length; a response to
+    // HEAD keeps the Content-Length of its body and loses the body.
     [[nodiscard]] Response finish(const Request& request, const RequestIdentity& who,
                                   Response response) const;
 

@@ -28,12 +28,14 @@ std::string allow_value(const Route& route) {
     for (const auto& op : route.operations) {
         allow += std::string(http::to_string(op.method));
         allow += ", ";
+        if (op.method == http::verb::get) allow += "HEAD, ";  // every GET route serves HEAD
     }
     return allow + "OPTIONS";
 }
 
 const Operation* RouteMatch::operation(http::verb method) const {
     if (route == nullptr) return nullptr;
+    if (method == http::verb::head) method = http::verb::get;  // HEAD is GET without the body
     const auto& ops = route->operations;
     const auto it = std::find_if(ops.begin(), ops.end(),
                                  [&](const Operation& op) { return op.method == method; });

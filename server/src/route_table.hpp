@@ -35,7 +35,7 @@ struct Route {
 
 const std::vector<Route>& route_table();
 
-// "GET, POST, OPTIONS" for a route.
+// "GET, HEAD, POST, OPTIONS" for a route.
 std::string allow_value(const Route& route);
 
 struct RouteMatch {
@@ -44,6 +44,7 @@ struct RouteMatch {
     std::string user_id;           // decoded {user_id}
     std::string id;                // decoded {id}
 
+    // The operation serving `method`; HEAD is served by the GET operation.
     [[nodiscard]] const Operation* operation(http::verb method) const;
 };
 

@@ -7,6 +7,7 @@
 
 #include "http_server.hpp"
 #include "logger.hpp"
+#include "response_headers.hpp"
 
 namespace taskcore::server {
 
@@ -15,14 +16,16 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
 Session::Session(tcp::socket socket, HttpServer& server)
-    : stream_(std::move(socket)), server_(server) {}
+    : stream_(std::move(socket)), server_(server), registry_(server.sessions()) {}
 
+// Only the registry is touched here: this may run while the io_context is destroyed, after the
+// server itself is gone.
 Session::~Session() {
-    server_.remove_session(this);
+    registry_->remove(this);
 }
 
 void Session::start() {
-    server_.add_session(this, weak_from_this());
+    registry_->add(this, weak_from_this());
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
 }
 
@@ -46,14 +49,50 @@ void Session::read_header() {
 
 void Session::on_header(beast::error_code ec) {
     waiting_ = false;
+    // Closed at shutdown while the header was already buffered: this request is not executed.
+    if (!stream_.socket().is_open()) return;
     if (ec) return on_read_error(ec);
     start_request();
+    if (const auto problem = framing_problem()) return reject(ErrorCode::bad_request, *problem);
     const auto length = parser_->content_length();
     if (length && *length > server_.config().max_body_bytes) {
         return reject(ErrorCode::payload_too_large,
                       "request body exceeds MAX_BODY_BYTES (" +
                           std::to_string(server_.config().max_body_bytes) + " bytes)");
     }
+    const auto expect = header_value(parser_->get(), http::field::expect);
+    const bool has_body = parser_->chunked() || (length && *length > 0);
+    if (has_body && beast::iequals(expect, "100-continue")) {
+        // The client waits for this before sending the body (RFC 9110 §10.1.1).
+        continue_.emplace(http::status::continue_, 11);
+        return http::async_write(stream_, *continue_,
+                                 [self = shared_from_this()](beast::error_code e, std::size_t) {
+                                     self->continue_.reset();
+                                     if (e) return self->close();
+                                     self->read_body();
+                                 });
+    }
+    read_body();
+}
+
+// RFC 9112 §3.2 and §6.3: exactly one Host; a Transfer-Encoding must end in chunked and never
+// comes with Content-Length. Anything else could be framed differently by a proxy in front.
+std::optional<std::string> Session::framing_problem() const {
+    const auto& header = parser_->get();
+    const auto hosts = header.count(http::field::host);
+    if (hosts > 1 || (hosts == 0 && header.version() >= 11)) {
+        return "a request needs exactly one Host header";
+    }
+    if (header.find(http::field::transfer_encoding) != header.end()) {
+        if (!parser_->chunked()) return "Transfer-Encoding must end with chunked";
+        if (header.find(http::field::content_length) != header.end()) {
+            return "Transfer-Encoding and Content-Length together";
+        }
+    }
+    return std::nullopt;
+}
+
+void Session::read_body() {
     // The whole body must arrive within one idle-timeout window too (slow-client bound).
     stream_.expires_after(server_.config().idle_timeout);
     http::async_read(
@@ -81,6 +120,7 @@ void Session::on_read_error(beast::error_code ec) {
 }
 
 void Session::on_body(beast::error_code ec) {
+    if (!stream_.socket().is_open()) return;  // closed at shutdown: not executed
     if (ec) return on_read_error(ec);
     request_ = parser_->release();
     method_ = std::string(request_->method_string());

@@ -17,6 +17,7 @@
 namespace taskcore::server {
 
 class HttpServer;
+class SessionRegistry;
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
@@ -33,6 +34,8 @@ class Session : public std::enable_shared_from_this<Session> {
   private:
     void read_header();
     void on_header(boost::beast::error_code ec);
+    void read_body();
+    [[nodiscard]] std::optional<std::string> framing_problem() const;
     void on_read_error(boost::beast::error_code ec);
     void on_body(boost::beast::error_code ec);
     void reject(ErrorCode code, const std::string& message);
@@ -46,6 +49,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     boost::beast::tcp_stream stream_;
     HttpServer& server_;
+    std::shared_ptr<SessionRegistry> registry_;  // outlives the server if it must (see ~Session)
+    std::optional<http::response<http::empty_body>> continue_;  // "100 Continue" being written
     boost::beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<Request> request_;

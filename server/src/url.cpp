@@ -56,6 +56,12 @@ std::string percent_encode(std::string_view text) {
     return out;
 }
 
+std::string percent_encode_segment(std::string_view segment) {
+    if (segment == ".") return "%2E";
+    if (segment == "..") return "%2E%2E";
+    return percent_encode(segment);
+}
+
 std::optional<std::vector<std::string>> split_path(std::string_view path) {
     std::vector<std::string> segments;
     if (path.empty() || path.front() != '/') return std::nullopt;

@@ -170,6 +170,28 @@ HttpResponse HttpClient::request(http::verb method, const std::string& target,
     return read_response();
 }
 
+std::string HttpClient::read_raw(std::chrono::milliseconds within, const std::string& until) {
+    std::string out(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    buffer_.consume(buffer_.size());
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    std::array<char, 4096> scratch{};
+    for (;;) {
+        const auto left = deadline - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) return out;
+        beast::error_code ec;
+        std::size_t n = 0;
+        stream_.expires_after(left);
+        stream_.async_read_some(asio::buffer(scratch), [&](beast::error_code e, std::size_t got) {
+            ec = e;
+            n = got;
+        });
+        io_.restart();
+        io_.run();
+        out.append(scratch.data(), n);
+        if (ec || (!until.empty() && out.find(until) != std::string::npos)) return out;
+    }
+}
+
 bool HttpClient::closed_by_peer(std::chrono::milliseconds within) {
     std::array<char, 256> scratch{};
     beast::error_code ec;

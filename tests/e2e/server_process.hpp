@@ -49,6 +49,10 @@ class HttpClient {
     HttpResponse read_response();
     HttpResponse request(http::verb method, const std::string& target,
                          const std::string& token = "", const std::string& body = "");
+    // Every byte received until the server closes the connection, `until` has arrived, or
+    // `within` passes (raw protocol checks: interim responses, HEAD, framing). A timeout closes
+    // the connection (Beast's stream deadline), so wait with `until` to keep using it.
+    std::string read_raw(std::chrono::milliseconds within, const std::string& until = "");
     // True when the server closes the connection within `within` (reads hit EOF/reset).
     bool closed_by_peer(std::chrono::milliseconds within);
 

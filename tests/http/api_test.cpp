@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "api_support.hpp"
+#include "taskcore/domain/text.hpp"
 
 using namespace taskcore;
 using namespace taskcore::testing;
@@ -103,10 +104,10 @@ TEST_CASE_METHOD(ApiFixture, "unknown routes are 404 and known paths with wrong 
     CHECK(call(verb::get, "/api/alice/unknown").result() == status::not_found);
     auto res = call(verb::delete_, "/api/alice/tasks");
     CHECK(res.result() == status::method_not_allowed);
-    CHECK(field(res, "Allow") == "GET, POST, OPTIONS");
+    CHECK(field(res, "Allow") == "GET, HEAD, POST, OPTIONS");
     CHECK(error_code(res) == "METHOD_NOT_ALLOWED");
     res = call(verb::post, "/api/alice/tasks/" + generate_uuid_v7().to_string());
-    CHECK(field(res, "Allow") == "GET, PUT, PATCH, DELETE, OPTIONS");
+    CHECK(field(res, "Allow") == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS");
     CHECK(call(verb::post, "/health").result() == status::method_not_allowed);
 }
 
@@ -354,4 +355,91 @@ TEST_CASE_METHOD(ApiFixture, "a custom API_PREFIX moves every API route") {
     CHECK(call(verb::get, "/api/alice/tasks").result() == status::not_found);
     const auto res = call(verb::post, "/v1/api/alice/tasks", R"({"title":"x"})");
     CHECK(field(res, "Location").starts_with("/v1/api/alice/tasks/"));
+}
+
+TEST_CASE_METHOD(ApiFixture, "HEAD is GET without the body, on every GET route") {
+    const auto id = create_task(*this);
+    for (const std::string& target :
+         std::vector<std::string>{"/health", "/openapi.json", "/api/alice/tasks",
+                                  "/api/alice/tasks/" + id, "/api/alice/nope"}) {
+        INFO(target);
+        const auto get = call(verb::get, target);
+        const auto head = call(verb::head, target);
+        CHECK(head.result() == get.result());
+        CHECK(head.body().empty());
+        CHECK(field(head, "Content-Length") == std::to_string(get.body().size()));
+        CHECK(field(head, "Content-Type") == field(get, "Content-Type"));
+    }
+    // An error answer to HEAD has no body either.
+    const auto denied = call(verb::head, "/api/alice/tasks", "", {}, "");
+    CHECK(denied.result() == status::unauthorized);
+    CHECK(denied.body().empty());
+    CHECK(field(call(verb::options, "/health", "", {}, ""), "Allow") == "GET, HEAD, OPTIONS");
+}
+
+TEST_CASE_METHOD(ApiFixture, "U+0000 is refused in every text field, query and user id") {
+    const auto fields = [&](const std::string& target, const std::string& body) {
+        const auto res = call(verb::post, target, body);
+        REQUIRE(res.result() == status::unprocessable_entity);
+        std::vector<std::string> out;
+        const auto parsed = json(res);
+        for (const auto& d : parsed.at("error").at("details").as_array())
+            out.emplace_back(d.at("field").as_string());
+        return out;
+    };
+    CHECK(fields("/api/alice/tasks",
+                 R"({"title":"abc\u0000def","description":"\u0000","tags":["a\u0000b"]})") ==
+          std::vector<std::string>{"title", "description", "tags[0]"});
+    const std::string conv(
+        json(call(verb::post, "/api/alice/conversations", "", {{"Content-Type", ""}}))
+            .at("data")
+            .at("id")
+            .as_string());
+    CHECK(fields("/api/alice/conversations/" + conv + "/messages",
+                 R"({"role":"user","content":"\u0000hello"})") ==
+          std::vector<std::string>{"content"});
+    CHECK(fields("/api/alice/conversations", R"({"title":"x\u0000"})") ==
+          std::vector<std::string>{"title"});
+    CHECK(call(verb::get, "/api/alice/tasks?q=a%00b").result() == status::unprocessable_entity);
+    CHECK(call(verb::get, "/api/alice/tasks?tag=%00").result() == status::unprocessable_entity);
+
+    // A token naming "victim\0x" cannot be anyone: 401, and the victim's rows stay unseen.
+    create_task(*this, R"({"title":"victim's"})", "victim");
+    const std::string forged_user("victim\0x", 8);
+    auto res = call(verb::get, "/api/victim/tasks", "",
+                    {{"Authorization", "Bearer " + token_for(forged_user)}}, "");
+    CHECK(res.result() == status::unauthorized);
+    res = call(verb::get, "/api/victim%00x/tasks", "", {}, "victim");
+    CHECK(res.result() == status::forbidden);
+}
+
+TEST_CASE_METHOD(ApiFixture, "every error body is valid UTF-8, even when it quotes client bytes") {
+    const auto res = call(verb::get, "/api/alice/tasks?%C0%AF=1");
+    CHECK(res.result() == status::unprocessable_entity);
+    CHECK(is_valid_utf8(res.body()));
+    CHECK(json(res).at("error").at("details").at(0).at("field") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE_METHOD(ApiFixture, "due dates must be in years 0001-9999 once normalised to UTC") {
+    for (const char* bad : {"0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"}) {
+        INFO(bad);
+        const auto res = call(verb::post, "/api/alice/tasks",
+                              std::string(R"({"title":"t","due_date":")") + bad + "\"}");
+        CHECK(res.result() == status::unprocessable_entity);
+        CHECK(json(res).at("error").at("details").at(0).at("field") == "due_date");
+    }
+    const auto ok = call(verb::post, "/api/alice/tasks",
+                         R"({"title":"t","due_date":"9999-12-31T23:59:59+01:00"})");
+    REQUIRE(ok.result() == status::created);
+    CHECK(json(ok).at("data").at("due_date") == "9999-12-31T22:59:59.000Z");
+}
+
+TEST_CASE_METHOD(ApiFixture, "dot-segment user ids are percent-encoded in Location") {
+    for (const auto& [user, segment] :
+         {std::pair<std::string, std::string>{"..", "%2E%2E"}, {".", "%2E"}}) {
+        const auto res =
+            call(verb::post, "/api/" + segment + "/tasks", R"({"title":"x"})", {}, user);
+        REQUIRE(res.result() == status::created);
+        CHECK(field(res, "Location").starts_with("/api/" + segment + "/tasks/"));
+    }
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "taskcore/domain/errors.hpp"
+#include "storage/postgres/pg_pool.hpp"
 #include "test_store.hpp"
 
 using namespace taskcore;
@@ -218,4 +219,13 @@ TEST_CASE("pooler mode (no named prepared statements) behaves the same") {
     CHECK(store->tasks().list(user, q).total == 1);
     CHECK(store->tasks().set_completed(user, t.id, std::nullopt, now_ms())->completed);
     CHECK(store->conversations().list(user, 10, 0).total == 0);
+}
+
+TEST_CASE("only failures PostgreSQL provably rolled back are retried") {
+    using taskcore::postgres::rolled_back_for_retry;
+    CHECK(rolled_back_for_retry(pqxx::serialization_failure("40001")));
+    CHECK(rolled_back_for_retry(pqxx::deadlock_detected("40P01")));
+    // 40003: the statement may have committed; running an INSERT again could store it twice.
+    CHECK_FALSE(rolled_back_for_retry(pqxx::statement_completion_unknown("40003")));
+    CHECK_FALSE(rolled_back_for_retry(pqxx::transaction_rollback("40000")));
 }

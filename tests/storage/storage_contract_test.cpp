@@ -7,6 +7,8 @@
 
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/domain/text.hpp"
+#include "taskcore/service/conversation_service.hpp"
+#include "taskcore/service/task_service.hpp"
 #include "test_store.hpp"
 
 using namespace taskcore;
@@ -491,4 +493,33 @@ TEST_CASE("tags with quotes, backslashes, commas and brackets round-trip") {
     t.tags = {};
     store().tasks().update(user, t.id, TaskPatch{.tags = std::vector<std::string>{}}, at(1));
     CHECK(store().tasks().find(user, t.id)->tags.empty());
+}
+
+TEST_CASE("U+0000 is refused by the services on every backend, and never stored cut short") {
+    TaskService tasks(store().tasks());
+    ConversationService conversations(store().conversations());
+    const auto user = fresh_user();
+    const std::string nul_title("abc\0def", 7);
+    CHECK_THROWS_AS(tasks.create(user, NewTask{nul_title}), ValidationError);
+    NewTask tagged{"t"};
+    tagged.tags = {std::string("a\0b", 3)};
+    CHECK_THROWS_AS(tasks.create(user, tagged), ValidationError);
+    const auto c = conversations.create(user, std::nullopt);
+    CHECK_THROWS_AS(
+        conversations.add_message(user, c.id, MessageRole::user, std::string("\0hello", 6)),
+        ValidationError);
+    // A user id with U+0000 is refused outright: it must never reach "victim"'s rows.
+    const auto victim = fresh_user("victim");
+    tasks.create(victim, NewTask{"secret"});
+    CHECK_THROWS_AS(tasks.list(victim + std::string("\0x", 2), {}), ValidationError);
+    // Below the services, a repository either stores the exact bytes or refuses: never a prefix.
+    auto raw = make_task(user, nul_title);
+    bool stored = true;
+    try {
+        store().tasks().insert(raw);
+    } catch (const StorageError&) {
+        stored = false;
+    }
+    if (stored) CHECK(store().tasks().find(user, raw.id)->title == nul_title);
+    CHECK(store().tasks().list(user, {}).total == (stored ? 1 : 0));
 }

@@ -85,6 +85,21 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
+std::string to_valid_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t pos = 0; pos < text.size();) {
+        const std::size_t start = pos;
+        if (decode(text, pos) == kInvalid) {
+            out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+            pos = start + 1;
+        } else {
+            out.append(text.substr(start, pos - start));
+        }
+    }
+    return out;
+}
+
 std::size_t count_code_points(std::string_view text) {
     std::size_t n = 0;
     for (const char c : text) {

@@ -56,7 +56,7 @@ void check_message_content(std::string_view content, FieldErrors& errors) {
 
 void check_user_id(std::string_view user_id) {
     if (!rules::is_valid_user_id(user_id)) {
-        throw ValidationError("user_id", "must be 1-255 characters of valid UTF-8");
+        throw ValidationError("user_id", "must be 1-255 characters of valid UTF-8 without U+0000");
     }
 }
 

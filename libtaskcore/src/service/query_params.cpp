@@ -34,6 +34,8 @@ class ParamReader {
                 errors.push_back({key, "given more than once"});
             } else if (!is_valid_utf8(value)) {
                 errors.push_back({key, "must be valid UTF-8"});
+            } else if (value.find('\0') != std::string::npos) {
+                errors.push_back({key, "must not contain U+0000"});
             } else {
                 values.emplace_back(key, value);
             }

@@ -10,6 +10,9 @@ namespace taskcore {
 // Strict UTF-8: no overlong forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF.
 bool is_valid_utf8(std::string_view text);
 
+// `text` with every invalid UTF-8 sequence replaced by U+FFFD: safe to echo back in JSON.
+std::string to_valid_utf8(std::string_view text);
+
 // Number of code points of valid UTF-8 text.
 std::size_t count_code_points(std::string_view text);
 

@@ -29,7 +29,8 @@ std::string conversation_title(std::string_view raw, std::vector<FieldError>& er
 // Message content is kept exactly as sent (not trimmed).
 void message_content(std::string_view raw, std::vector<FieldError>& errors);
 
-// A user id from a token or path: non-empty valid UTF-8, at most 255 code points.
+// A user id from a token or path: non-empty valid UTF-8, at most 255 code points, no U+0000.
+// (Every text rule above also refuses U+0000.)
 bool is_valid_user_id(std::string_view id);
 
 }  // namespace taskcore::rules

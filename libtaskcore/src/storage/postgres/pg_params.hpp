@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "taskcore/domain/errors.hpp"
 #include "taskcore/domain/time.hpp"
 
 namespace taskcore::postgres {
@@ -17,7 +18,13 @@ namespace taskcore::postgres {
 // parameter type covers all statements and null is simply a null pointer.
 class Params {
   public:
+    // libpq sends text parameters as C strings, which end at U+0000: a value holding one would
+    // be stored cut short. The services refuse such input; this refuses it again right where the
+    // truncation would happen, so no path can store a value other than the one acknowledged.
     Params& text(std::string_view value) {
+        if (value.find('\0') != std::string_view::npos) {
+            throw StorageError("a text parameter contains U+0000; refusing to truncate it");
+        }
         values_.emplace_back(std::string(value));
         return *this;
     }

@@ -189,6 +189,12 @@ Pool::Lease::~Lease() {
     if (connection) pool.release(std::move(connection), broken);
 }
 
+bool rolled_back_for_retry(const pqxx::transaction_rollback& failure) {
+    if (dynamic_cast<const pqxx::statement_completion_unknown*>(&failure) != nullptr) return false;
+    return dynamic_cast<const pqxx::serialization_failure*>(&failure) != nullptr ||
+           dynamic_cast<const pqxx::deadlock_detected*>(&failure) != nullptr;
+}
+
 void Pool::translate_current_exception(Lease& lease) {
     try {
         throw;
@@ -196,6 +202,10 @@ void Pool::translate_current_exception(Lease& lease) {
         throw;
     } catch (const StorageError&) {
         throw;
+    } catch (const pqxx::statement_completion_unknown& e) {
+        lease.broken = true;
+        throw StorageUnavailableError(std::string("postgresql: statement outcome unknown: ") +
+                                      e.what());
     } catch (const pqxx::broken_connection& e) {
         lease.broken = true;
         throw StorageUnavailableError(std::string("postgresql: connection lost: ") + e.what());

@@ -39,6 +39,12 @@ class Connection {
     std::unordered_map<std::string, std::string> prepared_;  // name -> SQL text
 };
 
+// True only for failures after which the database has provably undone the work, so running it
+// again cannot apply it twice: serialization failures (40001) and deadlocks (40P01). libpqxx 6.4
+// also files 40003 (statement_completion_unknown: the statement may have committed) under
+// transaction_rollback; it is never retried.
+bool rolled_back_for_retry(const pqxx::transaction_rollback& failure);
+
 class Pool {
   public:
     Pool(std::string conninfo, const StoreOptions& options);
@@ -58,8 +64,9 @@ class Pool {
             try {
                 return work(*lease.connection);
             } catch (const pqxx::transaction_rollback& e) {
-                // 40001/40P01: rolled back, safe to run again whatever the work was.
-                if (attempt >= kAttempts) translate_current_exception(lease);
+                if (!rolled_back_for_retry(e) || attempt >= kAttempts) {
+                    translate_current_exception(lease);
+                }
                 backoff(attempt);
             } catch (const pqxx::broken_connection&) {
                 lease.broken = true;

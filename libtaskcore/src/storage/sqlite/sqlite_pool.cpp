@@ -96,6 +96,7 @@ void Pool::rethrow_as_storage_error(const SQLite::Exception& e) {
         case SQLITE_IOERR:
         case SQLITE_FULL:
         case SQLITE_NOMEM:
+        case SQLITE_READONLY:  // the file became unwritable under a running server
             throw StorageUnavailableError(std::string("sqlite: ") + e.what());
         default:
             throw StorageError(std::string("sqlite: ") + e.what());

@@ -1,7 +1,10 @@
 // SqliteStore: health check, migrations and per-user data deletion.
 #include "sqlite_store.hpp"
 
+#include <sqlite3.h>
+
 #include "sqlite_migrations.hpp"
+#include "taskcore/domain/errors.hpp"
 #include "storage/shared_sql.hpp"
 
 namespace taskcore::sqlite {
@@ -17,7 +20,17 @@ void SqliteStore::ping() {
 }
 
 int SqliteStore::migrate() {
-    return pool_.write([](Connection& c) { return sqlite::migrate(c); });
+    return pool_.write([](Connection& c) {
+        // SQLite opens a file it cannot write read-only without a word; every write would then
+        // fail. Refuse at start-up instead, naming the file.
+        sqlite3* db = c.database().getHandle();
+        if (sqlite3_db_readonly(db, "main") == 1) {
+            throw StorageError(std::string("SQLite database '") + sqlite3_db_filename(db, "main") +
+                               "' is read-only for this process (check the permissions of the "
+                               "file and of its directory)");
+        }
+        return sqlite::migrate(c);
+    });
 }
 
 void SqliteStore::delete_user_data(std::string_view user_id) {
