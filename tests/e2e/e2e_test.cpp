@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cstdlib>
@@ -214,6 +215,28 @@ TEST_CASE("start-up fails with one line naming a bad variable") {
                       Catch::Contains("PORT: expected an integer"));
     CHECK_THROWS_WITH(ServerProcess(std::map<std::string, std::string>{{"BETTER_AUTH_SECRET", ""}}),
                       Catch::Contains("BETTER_AUTH_SECRET: required"));
+}
+
+TEST_CASE("a SQLite file the server cannot write stops start-up with a line naming it") {
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("taskcore-ro-" + generate_uuid_v7().to_string());
+    std::filesystem::create_directories(dir);
+    std::filesystem::permissions(
+        dir, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                 std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                 std::filesystem::perms::others_exec);
+    const std::string url = "sqlite:///" + (dir / "ro.db").string();
+    { ServerProcess first(base_env(), url); }  // creates and migrates the file
+    std::filesystem::permissions(dir / "ro.db", std::filesystem::perms::owner_read |
+                                                    std::filesystem::perms::group_read |
+                                                    std::filesystem::perms::others_read);
+    // root writes any file whatever its mode, so run the server as an ordinary user then.
+    auto env = base_env();
+    if (geteuid() == 0) env["TASKCORE_TEST_RUN_AS"] = "nobody";
+    // Was: it started, /health said healthy, and every write was a 500.
+    CHECK_THROWS_WITH(ServerProcess(env, url), Catch::Contains("is read-only for this process") &&
+                                                   Catch::Contains((dir / "ro.db").string()));
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("concurrent toggles over HTTP lose no update") {

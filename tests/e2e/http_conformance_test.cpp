@@ -184,3 +184,23 @@ TEST_CASE("SIGTERM with pipelined requests: each read request is answered or not
     CHECK(boost::json::parse(list.body()).at("meta").at("total").as_int64() ==
           static_cast<std::int64_t>(answered));
 }
+
+TEST_CASE("out of file descriptors: the acceptor backs off, warns rarely, counts, recovers") {
+    ServerProcess server(env({{"TASKCORE_TEST_NOFILE", "64"}}));
+    std::vector<std::unique_ptr<HttpClient>> flood;
+    for (int i = 0; i < 100; ++i) flood.push_back(std::make_unique<HttpClient>(server.port()));
+    std::this_thread::sleep_for(std::chrono::milliseconds{1500});
+    const auto log = server.log();
+    // Was: ~190,000 "accept failed" lines a second and 41 % of a core.
+    const auto warnings = count(log, "accept failed");
+    CHECK(warnings >= 1);
+    CHECK(warnings <= 4);
+    flood.clear();  // free the descriptors: the server must serve again without a restart
+    std::this_thread::sleep_for(std::chrono::milliseconds{300});
+    HttpClient fresh(server.port());
+    CHECK(fresh.request(http::verb::get, "/health").result() == http::status::ok);
+    const auto metrics = fresh.request(http::verb::get, "/metrics").body();
+    const auto at = metrics.find("\ntaskcore_accept_failures_total ");
+    REQUIRE(at != std::string::npos);
+    CHECK(std::stoul(metrics.substr(at + 32)) > 0);
+}

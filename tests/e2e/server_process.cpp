@@ -1,6 +1,9 @@
 // Process control (fork/exec, signals) and a blocking HTTP client for the end-to-end tests.
 #include "server_process.hpp"
 
+#include <pwd.h>
+#include <sys/resource.h>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,6 +57,21 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> env,
     vars["DATABASE_URL"] = database_url_;
     vars["THREADS"] = "2";
     for (auto& [k, v] : env) vars[k] = v;
+    // Not the server's: the OS user to run it as (tests of file permissions, which root ignores).
+    std::optional<passwd> run_as;
+    if (const auto it = vars.find("TASKCORE_TEST_RUN_AS"); it != vars.end()) {
+        const passwd* pw = getpwnam(it->second.c_str());
+        if (pw == nullptr) throw std::runtime_error("no such user: " + it->second);
+        run_as = *pw;
+        vars.erase(it);
+        std::filesystem::permissions(dir_, std::filesystem::perms::all);
+    }
+    // Not the server's either: a file-descriptor limit for the server process.
+    std::optional<rlim_t> nofile;
+    if (const auto it = vars.find("TASKCORE_TEST_NOFILE"); it != vars.end()) {
+        nofile = static_cast<rlim_t>(std::stoul(it->second));
+        vars.erase(it);
+    }
     std::vector<std::string> storage;
     for (const auto& [k, v] : vars) storage.push_back(k + "=" + v);
     std::vector<char*> envp;
@@ -70,6 +88,11 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> env,
         if (log == nullptr) _exit(126);
         dup2(fileno(log), STDERR_FILENO);
         dup2(fileno(log), STDOUT_FILENO);
+        if (run_as && (setgid(run_as->pw_gid) != 0 || setuid(run_as->pw_uid) != 0)) _exit(125);
+        if (nofile) {
+            const rlimit limit{*nofile, *nofile};
+            if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(125);
+        }
         std::string program = bin;
         char* argv[] = {program.data(), const_cast<char*>("serve"), nullptr};
         execve(bin, argv, envp.data());

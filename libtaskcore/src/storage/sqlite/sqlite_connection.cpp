@@ -1,6 +1,10 @@
 // SQLite connection set-up (WAL, foreign keys, busy timeout) and statement caching.
 #include "sqlite_connection.hpp"
 
+#include <sqlite3.h>
+
+#include "taskcore/domain/errors.hpp"
+
 namespace taskcore::sqlite {
 
 Connection::Connection(const std::string& path, bool read_only,
@@ -9,6 +13,13 @@ Connection::Connection(const std::string& path, bool read_only,
           read_only ? SQLite::OPEN_READONLY
                     : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
           static_cast<int>(busy_timeout.count())) {
+    if (!read_only && sqlite3_db_readonly(db_.getHandle(), "main") == 1) {
+        // SQLite silently opens a file it cannot write read-only; every write would then fail.
+        // Refuse here (at start-up: the pool opens its writer first), naming the file.
+        throw StorageError("SQLite database '" + path +
+                           "' is read-only for this process (check the permissions of the file "
+                           "and of its directory)");
+    }
     if (!read_only) {
         // WAL lets readers run beside the single writer; NORMAL sync is durable in WAL mode
         // except for the last transactions on power loss, the usual trade-off for a server.

@@ -1,8 +1,6 @@
 // SqliteStore: health check, migrations and per-user data deletion.
 #include "sqlite_store.hpp"
 
-#include <sqlite3.h>
-
 #include "sqlite_migrations.hpp"
 #include "taskcore/domain/errors.hpp"
 #include "storage/shared_sql.hpp"
@@ -21,14 +19,6 @@ void SqliteStore::ping() {
 
 int SqliteStore::migrate() {
     return pool_.write([](Connection& c) {
-        // SQLite opens a file it cannot write read-only without a word; every write would then
-        // fail. Refuse at start-up instead, naming the file.
-        sqlite3* db = c.database().getHandle();
-        if (sqlite3_db_readonly(db, "main") == 1) {
-            throw StorageError(std::string("SQLite database '") + sqlite3_db_filename(db, "main") +
-                               "' is read-only for this process (check the permissions of the "
-                               "file and of its directory)");
-        }
         return sqlite::migrate(c);
     });
 }
