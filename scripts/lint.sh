@@ -14,7 +14,7 @@ for tool in clang-format clang-tidy run-clang-tidy; do
 done
 
 mapfile -t sources < <(git ls-files 'libtaskcore/*.cpp' 'libtaskcore/*.hpp' 'server/*.cpp' \
-    'server/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+    'server/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'fuzz/*.cpp')
 unformatted=()
 for f in "${sources[@]}"; do
     clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || unformatted+=("$f")

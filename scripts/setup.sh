@@ -8,7 +8,7 @@ packages=(
     libboost1.81-dev libboost-json1.81-dev
     libpqxx-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
     catch2 postgresql curl
-    clang-format clang-tidy
+    clang-format clang-tidy clang libclang-rt-14-dev
 )
 
 # node and npm run the Better Auth interop test; any recent Node.js will do.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, both storage backends: installs dependencies, builds the `ci` preset
-# (warnings as errors), runs the static checks (scripts/lint.sh), starts a throwaway PostgreSQL
+# (warnings as errors), runs the static checks (scripts/lint.sh) and the fuzzers (scripts/fuzz.sh),
+# starts a throwaway PostgreSQL
 # cluster, runs every test through ctest, stops the cluster. Fails loudly when PostgreSQL cannot
 # be started; never skips it. Arguments go to ctest (e.g. `scripts/test.sh -L unit`).
 set -euo pipefail
@@ -11,6 +12,8 @@ build_dir=build/ci
 cmake --preset ci ${TASKCORE_CMAKE_ARGS:-} >/dev/null
 cmake --build --preset ci
 scripts/lint.sh "$build_dir"
+# libFuzzer targets (clang, ASan + UBSan) on their checked-in corpora, bounded per target.
+scripts/fuzz.sh "${TASKCORE_FUZZ_SECONDS:-30}"
 
 # Test-only npm packages (a real Better Auth server for the interop test), pinned by the lock file.
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error

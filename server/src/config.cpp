@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "taskcore/domain/text.hpp"
@@ -65,8 +66,15 @@ bool boolean(const Environment& env, const std::string& key, bool fallback) {
 }  // namespace
 
 Environment read_dotenv(const std::string& path) {
-    Environment env;
     std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return parse_dotenv(text.str());
+}
+
+Environment parse_dotenv(std::string_view text) {
+    Environment env;
+    std::istringstream in{std::string(text)};
     std::string line;
     while (std::getline(in, line)) {
         std::string_view view = trim(line);

@@ -50,6 +50,8 @@ using Environment = std::map<std::string, std::string>;
 // Reads KEY=VALUE lines (comments, blank lines, `export `, single or double quotes); a missing
 // file is an empty environment.
 Environment read_dotenv(const std::string& path);
+// The same from the file's text.
+Environment parse_dotenv(std::string_view text);
 
 // The process environment merged over the .env values (the process environment wins).
 Environment effective_environment(const std::string& dotenv_path = ".env");
