@@ -1,6 +1,8 @@
 // Bearer token parsing and verification (RFC 6750 challenges on failure).
 #include "bearer_auth.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
 
 #include "error_catalogue.hpp"
@@ -10,13 +12,6 @@
 
 namespace taskcore::server {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 [[noreturn]] void refuse(const std::string& message, bool token_sent) {
     throw ApiError(ErrorCode::unauthorized, message,
@@ -34,7 +29,7 @@ std::string authenticate(const Request& request, const JwtVerifier& verifier,
     const auto scheme = auth.substr(0, space);
     const auto token =
         space == std::string_view::npos ? std::string_view{} : trim(auth.substr(space));
-    if (!iequals(scheme, "Bearer") || token.empty()) {
+    if (!boost::beast::iequals(scheme, "Bearer") || token.empty()) {
         refuse("Authorization header must be 'Bearer <token>'", true);
     }
     auto verified = verifier.verify(token);

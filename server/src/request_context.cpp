@@ -1,6 +1,8 @@
 // Path ids, bodies and Location bases for handlers.
 #include "request_context.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
 
 #include "error_catalogue.hpp"
@@ -12,19 +14,12 @@
 namespace taskcore::server {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 // 415 unless the body is declared as JSON (UTF-8 when a charset is given).
 void require_json_content_type(const Request& req) {
     const auto value = header_value(req, http::field::content_type);
     const auto semicolon = value.find(';');
     const auto media = trim(value.substr(0, semicolon));
-    bool ok = iequals(media, "application/json");
+    bool ok = boost::beast::iequals(media, "application/json");
     if (ok && semicolon != std::string_view::npos) {
         std::string params(value.substr(semicolon + 1));
         std::transform(params.begin(), params.end(), params.begin(),
