@@ -2,7 +2,8 @@
 # The whole test suite, both storage backends: installs dependencies, builds the `ci` preset
 # (warnings as errors), runs the static checks (scripts/lint.sh) and the fuzzers (scripts/fuzz.sh),
 # starts a throwaway PostgreSQL cluster, runs every test through ctest, stops the cluster. Fails
-# loudly when PostgreSQL cannot be started; never skips it. Arguments go to ctest (e.g. `scripts/test.sh -L unit`).
+# loudly when PostgreSQL cannot be started; never skips it. Arguments go to ctest
+# (e.g. `scripts/test.sh -L unit`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -50,13 +50,14 @@ void HttpServer::start_accepting() {
 
 void HttpServer::accept() {
     // Each connection gets its own strand, so its handlers never run concurrently.
-    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || stopping_) return;
-        if (ec) return on_accept_failure(ec);
-        socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), *this)->start();
-        accept();
-    });
+    acceptor_.async_accept(asio::make_strand(io_),
+                           [this](beast::error_code ec, tcp::socket socket) {
+                               if (ec == asio::error::operation_aborted || stopping_) return;
+                               if (ec) return on_accept_failure(ec);
+                               socket.set_option(tcp::no_delay(true), ec);
+                               std::make_shared<Session>(std::move(socket), *this)->start();
+                               accept();
+                           });
 }
 
 // Out of file descriptors (or another accept failure): retrying at once would spin a core and

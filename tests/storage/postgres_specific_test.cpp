@@ -7,8 +7,8 @@
 #include <atomic>
 #include <thread>
 
-#include "taskcore/domain/errors.hpp"
 #include "storage/postgres/pg_pool.hpp"
+#include "taskcore/domain/errors.hpp"
 #include "test_store.hpp"
 
 using namespace taskcore;

@@ -2,8 +2,8 @@
 #include "sqlite_store.hpp"
 
 #include "sqlite_migrations.hpp"
-#include "taskcore/domain/errors.hpp"
 #include "storage/shared_sql.hpp"
+#include "taskcore/domain/errors.hpp"
 
 namespace taskcore::sqlite {
 
@@ -18,9 +18,7 @@ void SqliteStore::ping() {
 }
 
 int SqliteStore::migrate() {
-    return pool_.write([](Connection& c) {
-        return sqlite::migrate(c);
-    });
+    return pool_.write([](Connection& c) { return sqlite::migrate(c); });
 }
 
 void SqliteStore::delete_user_data(std::string_view user_id) {
