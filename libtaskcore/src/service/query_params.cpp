@@ -81,11 +81,9 @@ class ParamReader {
 };
 
 std::optional<TaskSortKey> parse_sort_key(std::string_view s) {
-    if (s == "created_at") return TaskSortKey::created_at;
-    if (s == "updated_at") return TaskSortKey::updated_at;
-    if (s == "due_date") return TaskSortKey::due_date;
-    if (s == "title") return TaskSortKey::title;
-    if (s == "priority") return TaskSortKey::priority;
+    for (const auto key : kTaskSortKeys) {
+        if (to_string(key) == s) return key;
+    }
     return std::nullopt;
 }
 

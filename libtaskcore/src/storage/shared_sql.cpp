@@ -38,10 +38,8 @@ std::string list_shape(const TaskListQuery& q) {
     if (q.priority) add("priority");
     if (q.tag) add("tag");
     if (q.text) add("q");
-    static constexpr std::array<std::string_view, 5> kSortNames{"created_at", "updated_at",
-                                                                "due_date", "title", "priority"};
     shape += q.descending ? ";-" : ";";
-    shape += kSortNames[static_cast<std::size_t>(q.sort)];
+    shape += to_string(q.sort);
     return shape;
 }
 

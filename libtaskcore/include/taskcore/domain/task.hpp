@@ -1,9 +1,11 @@
 // Task value types: the stored task, the fields a client may write, and list queries.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "taskcore/domain/enums.hpp"
@@ -55,6 +57,25 @@ struct TaskPatch {
 
 enum class StatusFilter { all, pending, completed };
 enum class TaskSortKey { created_at, updated_at, due_date, title, priority };
+inline constexpr std::array<TaskSortKey, 5> kTaskSortKeys{
+    TaskSortKey::created_at, TaskSortKey::updated_at, TaskSortKey::due_date, TaskSortKey::title,
+    TaskSortKey::priority};
+// The key's name in `sort=` (and in list statement names).
+constexpr std::string_view to_string(TaskSortKey key) {
+    switch (key) {
+        case TaskSortKey::created_at:
+            return "created_at";
+        case TaskSortKey::updated_at:
+            return "updated_at";
+        case TaskSortKey::due_date:
+            return "due_date";
+        case TaskSortKey::title:
+            return "title";
+        case TaskSortKey::priority:
+            return "priority";
+    }
+    return "created_at";
+}
 
 struct TaskListQuery {
     StatusFilter status = StatusFilter::all;
