@@ -2,8 +2,9 @@
 # Throwaway PostgreSQL cluster for tests and benchmarks: `source` it, then pg_cluster_start.
 # initdb runs as the `postgres` OS user when we are root (PostgreSQL refuses to run as root),
 # in a temp dir, listening on a free loopback port only. pg_cluster_stop removes everything.
-# Exports: PG_CLUSTER_DIR, PG_CLUSTER_PORT, TASKCORE_TEST_PG_URL, and TASKCORE_TEST_PG_STOP /
-# TASKCORE_TEST_PG_START (shell commands the fault tests use to take the database down and up).
+# Exports: PG_CLUSTER_DIR, PG_CLUSTER_PORT, TASKCORE_TEST_PG_URL, and TASKCORE_TEST_PG_STOP,
+# TASKCORE_TEST_PG_CRASH, TASKCORE_TEST_PG_START (shell commands the fault tests use to take the
+# database down and up).
 
 pg_cluster_bindir() {
     local dir
@@ -59,9 +60,11 @@ pg_cluster_start() {
         echo "FATAL: createdb failed" >&2; return 1; }
     TASKCORE_TEST_PG_URL="postgresql://postgres@127.0.0.1:$PG_CLUSTER_PORT/taskcore_test"
     TASKCORE_TEST_PG_STOP="$PG_CLUSTER_CTL -m fast -w stop"
+    # -m immediate: every backend is killed without a checkpoint, so the restart runs crash recovery.
+    TASKCORE_TEST_PG_CRASH="$PG_CLUSTER_CTL -m immediate -w stop"
     TASKCORE_TEST_PG_START="$PG_CLUSTER_CTL -w -t 30 -l $PG_CLUSTER_DIR/server.log -o '$options' start"
     export PG_CLUSTER_DIR PG_CLUSTER_PORT PG_CLUSTER_CTL TASKCORE_TEST_PG_URL TASKCORE_TEST_PG_STOP \
-        TASKCORE_TEST_PG_START
+        TASKCORE_TEST_PG_CRASH TASKCORE_TEST_PG_START
     echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') running on 127.0.0.1:$PG_CLUSTER_PORT ($PG_CLUSTER_DIR)"
 }
 
@@ -69,5 +72,6 @@ pg_cluster_stop() {
     [ -n "${PG_CLUSTER_DIR:-}" ] || return 0
     $PG_CLUSTER_CTL -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$PG_CLUSTER_DIR"
-    unset PG_CLUSTER_DIR PG_CLUSTER_PORT TASKCORE_TEST_PG_URL TASKCORE_TEST_PG_STOP TASKCORE_TEST_PG_START
+    unset PG_CLUSTER_DIR PG_CLUSTER_PORT TASKCORE_TEST_PG_URL TASKCORE_TEST_PG_STOP TASKCORE_TEST_PG_CRASH \
+        TASKCORE_TEST_PG_START
 }

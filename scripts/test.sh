@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, both storage backends: installs dependencies, builds the `ci` preset
 # (warnings as errors), runs the static checks (scripts/lint.sh) and the fuzzers (scripts/fuzz.sh),
-# starts a throwaway PostgreSQL cluster, runs every test through ctest, stops the cluster. Fails
+# starts a throwaway PostgreSQL cluster, runs every test through ctest, then the whole suite again
+# on the ASan + UBSan build (scripts/sanitize.sh), stops the cluster. Fails
 # loudly when PostgreSQL cannot be started; never skips it. Arguments go to ctest
 # (e.g. `scripts/test.sh -L unit`).
 set -euo pipefail
@@ -23,3 +24,5 @@ trap pg_cluster_stop EXIT
 pg_cluster_start
 
 ctest --preset ci "$@"
+# The same suite again on the ASan + UBSan tree (unless a subset was asked for).
+[ "$#" -gt 0 ] || scripts/sanitize.sh

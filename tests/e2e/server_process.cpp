@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "support/test_database.hpp"
+#include "taskcore/auth/jwt_signer.hpp"
 #include "taskcore/domain/uuid.hpp"
 
 extern char** environ;  // NOLINT: POSIX
@@ -139,6 +140,13 @@ int ServerProcess::stop(int signal, std::chrono::seconds wait) {
     waitpid(pid_, nullptr, 0);
     pid_ = -1;
     return -1;
+}
+
+std::string test_token(const std::string& user, const std::string& secret) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    return sign_hs256({{"sub", user}, {"exp", now + 600}}, secret);
 }
 
 std::string ServerProcess::log() const {

@@ -40,6 +40,9 @@ class ServerProcess {
     unsigned short port_ = 0;
 };
 
+// An HS256 token for `user` signed with `secret`, valid for ten minutes.
+std::string test_token(const std::string& user, const std::string& secret);
+
 // One keep-alive connection speaking raw HTTP/1.1, with a timeout on every operation.
 class HttpClient {
   public:
