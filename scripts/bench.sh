@@ -3,14 +3,22 @@
 # --backend postgres), loads data through the HTTP API, runs wrk scenarios, measures the ceilings
 # (nginx serving the same static bytes; pgbench running the list query on PostgreSQL) and prints
 # a markdown table. Any non-2xx response or socket error marks the run failed (exit 1).
+# Per scenario it also reports the server's cost per request: syscalls, context switches and CPU
+# microseconds (perf stat on the server process during the run).
+#
+# --baseline REF builds REF (a commit, tag or branch) too and runs it back to back with this
+# build: both servers on the same database, each scenario on the old one then the new one,
+# --rounds times, and prints new/old ratios with their spread. --scenarios picks scenarios.
 #
 #   scripts/bench.sh [--backend sqlite|postgres] [--duration S] [--connections N]
 #                    [--users N] [--tasks-per-user N] [--big-user-tasks N] [--out FILE]
+#                    [--baseline REF] [--rounds N] [--scenarios "health list get ..."]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-backend=sqlite duration=10 connections=32 users=200 per_user=50 big=100000 out=""
+backend=sqlite duration=10 connections=32 users=200 per_user=50 big=100000 out="" baseline="" rounds=1
+scenarios="static health list list-100k get create toggle update message list-256conn"
 while [ $# -gt 0 ]; do
     case "$1" in
         --backend) backend=$2; shift 2 ;;
@@ -20,6 +28,9 @@ while [ $# -gt 0 ]; do
         --tasks-per-user) per_user=$2; shift 2 ;;
         --big-user-tasks) big=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
+        --baseline) baseline=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
+        --scenarios) scenarios=$2; shift 2 ;;
         *) echo "usage: $0 [--backend sqlite|postgres] [--duration S] [--connections N] [--out FILE]" >&2; exit 2 ;;
     esac
 done
@@ -27,7 +38,7 @@ case "$backend" in sqlite|postgres) ;; *) echo "--backend must be sqlite or post
 
 scripts/setup.sh
 need=()
-for p in wrk nginx-light jq curl; do
+for p in wrk nginx-light jq curl linux-perf; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -41,14 +52,26 @@ bin=$root/build/bench/server/taskcore-server
 
 work=$(mktemp -d /tmp/taskcore-bench.XXXXXX)
 chmod 755 "$work"  # nginx workers (user nobody) read the static file from here
-server_pid="" nginx_pid=""
+server_pid="" nginx_pid="" old_pid=""
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    [ -n "$old_pid" ] && kill "$old_pid" 2>/dev/null && wait "$old_pid" 2>/dev/null
     [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
     if [ "$backend" = postgres ]; then pg_cluster_stop; fi
+    [ -n "$baseline" ] && git -C "$root" worktree remove --force "$work/baseline" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
+
+old_bin=""
+if [ -n "$baseline" ]; then
+    echo "bench: building the baseline $baseline (Release)" >&2
+    git -C "$root" worktree add --detach "$work/baseline" "$baseline" >/dev/null 2>&1
+    cmake -S "$work/baseline" -B "$work/baseline/build" -DCMAKE_BUILD_TYPE=Release \
+        -DTASKCORE_BUILD_TESTS=OFF >/dev/null
+    cmake --build "$work/baseline/build" -j"$(nproc)" --target taskcore-server >/dev/null
+    old_bin=$work/baseline/build/server/taskcore-server
+fi
 
 free_port() {
     local p
@@ -99,10 +122,23 @@ base="http://127.0.0.1:$port"
 rss_kb() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$server_pid/status"; }
 idle_rss=$(rss_kb VmRSS)
 
-run_wrk() {  # name scenario connections data
-    BENCH_DIR=$root/scripts/bench BENCH_SCENARIO=$2 BENCH_DATA=$4 \
-        wrk -t2 -c"$3" -d"${duration}s" --timeout 10s --latency -s "$root/scripts/bench/scenario.lua" "$base" \
-        | awk -v n="$1" '/^RESULT/ {$2 = n; print}'
+# One scenario against the server at `port` (process `pid`): the wrk RESULT line (name, req/s,
+# p50 ms, p99 ms, errors, requests) plus the server's syscalls, context switches and CPU µs per
+# request, counted by perf over the same interval.
+run_wrk() {  # name scenario connections data [port pid]
+    local port=${5:-$port} pid=${6:-$server_pid} counters=$work/perf.txt line
+    perf stat -x, -e raw_syscalls:sys_enter,context-switches,task-clock -p "$pid" -o "$counters" \
+        -- sleep "$duration" &
+    local perf_pid=$!
+    line=$(BENCH_DIR=$root/scripts/bench BENCH_SCENARIO=$2 BENCH_DATA=$4 \
+        wrk -t2 -c"$3" -d"${duration}s" --timeout 10s --latency -s "$root/scripts/bench/scenario.lua" \
+        "http://127.0.0.1:$port" | awk -v n="$1" '/^RESULT/ {$2 = n; print}')
+    wait "$perf_pid"
+    awk -F, -v line="$line" '
+        $3 == "raw_syscalls:sys_enter" {sc = $1} $3 == "context-switches" {cs = $1}
+        $3 == "task-clock" {ms = $1}
+        END { split(line, f, " "); n = f[7] > 0 ? f[7] : 1
+              printf "%s %.2f %.2f %.1f\n", line, sc / n, cs / n, ms * 1000 / n }' "$counters"
 }
 
 # Creates `count` tasks for every user in `data` through the API: one curl process, keep-alive,
@@ -143,17 +179,36 @@ load_errors=0
 [ "$total" -eq "$big" ] || load_errors=$(( load_errors + 1 ))
 [ "$loaded" -eq $(( users * (per_user < 50 ? per_user : 50) )) ] || load_errors=$(( load_errors + 1 ))
 
-results=$work/results.txt
-: > "$results"
-run_wrk static static 64 users.txt >> "$results"
-run_wrk list list "$connections" users.txt >> "$results"
-run_wrk list-100k list "$connections" big.txt >> "$results"
-run_wrk get get "$connections" tasks.txt >> "$results"
-run_wrk create create "$connections" users.txt >> "$results"
-run_wrk toggle toggle "$connections" tasks.txt >> "$results"
-run_wrk update update "$connections" tasks.txt >> "$results"
-run_wrk message message "$connections" convs.txt >> "$results"
-run_wrk list-256conn list 256 users.txt >> "$results"
+if [ -n "$old_bin" ]; then
+    old_port=$(free_port)
+    DATABASE_URL=$database_url PORT=$old_port "$old_bin" serve 2>"$work/old-server.log" &
+    old_pid=$!
+    wait_healthy "$old_port" >/dev/null
+fi
+
+scenario_args() {  # name -> scenario connections data
+    case "$1" in
+        static) echo "static 64 users.txt" ;;
+        health) echo "health $connections users.txt" ;;
+        list-100k) echo "list $connections big.txt" ;;
+        list-256conn) echo "list 256 users.txt" ;;
+        get|toggle|update) echo "$1 $connections tasks.txt" ;;
+        message) echo "message $connections convs.txt" ;;
+        *) echo "$1 $connections users.txt" ;;
+    esac
+}
+results=$work/results.txt old_results=$work/old-results.txt
+: > "$results"; : > "$old_results"
+for round in $(seq 1 "$rounds"); do
+    for name in $scenarios; do
+        # shellcheck disable=SC2046
+        set -- $(scenario_args "$name")
+        if [ -n "$old_bin" ]; then
+            run_wrk "$name" "$1" "$2" "$3" "$old_port" "$old_pid" | sed "s/^/r$round /" >> "$old_results"
+        fi
+        run_wrk "$name" "$1" "$2" "$3" | sed "s/^/r$round /" >> "$results"
+    done
+done
 peak_rss=$(rss_kb VmHWM)
 
 # Ceiling 1: nginx serving the same static bytes on loopback.
@@ -184,30 +239,61 @@ COMMIT;
 SQL
     pgbench_rps=$(pgbench -n -M prepared -c "$pool_size" -j 2 -T "$duration" -f list.sql "$database_url" 2>/dev/null |
         awk '/^tps/ {print $3; exit}')
+    # Ceiling 3: the get statement pipelined 16 deep from 2 clients (statements per second).
+    {
+        echo '\startpipeline'
+        shuf -n 16 tasks.txt | while read -r user _ id; do
+            echo "SELECT id::text, user_id, title, description, completed, priority, (extract(epoch FROM due_date) * 1000)::bigint, tags::text, (extract(epoch FROM completed_at) * 1000)::bigint, (extract(epoch FROM created_at) * 1000)::bigint, (extract(epoch FROM updated_at) * 1000)::bigint FROM tasks WHERE user_id = '$user' AND id = '$id'::uuid;"
+        done
+        echo '\endpipeline'
+    } > get-pipelined.sql
+    pipelined_tps=$(pgbench -n -M prepared -c 2 -j 2 -T "$duration" -f get-pipelined.sql "$database_url" 2>/dev/null |
+        awk '/^tps/ {print $3; exit}')
+    pipelined_sps=$(awk -v t="$pipelined_tps" 'BEGIN {printf "%.0f", t * 16}')
 fi
 
 # The table.
-errors_total=$(( $(awk '{s += $6} END {print s + 0}' "$results") + load_errors ))
+errors_total=$(( $(awk '{s += $7} END {print s + 0}' "$results" "$old_results") + load_errors ))
 {
     echo "### taskcore-server on $backend ($(date -u +%Y-%m-%d), $(nproc) cores, ${duration}s per scenario, $connections connections unless noted)"
     echo
-    echo "| scenario | req/s | p50 ms | p99 ms | errors |"
-    echo "|---|---:|---:|---:|---:|"
-    awk '{printf "| %s | %.0f | %.2f | %.2f | %d |\n", $2, $3, $4, $5, $6}' "$results"
+    echo "| round | scenario | req/s | p50 ms | p99 ms | errors | syscalls/req | ctx switches/req | CPU µs/req |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    awk '{printf "| %s | %s | %.0f | %.2f | %.2f | %d | %.2f | %.2f | %.1f |\n", $1, $3, $4, $5, $6, $7, $9, $10, $11}' "$results"
     echo
-    static_rps=$(awk '$2 == "static" {print $3}' "$results")
-    list_rps=$(awk '$2 == "list" {print $3}' "$results")
-    p50_small=$(awk '$2 == "list" {print $4}' "$results")
-    p50_big=$(awk '$2 == "list-100k" {print $4}' "$results")
+    if [ -n "$old_bin" ]; then
+        echo "#### new build / baseline $baseline ($(git -C "$root" rev-parse --short "$baseline")), same run, same database"
+        echo
+        echo "| scenario | baseline req/s (p99 ms) | new req/s (p99 ms) | new / baseline (min–max over $rounds rounds) | syscalls/req | ctx switches/req | CPU µs/req |"
+        echo "|---|---:|---:|---:|---:|---:|---:|"
+        awk 'NR == FNR {o[$1 " " $3] = $0; next}
+             { split(o[$1 " " $3], b, " "); k = $3
+               r = $4 / b[4]; n[k]++; sum[k] += r
+               if (!(k in lo) || r < lo[k]) lo[k] = r; if (!(k in hi) || r > hi[k]) hi[k] = r
+               orps[k] += b[4]; nrps[k] += $4; op99[k] += b[6]; np99[k] += $6
+               osc[k] += b[9]; nsc[k] += $9; ocs[k] += b[10]; ncs[k] += $10; ocpu[k] += b[11]; ncpu[k] += $11
+               if (!(k in seen)) { seen[k] = 1; order[++m] = k } }
+             END { for (i = 1; i <= m; i++) { k = order[i]; c = n[k]
+               printf "| %s | %.0f (%.1f) | %.0f (%.1f) | %.2f (%.2f–%.2f) | %.1f → %.1f | %.2f → %.2f | %.0f → %.0f |\n",
+                 k, orps[k] / c, op99[k] / c, nrps[k] / c, np99[k] / c, sum[k] / c, lo[k], hi[k],
+                 osc[k] / c, nsc[k] / c, ocs[k] / c, ncs[k] / c, ocpu[k] / c, ncpu[k] / c } }' \
+            "$old_results" "$results"
+        echo
+    fi
+    static_rps=$(awk '$3 == "static" {print $4; exit}' "$results")
+    list_rps=$(awk '$3 == "list" {print $4; exit}' "$results")
+    p50_small=$(awk '$3 == "list" {print $5; exit}' "$results")
+    p50_big=$(awk '$3 == "list-100k" {print $5; exit}' "$results")
     echo "| measure | value |"
     echo "|---|---:|"
     echo "| nginx, same static bytes, 64 connections | $(printf '%.0f' "$nginx_rps") req/s |"
-    echo "| static / nginx | $(awk -v a="$static_rps" -v b="$nginx_rps" 'BEGIN {printf "%.0f %%", 100 * a / b}') |"
+    [ -n "$static_rps" ] && echo "| static / nginx | $(awk -v a="$static_rps" -v b="$nginx_rps" 'BEGIN {printf "%.0f %%", 100 * a / b}') |"
     if [ -n "$pgbench_rps" ]; then
         echo "| pgbench list query, $pool_size connections | $(printf '%.0f' "$pgbench_rps") tx/s |"
-        echo "| list / pgbench | $(awk -v a="$list_rps" -v b="$pgbench_rps" 'BEGIN {printf "%.0f %%", 100 * a / b}') |"
+        [ -n "$list_rps" ] && echo "| list / pgbench | $(awk -v a="$list_rps" -v b="$pgbench_rps" 'BEGIN {printf "%.0f %%", 100 * a / b}') |"
+        echo "| pgbench get statement pipelined 16 deep, 2 clients | $pipelined_sps statements/s |"
     fi
-    echo "| list p50, 100,000-task user / 50-task user | $(awk -v a="$p50_big" -v b="$p50_small" 'BEGIN {printf "%.2f x", a / b}') |"
+    [ -n "$p50_big" ] && [ -n "$p50_small" ] && echo "| list p50, 100,000-task user / 50-task user | $(awk -v a="$p50_big" -v b="$p50_small" 'BEGIN {printf "%.2f x", a / b}') |"
     echo "| peak RSS under load | $(( peak_rss / 1024 )) MB |"
     echo "| RSS idle after start | $(( idle_rss / 1024 )) MB |"
     echo "| cold start to healthy /health (median of 5, ms) | $cold_median (${cold[*]}) |"

@@ -1,4 +1,5 @@
--- One wrk scenario, chosen by BENCH_SCENARIO: list, get, create, toggle, update, message, static.
+-- One wrk scenario, chosen by BENCH_SCENARIO: list, get, create, toggle, update, message, static,
+-- health.
 local common = dofile(os.getenv("BENCH_DIR") .. "/common.lua")
 local scenario = os.getenv("BENCH_SCENARIO")
 local prefix = os.getenv("BENCH_PREFIX") or "/api"
@@ -23,6 +24,8 @@ function request()
   local base = prefix .. "/" .. row.user
   if scenario == "static" then
     return wrk.format("GET", "/openapi.json")
+  elseif scenario == "health" then
+    return wrk.format("GET", "/health")
   elseif scenario == "list" then
     return wrk.format("GET", base .. "/tasks?limit=50", common.headers(row))
   elseif scenario == "get" then

@@ -46,6 +46,13 @@ class Api {
 
     [[nodiscard]] const RouteMatcher& routes() const { return matcher_; }
 
+    // Reads of requests handled on `context` go to `reads` (see AsyncServices).
+    void add_pipelined_reads(boost::asio::execution_context& context,
+                             std::unique_ptr<PipelinedReads> reads) {
+        services_.add_pipelined_reads(context, std::move(reads));
+    }
+    [[nodiscard]] std::size_t pipelines() const { return services_.pipelines(); }
+
   private:
     [[nodiscard]] boost::asio::awaitable<Response> dispatch(RequestContext& ctx) const;
 

@@ -1,7 +1,37 @@
-// Each awaitable call runs its synchronous service call on the blocking pool.
+// Each awaitable call: a read on the thread's PostgreSQL pipeline when there is one, otherwise
+// the synchronous service call on the blocking pool.
 #include "async_services.hpp"
 
+#include <boost/asio/this_coro.hpp>
+
 namespace taskcore::server {
+
+namespace asio = boost::asio;
+
+void AsyncServices::add_pipelined_reads(asio::execution_context& context,
+                                        std::unique_ptr<PipelinedReads> reads) {
+    pipelined_.emplace_back(&context, std::move(reads));
+}
+
+PipelinedReads* AsyncServices::reads_for(const asio::any_io_executor& executor) const {
+    if (pipelined_.empty()) return nullptr;
+    const auto* context = &asio::query(executor, asio::execution::context);
+    for (const auto& [owner, reads] : pipelined_) {
+        if (owner == context) return reads.get();
+    }
+    return nullptr;
+}
+
+PipelinedReads::Stats AsyncServices::pipeline_stats() const {
+    PipelinedReads::Stats total;
+    for (const auto& entry : pipelined_) {
+        const auto s = entry.second->stats();
+        total.queued += s.queued;
+        total.in_flight += s.in_flight;
+        total.connected = total.connected || s.connected;
+    }
+    return total;
+}
 
 AsyncServices::AsyncServices(Store& store, boost::asio::any_io_executor blocking)
     : store_(store),
@@ -16,13 +46,25 @@ Awaitable<Task> AsyncServices::create_task(std::string user, NewTask input, Fiel
         });
 }
 
+// Reads: awaited through named locals (GCC 12 destroys temporaries of a co_await expression
+// twice).
 Awaitable<Task> AsyncServices::get_task(std::string user, Uuid id) {
-    return blocking([this, u = std::move(user), id] { return tasks_.get(u, id); });
+    if (auto* reads = reads_for(co_await asio::this_coro::executor)) {
+        auto read = reads->get_task(std::move(user), id);
+        co_return co_await std::move(read);
+    }
+    auto work = blocking([this, u = std::move(user), id] { return tasks_.get(u, id); });
+    co_return co_await std::move(work);
 }
 
 Awaitable<Page<Task>> AsyncServices::list_tasks(std::string user, TaskListQuery query) {
-    return blocking(
-        [this, u = std::move(user), q = std::move(query)] { return tasks_.list(u, q); });
+    if (auto* reads = reads_for(co_await asio::this_coro::executor)) {
+        auto read = reads->list_tasks(std::move(user), std::move(query));
+        co_return co_await std::move(read);
+    }
+    auto work =
+        blocking([this, u = std::move(user), q = std::move(query)] { return tasks_.list(u, q); });
+    co_return co_await std::move(work);
 }
 
 Awaitable<Task> AsyncServices::update_task(std::string user, Uuid id, TaskPatch patch,
@@ -54,12 +96,23 @@ Awaitable<Conversation> AsyncServices::create_conversation(std::string user,
 }
 
 Awaitable<Conversation> AsyncServices::get_conversation(std::string user, Uuid id) {
-    return blocking([this, u = std::move(user), id] { return conversations_.get(u, id); });
+    if (auto* reads = reads_for(co_await asio::this_coro::executor)) {
+        auto read = reads->get_conversation(std::move(user), id);
+        co_return co_await std::move(read);
+    }
+    auto work = blocking([this, u = std::move(user), id] { return conversations_.get(u, id); });
+    co_return co_await std::move(work);
 }
 
 Awaitable<Page<Conversation>> AsyncServices::list_conversations(std::string user,
                                                                 PageRequest page) {
-    return blocking([this, u = std::move(user), page] { return conversations_.list(u, page); });
+    if (auto* reads = reads_for(co_await asio::this_coro::executor)) {
+        auto read = reads->list_conversations(std::move(user), page);
+        co_return co_await std::move(read);
+    }
+    auto work =
+        blocking([this, u = std::move(user), page] { return conversations_.list(u, page); });
+    co_return co_await std::move(work);
 }
 
 Awaitable<void> AsyncServices::remove_conversation(std::string user, Uuid id) {
@@ -77,13 +130,24 @@ Awaitable<Message> AsyncServices::add_message(std::string user, Uuid conversatio
 
 Awaitable<Page<Message>> AsyncServices::list_messages(std::string user, Uuid conversation_id,
                                                       PageRequest page) {
-    return blocking([this, u = std::move(user), conversation_id, page] {
+    if (auto* reads = reads_for(co_await asio::this_coro::executor)) {
+        auto read = reads->list_messages(std::move(user), conversation_id, page);
+        co_return co_await std::move(read);
+    }
+    auto work = blocking([this, u = std::move(user), conversation_id, page] {
         return conversations_.list_messages(u, conversation_id, page);
     });
+    co_return co_await std::move(work);
 }
 
 Awaitable<void> AsyncServices::ping() {
-    return blocking([this] { store_.ping(); });
+    if (auto* reads = reads_for(co_await asio::this_coro::executor)) {
+        auto read = reads->ping();
+        co_await std::move(read);
+        co_return;
+    }
+    auto work = blocking([this] { store_.ping(); });
+    co_await std::move(work);
 }
 
 }  // namespace taskcore::server

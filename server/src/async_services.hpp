@@ -1,8 +1,8 @@
 // The storage facade handlers await. Every call completes on the awaiting coroutine's executor
-// (the connection's strand); where the work runs is this class's business alone. Today each call
-// runs the library's synchronous service on the blocking pool, so validation and storage share
-// one path with C++ consumers; a non-blocking backend (PostgreSQL pipelining) can take over a
-// call here without any handler changing.
+// (the connection's I/O thread); where the work runs is this class's business alone. Reads and
+// the health ping go to the PostgreSQL pipeline of the awaiting thread's io_context when one is
+// registered (no thread hand-off); everything else runs the library's synchronous service on
+// the blocking pool. Both paths apply the library's own rules.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -16,8 +16,11 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "taskcore/service/conversation_service.hpp"
+#include "taskcore/service/pipelined_reads.hpp"
 #include "taskcore/service/task_service.hpp"
 #include "taskcore/storage/store.hpp"
 
@@ -64,7 +67,18 @@ class AsyncServices {
     [[nodiscard]] std::string_view backend() const { return store_.backend(); }
     [[nodiscard]] Store::PoolStats pool_stats() const { return store_.pool_stats(); }
 
+    // Serves the reads of coroutines running on `context` from `reads` (one per I/O thread).
+    // Register before serving; the table is read without a lock afterwards.
+    void add_pipelined_reads(boost::asio::execution_context& context,
+                             std::unique_ptr<PipelinedReads> reads);
+    // Summed over the I/O threads' pipelines, for metrics.
+    [[nodiscard]] PipelinedReads::Stats pipeline_stats() const;
+    [[nodiscard]] std::size_t pipelines() const { return pipelined_.size(); }
+
   private:
+    // The pipeline of the thread running `executor`, or null (SQLite, or pipelining off).
+    [[nodiscard]] PipelinedReads* reads_for(const boost::asio::any_io_executor& executor) const;
+
     // Runs `work` on the blocking executor, then resumes the caller on its own executor (the
     // handler's associated one) with the result or the exception. Plain posts rather than a
     // spawned coroutine: no coroutine frame per call on the worker side.
@@ -105,6 +119,8 @@ class AsyncServices {
 
     Store& store_;
     boost::asio::any_io_executor blocking_;
+    std::vector<std::pair<const boost::asio::execution_context*, std::unique_ptr<PipelinedReads>>>
+        pipelined_;
     TaskService tasks_;
     ConversationService conversations_;
 };

@@ -177,6 +177,7 @@ Config load_config(const Environment& env, bool require_auth) {
     c.db_pool_size = static_cast<int>(integer(env, "DB_POOL_SIZE", 5, 1, 1000));
     c.db_max_overflow = static_cast<int>(integer(env, "DB_MAX_OVERFLOW", 10, 0, 1000));
     c.db_prepared_statements = boolean(env, "DB_PREPARED_STATEMENTS", true);
+    c.db_pipeline = boolean(env, "DB_PIPELINE", true);
     c.max_body_bytes =
         static_cast<std::size_t>(integer(env, "MAX_BODY_BYTES", 65536, 1, 64LL * 1024 * 1024));
     c.idle_timeout = std::chrono::seconds{integer(env, "IDLE_TIMEOUT_SECONDS", 30, 1, 86400)};

@@ -31,6 +31,7 @@ struct Config {
     int db_pool_size = 5;
     int db_max_overflow = 10;
     bool db_prepared_statements = true;
+    bool db_pipeline = true;  // PostgreSQL reads on a pipelined connection per I/O thread
     std::size_t max_body_bytes = 65536;
     std::chrono::seconds idle_timeout{30};
     std::chrono::seconds shutdown_grace{10};  // in-flight requests may finish within this

@@ -1,9 +1,9 @@
-// The listener: accepts connections (a strand and a Session each), tracks them for shutdown.
+// The listener: accepts connections (a Session each, on the next I/O thread), tracks them for
+// shutdown.
 #include "http_server.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -18,14 +18,14 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
-HttpServer::HttpServer(const Config& config, const Api& api, Metrics& metrics, asio::io_context& io)
+HttpServer::HttpServer(const Config& config, const Api& api, Metrics& metrics, IoThreads& threads)
     : config_(config),
       api_(api),
       metrics_(metrics),
-      io_(io),
-      acceptor_(asio::make_strand(io)),
-      drain_timer_(io),
-      accept_backoff_(acceptor_.get_executor()) {}
+      threads_(threads),
+      acceptor_(threads.main()),
+      drain_timer_(threads.main()),
+      accept_backoff_(threads.main()) {}
 
 tcp::endpoint HttpServer::listen() {
     const auto host = config_.host == "localhost" ? std::string("127.0.0.1") : config_.host;
@@ -49,15 +49,15 @@ void HttpServer::start_accepting() {
 }
 
 void HttpServer::accept() {
-    // Each connection gets its own strand, so its handlers never run concurrently.
-    acceptor_.async_accept(asio::make_strand(io_),
-                           [this](beast::error_code ec, tcp::socket socket) {
-                               if (ec == asio::error::operation_aborted || stopping_) return;
-                               if (ec) return on_accept_failure(ec);
-                               socket.set_option(tcp::no_delay(true), ec);
-                               std::make_shared<Session>(std::move(socket), *this)->start();
-                               accept();
-                           });
+    // Each connection lives on one single-threaded io_context, so its handlers never run
+    // concurrently, and its reads use that thread's PostgreSQL pipeline.
+    acceptor_.async_accept(threads_.next(), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || stopping_) return;
+        if (ec) return on_accept_failure(ec);
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(socket), *this)->start();
+        accept();
+    });
 }
 
 // Out of file descriptors (or another accept failure): retrying at once would spin a core and

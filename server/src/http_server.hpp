@@ -15,6 +15,7 @@
 
 #include "api.hpp"
 #include "config.hpp"
+#include "io_threads.hpp"
 #include "metrics.hpp"
 
 namespace taskcore::server {
@@ -37,7 +38,7 @@ class SessionRegistry {
 
 class HttpServer {
   public:
-    HttpServer(const Config& config, const Api& api, Metrics& metrics, boost::asio::io_context& io);
+    HttpServer(const Config& config, const Api& api, Metrics& metrics, IoThreads& threads);
 
     // Binds and listens; returns the bound endpoint (PORT=0 picks a free port).
     boost::asio::ip::tcp::endpoint listen();
@@ -61,7 +62,7 @@ class HttpServer {
     const Config& config_;
     const Api& api_;
     Metrics& metrics_;
-    boost::asio::io_context& io_;
+    IoThreads& threads_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer drain_timer_;
     boost::asio::steady_timer accept_backoff_;

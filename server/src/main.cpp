@@ -12,6 +12,7 @@
 #include "api.hpp"
 #include "config.hpp"
 #include "http_server.hpp"
+#include "io_threads.hpp"
 #include "jwks_fetcher.hpp"
 #include "logger.hpp"
 #include "metrics.hpp"
@@ -104,28 +105,36 @@ int serve(const Config& config) {
     jwt.leeway = config.jwt_leeway;
     const JwtVerifier verifier(config.better_auth_secret, key_source(config), jwt);
     Metrics metrics(RouteMatcher(config.api_prefix).labels());
+    // Before the API: the pipelines the API owns watch sockets of these contexts, so the
+    // contexts must outlive them.
+    IoThreads io(config.threads);
     boost::asio::thread_pool workers(worker_threads(config, *store));
-    const Api api(config, *store, verifier, workers.get_executor(), &metrics);
+    Api api(config, *store, verifier, workers.get_executor(), &metrics);
 
-    boost::asio::io_context io(config.threads);
+    // PostgreSQL reads on each I/O thread's own pipelined connection (DB_PIPELINE=false: all
+    // work on the blocking pool).
+    if (store->backend() == "postgresql" && config.db_pipeline) {
+        for (const auto& context : io.contexts()) {
+            api.add_pipelined_reads(*context,
+                                    open_pipelined_reads(config.database_url, store_options(config),
+                                                         context->get_executor()));
+        }
+    }
     HttpServer server(config, api, metrics, io);
     const auto endpoint = server.listen();
     server.start_accepting();
     log::info("listening on http://" + endpoint.address().to_string() + ":" +
               std::to_string(endpoint.port()) + " (" + std::to_string(config.threads) +
-              " I/O threads)");
+              " I/O threads" + (api.pipelines() > 0 ? ", PostgreSQL reads pipelined" : "") + ")");
 
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    boost::asio::signal_set signals(io.main(), SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         log::info("signal " + std::to_string(signal) + " received; finishing in-flight requests");
         server.shutdown(config.shutdown_grace, [&io] { io.stop(); });
     });
 
-    std::vector<std::thread> threads;
-    for (int i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
     io.run();
-    for (auto& t : threads) t.join();
     workers.join();
     log::info("shut down cleanly");
     return 0;

@@ -61,7 +61,8 @@ void Metrics::request_finished(std::size_t route, verb method, unsigned status,
     if (error) errors_[static_cast<std::size_t>(*error)].fetch_add(1, std::memory_order_relaxed);
 }
 
-std::string Metrics::render(const Store::PoolStats& pool, std::string_view backend) const {
+std::string Metrics::render(const Store::PoolStats& pool, std::string_view backend,
+                            const PipelineGauges& pipeline) const {
     std::string out;
     out.reserve(8192);
     out +=
@@ -115,18 +116,22 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
                std::to_string(errors_[static_cast<std::size_t>(e.code)].load()) + "\n";
     }
     const std::string db = "{backend=\"" + std::string(backend) + "\"} ";
-    out += "# HELP taskcore_db_pool_connections Open database connections.\n";
-    out += "# TYPE taskcore_db_pool_connections gauge\n";
-    out += "taskcore_db_pool_connections" + db + std::to_string(pool.open) + "\n";
-    out += "# HELP taskcore_db_pool_capacity Most connections the pool may open.\n";
-    out += "# TYPE taskcore_db_pool_capacity gauge\n";
-    out += "taskcore_db_pool_capacity" + db + std::to_string(pool.capacity) + "\n";
-    out += "# HELP taskcore_db_pool_in_use Connections checked out for a unit of work.\n";
-    out += "# TYPE taskcore_db_pool_in_use gauge\n";
-    out += "taskcore_db_pool_in_use" + db + std::to_string(pool.in_use) + "\n";
-    out += "# HELP taskcore_db_pool_waiters Callers waiting for a connection.\n";
-    out += "# TYPE taskcore_db_pool_waiters gauge\n";
-    out += "taskcore_db_pool_waiters" + db + std::to_string(pool.waiters) + "\n";
+    const auto gauge = [&](std::string_view name, std::string_view help, std::size_t value) {
+        out += "# HELP " + std::string(name) + " " + std::string(help) + "\n";
+        out += "# TYPE " + std::string(name) + " gauge\n";
+        out += std::string(name) + db + std::to_string(value) + "\n";
+    };
+    const auto count = [](int n) { return static_cast<std::size_t>(n < 0 ? 0 : n); };
+    gauge("taskcore_db_pool_connections", "Open database connections.", count(pool.open));
+    gauge("taskcore_db_pool_capacity", "Most connections the pool may open.", count(pool.capacity));
+    gauge("taskcore_db_pool_in_use", "Connections checked out for a unit of work.",
+          count(pool.in_use));
+    gauge("taskcore_db_pool_waiters", "Callers waiting for a connection.", count(pool.waiters));
+    gauge("taskcore_db_pipelines", "PostgreSQL pipelined connections (one per I/O thread).",
+          pipeline.pipelines);
+    gauge("taskcore_db_pipeline_queued", "Reads waiting to enter a pipeline.", pipeline.queued);
+    gauge("taskcore_db_pipeline_depth", "Reads sent whose answer has not arrived yet.",
+          pipeline.in_flight);
     return out;
 }
 

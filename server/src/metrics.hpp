@@ -18,6 +18,13 @@
 
 namespace taskcore::server {
 
+// Summed over the I/O threads' PostgreSQL pipelines (all zero without them).
+struct PipelineGauges {
+    std::size_t pipelines = 0;
+    std::size_t queued = 0;
+    std::size_t in_flight = 0;
+};
+
 class Metrics {
   public:
     // Route templates (never paths with ids or user ids); the last one is "unmatched".
@@ -29,7 +36,8 @@ class Metrics {
                           std::chrono::microseconds took, std::optional<ErrorCode> error);
 
     // The Prometheus text exposition format (version 0.0.4).
-    [[nodiscard]] std::string render(const Store::PoolStats& pool, std::string_view backend) const;
+    [[nodiscard]] std::string render(const Store::PoolStats& pool, std::string_view backend,
+                                     const PipelineGauges& pipeline = {}) const;
 
     static constexpr std::array<unsigned, 15> kStatuses{200, 201, 204, 400, 401, 403, 404, 405,
                                                         413, 415, 422, 431, 500, 503, 0};

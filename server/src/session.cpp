@@ -1,5 +1,5 @@
-// A connection's read -> handle -> write loop. The API coroutine runs on the connection's strand
-// and awaits database work, so an I/O thread never blocks.
+// A connection's read -> handle -> write loop. The API coroutine runs on the connection's I/O
+// thread and awaits database work, so an I/O thread never blocks.
 #include "session.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -127,7 +127,7 @@ void Session::on_body(beast::error_code ec) {
     verb_ = request_->method();
     const std::string_view target = request_->target();
     path_ = std::string(target.substr(0, target.find('?')));
-    // The API coroutine runs on this connection's strand; `self` keeps the request alive.
+    // The API coroutine runs on this connection's I/O thread; `self` keeps the request alive.
     asio::co_spawn(stream_.get_executor(), server_.api().handle(*request_),
                    [self = shared_from_this()](const std::exception_ptr& failed, Reply reply) {
                        if (failed) {  // handle() catches everything; this is a last resort

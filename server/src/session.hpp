@@ -1,4 +1,4 @@
-// One HTTP/1.1 connection: read a request, run the API coroutine on the connection's strand,
+// One HTTP/1.1 connection: read a request, run the API coroutine on the connection's I/O thread,
 // write the response, repeat (keep-alive and pipelining in order).
 #pragma once
 

@@ -44,7 +44,10 @@ Awaitable<Response> metrics(RequestContext& ctx) {
     const auto* metrics = ctx.resources.metrics;
     if (metrics == nullptr) throw ApiError(ErrorCode::not_found, "no such route");
     auto res = envelope::json_response(
-        http::status::ok, metrics->render(ctx.services().pool_stats(), ctx.services().backend()));
+        http::status::ok,
+        metrics->render(ctx.services().pool_stats(), ctx.services().backend(),
+                        {ctx.services().pipelines(), ctx.services().pipeline_stats().queued,
+                         ctx.services().pipeline_stats().in_flight}));
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     co_return res;
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "support/pipelined_store.hpp"
 #include "support/test_database.hpp"
 #include "taskcore/domain/uuid.hpp"
 #include "taskcore/storage/store.hpp"
@@ -29,8 +30,15 @@ inline std::string test_database_url() {
 }
 
 inline std::unique_ptr<Store> open_test_store(StoreOptions options = {}) {
-    auto store = open_store(test_database_url(), options);
+    const auto url = test_database_url();
+    const char* raw = std::getenv("TASKCORE_TEST_DATABASE_URL");
+    const std::string which = raw != nullptr ? raw : "";
+    if (which == "postgres-pipelined-unnamed") options.prepared_statements = false;
+    std::unique_ptr<Store> store = open_store(url, options);
     store->migrate();
+    if (which.starts_with("postgres-pipelined")) {
+        store = std::make_unique<PipelinedStore>(std::move(store), url, options);
+    }
     return store;
 }
 

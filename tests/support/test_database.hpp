@@ -11,7 +11,9 @@
 namespace taskcore::testing {
 
 // TASKCORE_TEST_DATABASE_URL is a database URL, or "sqlite-temp-file" (a fresh SQLite file in
-// a temp dir), or "postgres-from-env" (the cluster scripts/test.sh starts, TASKCORE_TEST_PG_URL).
+// a temp dir), or "postgres-from-env" (the cluster scripts/test.sh starts, TASKCORE_TEST_PG_URL),
+// or "postgres-pipelined" / "postgres-pipelined-unnamed" (the same cluster; storage tests read
+// through the pipelined path, the latter with unnamed statements as behind a pooler).
 // Throws when the PostgreSQL URL is missing, so those tests fail instead of skipping.
 inline std::string resolve_test_database_url() {
     const char* raw = std::getenv("TASKCORE_TEST_DATABASE_URL");
@@ -27,7 +29,7 @@ inline std::string resolve_test_database_url() {
         std::filesystem::create_directories(dir);
         return "sqlite:///" + (dir / "test.db").string();
     }
-    if (value == "postgres-from-env") {
+    if (value == "postgres-from-env" || value.starts_with("postgres-pipelined")) {
         const char* pg = std::getenv("TASKCORE_TEST_PG_URL");
         if (pg == nullptr || *pg == '\0') {
             throw std::runtime_error(

@@ -14,10 +14,9 @@ std::string tags_to_json(const std::vector<std::string>& tags) {
     return boost::json::serialize(arr);
 }
 
-namespace {
-
 // The common case, read without building a JSON DOM (it runs for every task row of every list):
-// an array of strings with no escapes, as tags_to_json writes them for ordinary tags.
+// an array of strings with no escapes, as tags_to_json writes them for ordinary tags, or as
+// PostgreSQL prints jsonb (`["a", "b"]`: a space after each comma).
 bool read_plain_tags(std::string_view json, std::vector<std::string>& tags) {
     if (json.size() < 2 || json.front() != '[' || json.back() != ']') return false;
     std::string_view rest = json.substr(1, json.size() - 2);
@@ -32,12 +31,11 @@ bool read_plain_tags(std::string_view json, std::vector<std::string>& tags) {
         if (rest.empty()) break;
         if (rest.front() != ',') return false;
         rest.remove_prefix(1);
+        if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
         if (rest.empty()) return false;
     }
     return true;
 }
-
-}  // namespace
 
 std::vector<std::string> tags_from_json(std::string_view json) {
     std::vector<std::string> tags;

@@ -73,7 +73,7 @@ Pool::Pool(std::string conninfo, const StoreOptions& options)
     reaper_ = std::thread([this] {
         std::unique_lock lock(mutex_);
         while (!stopping_) {
-            available_.wait_for(lock, std::chrono::seconds{5});
+            reaper_wake_.wait_for(lock, std::chrono::seconds{5});
             if (stopping_) break;
             lock.unlock();
             reap_idle_overflow();
@@ -88,6 +88,7 @@ Pool::~Pool() {
         stopping_ = true;
     }
     available_.notify_all();
+    reaper_wake_.notify_all();
     reaper_.join();
 }
 
@@ -189,6 +190,19 @@ Pool::Lease::~Lease() {
     if (connection) pool.release(std::move(connection), broken);
 }
 
+SqlStateKind classify_sqlstate(std::string_view state) {
+    // 08: connection exception, 53: insufficient resources, 57: operator intervention
+    // (57014 statement timeout, 57P01 admin shutdown, 57P03 cannot connect now).
+    const bool broken = state.starts_with("08") || state.starts_with("57P");
+    return {broken || state.starts_with("53") || state.starts_with("57"), broken};
+}
+
+void throw_sql_error(SqlStateKind kind, std::string_view state, std::string_view message) {
+    const std::string text = "postgresql (" + std::string(state) + "): " + std::string(message);
+    if (kind.unavailable) throw StorageUnavailableError(text);
+    throw StorageError(text);
+}
+
 bool rolled_back_for_retry(const pqxx::transaction_rollback& failure) {
     if (dynamic_cast<const pqxx::statement_completion_unknown*>(&failure) != nullptr) return false;
     return dynamic_cast<const pqxx::serialization_failure*>(&failure) != nullptr ||
@@ -216,14 +230,9 @@ void Pool::translate_current_exception(Lease& lease) {
     } catch (const pqxx::transaction_rollback& e) {
         throw StorageUnavailableError(std::string("postgresql: conflict persisted: ") + e.what());
     } catch (const pqxx::sql_error& e) {
-        const std::string& state = e.sqlstate();
-        // 08: connection exception, 53: insufficient resources, 57: operator intervention
-        // (57014 statement timeout, 57P01 admin shutdown, 57P03 cannot connect now).
-        if (state.starts_with("08") || state.starts_with("57P")) lease.broken = true;
-        if (state.starts_with("08") || state.starts_with("53") || state.starts_with("57")) {
-            throw StorageUnavailableError("postgresql (" + state + "): " + e.what());
-        }
-        throw StorageError("postgresql (" + state + "): " + e.what());
+        const auto kind = classify_sqlstate(e.sqlstate());
+        if (kind.connection_broken) lease.broken = true;
+        throw_sql_error(kind, e.sqlstate(), e.what());
     } catch (const pqxx::failure& e) {
         lease.broken = true;
         throw StorageError(std::string("postgresql: ") + e.what());

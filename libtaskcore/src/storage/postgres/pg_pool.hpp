@@ -39,6 +39,17 @@ class Connection {
     std::unordered_map<std::string, std::string> prepared_;  // name -> SQL text
 };
 
+// What an SQLSTATE means for the caller: `unavailable` (transient: 503 and Retry-After) and
+// `connection_broken` (the connection must not be reused). One rule for both PostgreSQL paths.
+struct SqlStateKind {
+    bool unavailable = false;
+    bool connection_broken = false;
+};
+SqlStateKind classify_sqlstate(std::string_view state);
+// Throws StorageUnavailableError or StorageError for a failed statement.
+[[noreturn]] void throw_sql_error(SqlStateKind kind, std::string_view state,
+                                  std::string_view message);
+
 // True only for failures after which the database has provably undone the work, so running it
 // again cannot apply it twice: serialization failures (40001) and deadlocks (40P01). libpqxx 6.4
 // also files 40003 (statement_completion_unknown: the statement may have committed) under
@@ -100,7 +111,10 @@ class Pool {
     std::string conninfo_;
     StoreOptions options_;
     std::mutex mutex_;
-    std::condition_variable available_;
+    std::condition_variable available_;  // waiters for a connection only
+    // The reaper's own wait: sharing available_ made most releases wake it for nothing, and a
+    // notify_one could be lost to it while a worker waited.
+    std::condition_variable reaper_wake_;
     std::vector<std::unique_ptr<Connection>> idle_;  // most recently used last
     int open_ = 0;
     int in_use_ = 0;

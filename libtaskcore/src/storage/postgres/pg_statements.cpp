@@ -1,0 +1,166 @@
+// The SQL texts of the PostgreSQL backend (see pg_statements.hpp).
+#include "pg_statements.hpp"
+
+#include "storage/shared_sql.hpp"
+
+namespace taskcore::postgres::sql {
+namespace {
+
+// Filters of a list query; appends their parameters to `params` in placeholder order.
+std::string where_clause(std::string_view user_id, const TaskListQuery& q, Params& params) {
+    params.text(user_id);
+    std::string sql = " WHERE user_id = $1";
+    int n = 1;
+    auto next = [&] {
+        std::string placeholder =
+            "$";  // built in two steps: GCC 12's -Wrestrict misfires on "$" + ...
+        placeholder += std::to_string(++n);
+        return placeholder;
+    };
+    if (q.status != StatusFilter::all) {
+        sql += " AND completed = " + next() + "::boolean";
+        params.boolean(q.status == StatusFilter::completed);
+    }
+    if (q.priority) {
+        sql += " AND priority = " + next();
+        params.text(to_string(*q.priority));
+    }
+    if (q.tag) {
+        sql += " AND tags @> jsonb_build_array(" + next() + "::text)";
+        params.text(*q.tag);
+    }
+    if (q.text) {
+        const auto p = next();
+        sql += " AND (strpos(title_folded, " + p + ") > 0 OR strpos(description_folded, " + p +
+               ") > 0)";
+        params.text(*q.text);
+    }
+    return sql;
+}
+
+}  // namespace
+
+#define TC_MILLIS(column) "(extract(epoch FROM " column ") * 1000)::bigint"
+constexpr const char* kTaskColumns =
+    "id::text, user_id, title, description, completed, priority, " TC_MILLIS("due_date") ", "
+    "tags::text, " TC_MILLIS("completed_at") ", " TC_MILLIS("created_at") ", " TC_MILLIS("updated_at");
+#undef TC_MILLIS
+
+const Statement kTaskInsert{
+    "tasks.insert",
+    "INSERT INTO tasks (id, user_id, title, title_folded, description, description_folded, "
+    "completed, priority, due_date, tags, completed_at, created_at, updated_at) VALUES ($1::uuid, "
+    "$2, $3, $4, $5, $6, $7::boolean, $8, $9::timestamptz, $10::jsonb, $11::timestamptz, "
+    "$12::timestamptz, $13::timestamptz)"};
+
+const Statement kTaskFind{"tasks.find", std::string("SELECT ") + kTaskColumns +
+                                            " FROM tasks WHERE user_id = $1 AND id = $2::uuid"};
+
+// Each column keeps its value unless its "has" flag is set; SET expressions see the old row, and
+// concurrent updates of one row re-evaluate against the committed version (no lost updates).
+const Statement kTaskUpdate{
+    "tasks.update",
+    std::string(
+        "UPDATE tasks SET "
+        "title = CASE WHEN $1::boolean THEN $2 ELSE title END, "
+        "title_folded = CASE WHEN $1::boolean THEN $3 ELSE title_folded END, "
+        "description = CASE WHEN $4::boolean THEN $5 ELSE description END, "
+        "description_folded = CASE WHEN $4::boolean THEN $6 ELSE description_folded END, "
+        "completed_at = CASE WHEN $7::boolean THEN (CASE WHEN $8::boolean THEN (CASE WHEN "
+        "completed THEN completed_at ELSE $14::timestamptz END) ELSE NULL END) ELSE completed_at "
+        "END, "
+        "completed = CASE WHEN $7::boolean THEN $8::boolean ELSE completed END, "
+        "priority = CASE WHEN $9::boolean THEN $10 ELSE priority END, "
+        "due_date = CASE WHEN $11::boolean THEN $12::timestamptz ELSE due_date END, "
+        "tags = CASE WHEN $13::boolean THEN $15::jsonb ELSE tags END, "
+        "updated_at = GREATEST($14::timestamptz, updated_at) "
+        "WHERE user_id = $16 AND id = $17::uuid RETURNING ") +
+        kTaskColumns};
+
+const Statement kTaskSetCompleted{
+    "tasks.set_completed",
+    std::string(
+        "UPDATE tasks SET "
+        "completed = COALESCE($1::boolean, NOT completed), "
+        "completed_at = CASE WHEN COALESCE($1::boolean, NOT completed) "
+        "THEN (CASE WHEN completed THEN completed_at ELSE $2::timestamptz END) ELSE NULL END, "
+        "updated_at = GREATEST($2::timestamptz, updated_at) "
+        "WHERE user_id = $3 AND id = $4::uuid RETURNING ") +
+        kTaskColumns};
+
+const Statement kTaskDelete{"tasks.delete",
+                            "DELETE FROM tasks WHERE user_id = $1 AND id = $2::uuid"};
+const Statement kTaskCounts{"tasks.counts",
+                            "SELECT total, completed FROM task_counts WHERE user_id = $1"};
+
+constexpr const char* kConversationColumns =
+    "id::text, user_id, title, (extract(epoch FROM created_at) * 1000)::bigint, "
+    "(extract(epoch FROM updated_at) * 1000)::bigint";
+constexpr const char* kMessageColumns =
+    "id::text, user_id, conversation_id::text, role, content, "
+    "(extract(epoch FROM created_at) * 1000)::bigint";
+
+const Statement kConversationInsert{
+    "conversations.insert",
+    "INSERT INTO conversations (id, user_id, title, created_at, updated_at) "
+    "VALUES ($1::uuid, $2, $3, $4::timestamptz, $5::timestamptz)"};
+const Statement kConversationFind{"conversations.find",
+                                  std::string("SELECT ") + kConversationColumns +
+                                      " FROM conversations WHERE user_id = $1 AND id = $2::uuid"};
+const Statement kConversationCount{"conversations.count",
+                                   "SELECT COUNT(*) FROM conversations WHERE user_id = $1"};
+const Statement kConversationList{
+    "conversations.list",
+    std::string("SELECT ") + kConversationColumns +
+        " FROM conversations WHERE user_id = $1 "
+        "ORDER BY updated_at DESC, id DESC LIMIT $2::bigint OFFSET $3::bigint"};
+const Statement kConversationDelete{
+    "conversations.delete", "DELETE FROM conversations WHERE user_id = $1 AND id = $2::uuid"};
+// One statement: the bump locks the conversation row, so it cannot vanish before the insert,
+// and the insert happens only when the bump found the conversation.
+const Statement kMessageAppend{
+    "messages.append",
+    "WITH bumped AS (UPDATE conversations SET updated_at = GREATEST($6::timestamptz, updated_at) "
+    "WHERE user_id = $2 AND id = $3::uuid RETURNING id) "
+    "INSERT INTO messages (id, user_id, conversation_id, role, content, created_at) "
+    "SELECT $1::uuid, $2, bumped.id, $4, $5, $6::timestamptz FROM bumped"};
+const Statement kConversationExists{
+    "conversations.exists", "SELECT 1 FROM conversations WHERE user_id = $1 AND id = $2::uuid"};
+const Statement kMessageCount{
+    "messages.count",
+    "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid"};
+const Statement kMessageList{"messages.list",
+                             std::string("SELECT ") + kMessageColumns +
+                                 " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid "
+                                 "ORDER BY created_at, id LIMIT $3::bigint OFFSET $4::bigint"};
+
+const Statement kBeginSnapshot{"tx.begin_snapshot",
+                               "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"};
+const Statement kCommit{"tx.commit", "COMMIT"};
+const Statement kPing{"ping", "SELECT 1"};
+
+TaskList task_list(std::string_view user_id, const TaskListQuery& q) {
+    TaskList out;
+    const std::string where = where_clause(user_id, q, out.filters);
+    const auto shape = storage::list_shape(q);
+    out.count = {"tasks.count:" + shape, "SELECT COUNT(*) FROM tasks" + where};
+    out.page = out.filters;
+    const auto n = out.filters.size();
+    const std::string page_clause = storage::task_order_by(q, storage::Dialect::postgres) +
+                                    " LIMIT $" + std::to_string(n + 1) + "::bigint OFFSET $" +
+                                    std::to_string(n + 2) + "::bigint";
+    out.rows = {"tasks.list:" + shape,
+                std::string("SELECT ") + kTaskColumns + " FROM tasks" + where + page_clause};
+    out.counts_answer = storage::counts_answer_total(q);
+    out.rows_with_counts = {
+        "tasks.list_with_counts:" + shape,
+        std::string("SELECT ") + kTaskColumns +
+            ", (SELECT total FROM task_counts WHERE user_id = $1), (SELECT completed FROM "
+            "task_counts WHERE user_id = $1) FROM tasks" +
+            where + page_clause};
+    out.page.integer(q.limit).integer(q.offset);
+    out.user_only.text(user_id);
+    return out;
+}
+
+}  // namespace taskcore::postgres::sql
