@@ -299,7 +299,9 @@ errors_total=$(( $(awk '{s += $7} END {print s + 0}' "$results" "$old_results") 
     echo "| cold start to healthy /health (median of 5, ms) | $cold_median (${cold[*]}) |"
     echo "| errors (all scenarios and loading) | $errors_total |"
 } | tee "$work/table.md"
-[ -n "$out" ] && cp "$work/table.md" "$root/$out"
+if [ -n "$out" ]; then
+    case "$out" in /*) cp "$work/table.md" "$out" ;; *) cp "$work/table.md" "$root/$out" ;; esac
+fi
 if [ "$errors_total" -ne 0 ]; then
     echo "bench: FAILED: $errors_total errors (non-2xx responses or socket errors)" >&2
     tail -5 "$work/server.log" >&2
