@@ -1,6 +1,9 @@
 // UUIDv7 layout, ordering, uniqueness and strict parsing.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <set>
 #include <thread>
@@ -71,4 +74,27 @@ TEST_CASE("parse_uuid rejects anything but the canonical form") {
         INFO(bad);
         CHECK_FALSE(parse_uuid(bad));
     }
+}
+
+TEST_CASE("a forked child never repeats the parent's buffered random bytes") {
+    (void)generate_uuid_v7();  // the parent's per-thread random buffer is now filled
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        const auto id = generate_uuid_v7().to_string();
+        const auto written = write(fds[1], id.data(), id.size());
+        _exit(written == static_cast<ssize_t>(id.size()) ? 0 : 1);
+    }
+    const auto mine = generate_uuid_v7().to_string();
+    std::string theirs(36, '\0');
+    REQUIRE(read(fds[0], theirs.data(), theirs.size()) == 36);
+    int status = 0;
+    waitpid(child, &status, 0);
+    close(fds[0]);
+    close(fds[1]);
+    CHECK(WIFEXITED(status));
+    // The same millisecond is likely, so the random parts are what must differ.
+    CHECK(mine.substr(19) != theirs.substr(19));
 }

@@ -59,14 +59,17 @@ void Pipeline::submit(std::vector<Command> commands, bool retry_once, Completion
     pending_.push_back(std::move(request));
     publish();
     if (state_ == State::disconnected) return connect();
-    if (state_ == State::ready && !flush_posted_) {
-        // Everything submitted in this turn of the event loop leaves in one write.
-        flush_posted_ = true;
-        asio::post(executor_, [self = shared_from_this()] {
-            self->flush_posted_ = false;
-            self->send_pending();
-        });
-    }
+    if (state_ == State::ready) schedule_send();
+}
+
+// Everything submitted in this turn of the event loop leaves in one batch, one write.
+void Pipeline::schedule_send() {
+    if (flush_posted_) return;
+    flush_posted_ = true;
+    asio::post(executor_, [self = shared_from_this()] {
+        self->flush_posted_ = false;
+        self->send_pending();
+    });
 }
 
 void Pipeline::connect() {
@@ -142,17 +145,39 @@ void Pipeline::on_connected() {
     send_pending();
 }
 
+// One sync point per batch: libpq 15's PQpipelineSync writes to the socket itself, so a sync
+// per request would be a send() per request. Plain reads share the batch's implicit
+// transaction (each statement still sees its own snapshot); a request that opens its own
+// transaction (BEGIN ...) gets sync points on both sides, because BEGIN ISOLATION LEVEL must
+// come first in its transaction.
 void Pipeline::send_pending() {
     if (state_ != State::ready || pending_.empty()) return;
+    bool batch_open = false;
+    const auto sync = [&] {
+        batch_open = false;
+        in_flight_.back().sync_after = true;
+        return PQpipelineSync(conn_) == 1;
+    };
     while (!pending_.empty()) {
+        const bool own_transaction = opens_transaction(pending_.front());
+        if (own_transaction && batch_open && !sync())
+            return fail_connection(trimmed(PQerrorMessage(conn_)));
         in_flight_.push_back(std::move(pending_.front()));
         pending_.pop_front();
+        in_flight_.back().own_transaction = own_transaction;
         if (!send(in_flight_.back())) return fail_connection(trimmed(PQerrorMessage(conn_)));
+        batch_open = true;
+        if (own_transaction && !sync()) return fail_connection(trimmed(PQerrorMessage(conn_)));
     }
+    if (batch_open && !sync()) return fail_connection(trimmed(PQerrorMessage(conn_)));
     publish();
     flush();
     wait_readable();
     arm_watchdog();
+}
+
+bool Pipeline::opens_transaction(const Request& request) {
+    return !request.commands.empty() && request.commands.front().statement.sql.starts_with("BEGIN");
 }
 
 bool Pipeline::send(Request& r) {
@@ -162,6 +187,8 @@ bool Pipeline::send(Request& r) {
     r.results.clear();
     r.error_state.clear();
     r.error_message.clear();
+    r.aborted = false;
+    r.sync_after = false;
     r.sent_at = Clock::now();
     for (const auto& command : r.commands) {
         const auto values = command.params.pointers();
@@ -182,7 +209,7 @@ bool Pipeline::send(Request& r) {
         if (sent != 1) return false;
         r.deliver.push_back(true);
     }
-    return PQpipelineSync(conn_) == 1;
+    return true;  // the sync point is send_pending's
 }
 
 void Pipeline::flush() {
@@ -220,7 +247,8 @@ void Pipeline::on_readable() {
     wait_readable();
 }
 
-// Results arrive per command, each followed by a null result; a sync point ends the request.
+// Results arrive per command, each followed by a null result; a request ends with its last
+// command, or with the sync point that follows it.
 void Pipeline::drain() {
     while (state_ == State::ready && !in_flight_.empty()) {
         if (PQisBusy(conn_) != 0) return;
@@ -228,7 +256,9 @@ void Pipeline::drain() {
         Request& front = in_flight_.front();
         if (!result) {
             if (front.commands_finished >= front.deliver.size()) return;  // nothing buffered
-            ++front.commands_finished;
+            if (++front.commands_finished == front.deliver.size() && !front.sync_after) {
+                finish_front();
+            }
             continue;
         }
         if (PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) {
@@ -247,7 +277,11 @@ void Pipeline::take_result(Request& front, Result result) {
             front.results.push_back(std::move(result));
         return;
     }
-    if (status == PGRES_PIPELINE_ABORTED || !front.error_state.empty()) return;
+    if (status == PGRES_PIPELINE_ABORTED) {
+        front.aborted = true;
+        return;
+    }
+    if (!front.error_state.empty()) return;
     const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
     front.error_state = state != nullptr ? state : "08000";
     front.error_message = trimmed(PQresultErrorMessage(result.get()));
@@ -263,6 +297,12 @@ void Pipeline::take_result(Request& front, Result result) {
 void Pipeline::finish_front() {
     Request request = std::move(in_flight_.front());
     in_flight_.pop_front();
+    if (request.error_state.empty() && request.aborted) {
+        // Skipped because another request of its batch failed: nothing ran, send it again.
+        pending_.push_back(std::move(request));
+        publish();
+        return schedule_send();
+    }
     publish();
     if (request.error_state.empty()) {
         complete(request, nullptr);
@@ -271,7 +311,8 @@ void Pipeline::finish_front() {
     }
     const auto kind = classify_sqlstate(request.error_state);
     // An explicit transaction left failed would make every later request fail: start afresh.
-    const bool broken = kind.connection_broken || PQtransactionStatus(conn_) == PQTRANS_INERROR;
+    const bool broken = kind.connection_broken ||
+                        (request.own_transaction && PQtransactionStatus(conn_) == PQTRANS_INERROR);
     if (broken && request.retry_once && !request.retried) {
         const auto why = request.error_message;
         in_flight_.push_front(std::move(request));  // retried on the new connection

@@ -103,6 +103,9 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
         std::vector<bool> deliver;  // per sent command: false for our own PREPAREs
         std::vector<std::string> prepared_here;
         std::size_t commands_finished = 0;
+        bool own_transaction = false;  // starts with BEGIN: sync points on both sides
+        bool sync_after = false;       // the batch's sync point follows this request
+        bool aborted = false;          // skipped after another request of the batch failed
         Results results;
         std::string error_state;
         std::string error_message;
@@ -114,7 +117,9 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
     void connect_failed(const std::string& why);
     void on_connected();
     bool watch_socket();
+    void schedule_send();
     void send_pending();
+    static bool opens_transaction(const Request& request);
     bool send(Request& request);
     void flush();
     void wait_readable();

@@ -1,0 +1,81 @@
+// The PostgreSQL pipeline's batching rules against the real cluster: requests submitted in one
+// event-loop turn share a sync point, one failing request leaves the others' answers intact.
+#include <catch2/catch.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/postgres/pg_pipeline.hpp"
+#include "storage/postgres/pg_pool.hpp"
+#include "taskcore/domain/errors.hpp"
+#include "test_store.hpp"
+
+using namespace taskcore;
+using namespace taskcore::postgres;
+
+namespace {
+
+struct Outcome {
+    bool done = false;
+    std::exception_ptr error;
+    std::vector<std::string> values;  // first column of the last result's rows
+};
+
+std::vector<Command> statement(const std::string& name, const std::string& sql) {
+    std::vector<Command> commands;
+    commands.push_back({{name, sql}, {}});
+    return commands;
+}
+
+void submit(Pipeline& pipeline, std::vector<Command> commands, Outcome& out) {
+    pipeline.submit(std::move(commands), true,
+                    Completion([&out](const std::exception_ptr& error, Results results) {
+                        out.done = true;
+                        out.error = error;
+                        if (!results.empty()) {
+                            const auto* r = results.back().get();
+                            for (int i = 0; i < PQntuples(r); ++i)
+                                out.values.emplace_back(PQgetvalue(r, i, 0));
+                        }
+                    }));
+}
+
+}  // namespace
+
+TEST_CASE("one failing request in a batch fails alone; the rest of its batch is answered") {
+    for (const bool prepared : {true, false}) {
+        boost::asio::io_context io;
+        PipelineOptions options;
+        options.prepared_statements = prepared;
+        auto pipeline = std::make_shared<Pipeline>(
+            io.get_executor(), make_conninfo(taskcore::testing::test_database_url()), options);
+        std::vector<Outcome> out(5);
+        // All five in one turn: one batch (the snapshot request gets its own sync points).
+        submit(*pipeline, statement("t.one", "SELECT 1"), out[0]);
+        submit(*pipeline, statement("t.div", "SELECT 1 / (random() * 0)::int"), out[1]);
+        submit(*pipeline, statement("t.two", "SELECT 2"), out[2]);
+        std::vector<Command> snapshot;
+        snapshot.push_back({{"t.begin", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}, {}});
+        snapshot.push_back({{"t.three", "SELECT 3"}, {}});
+        snapshot.push_back({{"t.commit", "COMMIT"}, {}});
+        submit(*pipeline, std::move(snapshot), out[3]);
+        submit(*pipeline, statement("t.four", "SELECT 4"), out[4]);
+        io.run();
+        for (const auto& o : out) REQUIRE(o.done);
+        CHECK_FALSE(out[0].error);
+        CHECK(out[0].values == std::vector<std::string>{"1"});
+        REQUIRE(out[1].error);
+        CHECK_THROWS_AS(std::rethrow_exception(out[1].error), StorageError);
+        CHECK_FALSE(out[2].error);  // skipped by the failure, sent again
+        CHECK(out[2].values == std::vector<std::string>{"2"});
+        CHECK_FALSE(out[3].error);
+        CHECK(out[3].values.empty());  // the last result of the snapshot is COMMIT's
+        CHECK_FALSE(out[4].error);
+        CHECK(out[4].values == std::vector<std::string>{"4"});
+        CHECK(pipeline->in_flight() == 0);
+        CHECK(pipeline->queued() == 0);
+    }
+}
