@@ -43,11 +43,11 @@ Awaitable<Response> openapi(RequestContext& ctx) {
 Awaitable<Response> metrics(RequestContext& ctx) {
     const auto* metrics = ctx.resources.metrics;
     if (metrics == nullptr) throw ApiError(ErrorCode::not_found, "no such route");
+    const auto pipelines = ctx.services().pipeline_stats();
     auto res = envelope::json_response(
         http::status::ok,
         metrics->render(ctx.services().pool_stats(), ctx.services().backend(),
-                        {ctx.services().pipelines(), ctx.services().pipeline_stats().queued,
-                         ctx.services().pipeline_stats().in_flight}));
+                        {ctx.services().pipelines(), pipelines.queued, pipelines.in_flight}));
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     co_return res;
 }

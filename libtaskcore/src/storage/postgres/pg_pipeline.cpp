@@ -98,7 +98,6 @@ bool Pipeline::watch_socket() {
     const int copy = ::dup(fd);  // ours to close; libpq closes its own
     if (copy < 0) return false;
     socket_.assign(copy, ignored);
-    watched_fd_ = fd;
     return !ignored;
 }
 
@@ -383,7 +382,6 @@ void Pipeline::close_connection() {
     writing_ = false;
     boost::system::error_code ignored;
     socket_.close(ignored);
-    watched_fd_ = -1;
     connect_timer_.cancel();
     if (conn_ != nullptr) {
         PQfinish(conn_);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "pg_params.hpp"
+#include "pg_pool.hpp"
 #include "storage/statement.hpp"
 
 namespace taskcore::postgres {
@@ -65,7 +66,7 @@ struct Command {
 struct PipelineOptions {
     bool prepared_statements = true;  // false behind transaction-mode poolers: unnamed statements
     std::chrono::milliseconds statement_timeout{5000};
-    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds connect_timeout{kConnectTimeout};
 };
 
 class Pipeline : public std::enable_shared_from_this<Pipeline> {
@@ -137,7 +138,6 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
     std::string conninfo_;
     PipelineOptions options_;
     PGconn* conn_ = nullptr;
-    int watched_fd_ = -1;  // libpq's socket number; the descriptor below holds a dup of it
     boost::asio::posix::stream_descriptor socket_;
     boost::asio::steady_timer connect_timer_;
     boost::asio::steady_timer watchdog_;

@@ -31,7 +31,7 @@ std::string make_conninfo(const std::string& url) {
         out += out.find('?') == std::string::npos ? '?' : '&';
         out += name + "=" + value;
     };
-    add("connect_timeout", "3");
+    add("connect_timeout", std::to_string(kConnectTimeout.count()));
     add("application_name", "taskcore");
     return out;
 }

@@ -123,6 +123,10 @@ class Pool {
     std::thread reaper_;
 };
 
+// How long a connection attempt may take: libpq's connect_timeout for the pool, the pipeline's
+// own timer (libpq leaves non-blocking connects to the caller).
+inline constexpr std::chrono::seconds kConnectTimeout{3};
+
 // Adds connect_timeout and application_name to a postgresql:// URL unless it sets them.
 std::string make_conninfo(const std::string& url);
 
