@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <thread>
 
@@ -61,6 +62,20 @@ bool boolean(const Environment& env, const std::string& key, bool fallback) {
     if (*raw == "true" || *raw == "1" || *raw == "yes" || *raw == "on") return true;
     if (*raw == "false" || *raw == "0" || *raw == "no" || *raw == "off") return false;
     throw ConfigError(key + ": expected true or false, got '" + *raw + "'");
+}
+
+// One of a fixed set of names (the first is the default), mapped to its value.
+template <typename T>
+T one_of(const Environment& env, const std::string& key,
+         std::initializer_list<std::pair<std::string_view, T>> choices) {
+    const auto raw = get(env, key);
+    if (!raw) return choices.begin()->second;
+    std::string names;
+    for (const auto& [name, value] : choices) {
+        if (*raw == name) return value;
+        names += (names.empty() ? "" : ", ") + std::string(name);
+    }
+    throw ConfigError(key + ": expected one of " + names + ", got '" + *raw + "'");
 }
 
 }  // namespace
@@ -178,6 +193,10 @@ Config load_config(const Environment& env, bool require_auth) {
     c.db_max_overflow = static_cast<int>(integer(env, "DB_MAX_OVERFLOW", 10, 0, 1000));
     c.db_prepared_statements = boolean(env, "DB_PREPARED_STATEMENTS", true);
     c.db_pipeline = boolean(env, "DB_PIPELINE", true);
+    c.db_distribution = one_of<Distribution>(env, "DB_DISTRIBUTION",
+                                             {{"auto", Distribution::automatic},
+                                              {"citus", Distribution::citus},
+                                              {"none", Distribution::none}});
     c.max_body_bytes =
         static_cast<std::size_t>(integer(env, "MAX_BODY_BYTES", 65536, 1, 64LL * 1024 * 1024));
     c.idle_timeout = std::chrono::seconds{integer(env, "IDLE_TIMEOUT_SECONDS", 30, 1, 86400)};
@@ -185,18 +204,11 @@ Config load_config(const Environment& env, bool require_auth) {
     const auto hw = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));
     c.threads = static_cast<int>(integer(env, "THREADS", hw, 1, 256));
 
-    const auto level = get(env, "LOG_LEVEL").value_or("info");
-    if (level == "debug") {
-        c.log_level = LogLevel::debug;
-    } else if (level == "info") {
-        c.log_level = LogLevel::info;
-    } else if (level == "warning") {
-        c.log_level = LogLevel::warning;
-    } else if (level == "error") {
-        c.log_level = LogLevel::error;
-    } else {
-        throw ConfigError("LOG_LEVEL: expected debug, info, warning or error, got '" + level + "'");
-    }
+    c.log_level = one_of<LogLevel>(env, "LOG_LEVEL",
+                                   {{"info", LogLevel::info},
+                                    {"debug", LogLevel::debug},
+                                    {"warning", LogLevel::warning},
+                                    {"error", LogLevel::error}});
     return c;
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "taskcore/storage/store.hpp"
+
 namespace taskcore::server {
 
 enum class LogLevel { debug, info, warning, error };
@@ -32,6 +34,7 @@ struct Config {
     int db_max_overflow = 10;
     bool db_prepared_statements = true;
     bool db_pipeline = true;  // PostgreSQL reads on a pipelined connection per I/O thread
+    Distribution db_distribution = Distribution::automatic;  // what `migrate` does on Citus
     std::size_t max_body_bytes = 65536;
     std::chrono::seconds idle_timeout{30};
     std::chrono::seconds shutdown_grace{10};  // in-flight requests may finish within this

@@ -35,6 +35,7 @@ TEST_CASE("defaults follow docs/api.md §12") {
     CHECK(c.idle_timeout == std::chrono::seconds{30});
     CHECK(c.threads >= 1);
     CHECK(c.log_level == LogLevel::info);
+    CHECK(c.db_distribution == taskcore::Distribution::automatic);
     CHECK(c.warnings.empty());
 }
 
@@ -52,6 +53,8 @@ TEST_CASE("values are read and lists split") {
     CHECK(c.database_url == "postgresql://n/db");
     CHECK(c.log_level == LogLevel::warning);
     CHECK(c.jwt_issuer == "taskflow-web");
+    CHECK(load_config(with({{"DB_DISTRIBUTION", "none"}})).db_distribution ==
+          taskcore::Distribution::none);
     CHECK(load_config(
               with({{"NEON_DB_URL", "postgresql://n/db"}, {"DATABASE_URL", "sqlite::memory:"}}))
               .database_url == "sqlite::memory:");
@@ -72,7 +75,8 @@ TEST_CASE("bad values stop start-up with a line naming the variable") {
         {"FRONTEND_ORIGIN", "localhost:3000"},
         {"CORS_ORIGINS", "http://ok,https://x/path"},
         {"JWT_LEEWAY_SECONDS", "1.5"},
-        {"DB_PREPARED_STATEMENTS", "maybe"}};
+        {"DB_PREPARED_STATEMENTS", "maybe"},
+        {"DB_DISTRIBUTION", "sharded"}};
     for (const auto& [key, value] : bad) {
         INFO(key << "=" << value);
         const std::string var = key == "CORS_ORIGINS" || key == "FRONTEND_ORIGIN"

@@ -11,6 +11,11 @@
 
 namespace taskcore {
 
+// PostgreSQL: how `migrate` lays the tables out. automatic: distributed by user_id (Citus) when
+// the citus extension is installed in the database, plain tables otherwise; citus: distributed,
+// and an error when the extension is missing; none: plain tables even on Citus.
+enum class Distribution { automatic, citus, none };
+
 struct StoreOptions {
     int pool_size = 5;      // persistent connections (SQLite: reader connections)
     int max_overflow = 10;  // extra PostgreSQL connections opened under load
@@ -18,6 +23,7 @@ struct StoreOptions {
     std::chrono::milliseconds busy_timeout{5000};       // SQLite lock waits
     std::chrono::milliseconds statement_timeout{5000};  // PostgreSQL runaway-query guard
     bool prepared_statements = true;  // PostgreSQL: off behind transaction poolers
+    Distribution distribution = Distribution::automatic;
 };
 
 // Thread-safe: repositories may be used from many threads at once; each call checks a

@@ -73,7 +73,12 @@ bool PgConversationRepository::append_message(const Message& m) {
     p.text(to_string(m.role)).text(m.content).time(m.created_at);
     return pool_.run(false, [&](Connection& c) {
         pqxx::nontransaction tx(c.raw());
-        return c.exec(tx, sql::kMessageAppend, p).affected_rows() == 1;
+        try {
+            c.exec(tx, sql::kMessageAppend, p);
+            return true;
+        } catch (const pqxx::foreign_key_violation&) {
+            return false;  // no such conversation for this user (or deleted meanwhile)
+        }
     });
 }
 

@@ -1,5 +1,18 @@
-// PostgreSQL schema history, applied under an advisory lock so many instances may start at once.
-#include <array>
+// PostgreSQL schema history, applied under an advisory lock so many instances may start at once;
+// on Citus every table is distributed by user_id as it is created (docs/scale-out.md).
+//
+// The rules every migration here follows, so that the same steps serve plain PostgreSQL and
+// Citus (the Citus steps are additions made by the runner, never a second copy):
+// - one statement per entry: Citus forwards DDL on distributed tables to the workers one
+//   statement at a time and refuses multi-statement strings;
+// - every table has user_id leading its primary key and every foreign key, and no sequences:
+//   `CREATE TABLE name` is followed, on Citus, by create_distributed_table(name, 'user_id')
+//   co-located with tasks, so tables are created in reference order (referenced first);
+// - a trigger may only touch rows of the same user (its shard's co-located rows);
+// - only immutable expressions in anything a statement RETURNs (Citus refuses others).
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "pg_store.hpp"
 #include "storage/migration.hpp"
@@ -7,15 +20,20 @@
 namespace taskcore::postgres {
 namespace {
 
-using storage::Migration;
+struct PgMigration {
+    int version;
+    std::vector<std::string_view> statements;
+};
 
-// Distribution-ready (Citus by user_id, YugabyteDB): primary keys lead with user_id, the
-// message -> conversation key includes it, no sequences. *_folded columns hold the
-// library-computed case folding used by q= (identical on both backends).
-constexpr std::array kMigrations{
-    // last version == latest_schema_version()
-    Migration{1, R"sql(
-CREATE TABLE tasks (
+// *_folded columns hold the library-computed case folding used by q= (same on both backends).
+// Long statements are split into adjacent literals; the check below mistakes them for lists
+// missing a comma.
+// NOLINTBEGIN(bugprone-suspicious-missing-comma)
+const std::vector<PgMigration>& migrations() {
+    static const std::vector<PgMigration> all{
+        // last version == latest_schema_version()
+        {1,
+         {R"sql(CREATE TABLE tasks (
     user_id            text        NOT NULL,
     id                 uuid        NOT NULL,
     title              text        NOT NULL,
@@ -30,45 +48,47 @@ CREATE TABLE tasks (
     created_at         timestamptz NOT NULL,
     updated_at         timestamptz NOT NULL,
     PRIMARY KEY (user_id, id)
-);
-CREATE INDEX tasks_user_created ON tasks (user_id, created_at DESC, id DESC);
-CREATE INDEX tasks_user_updated ON tasks (user_id, updated_at, id);
-CREATE INDEX tasks_user_due ON tasks (user_id, due_date, id);
-CREATE INDEX tasks_user_completed_created ON tasks (user_id, completed, created_at DESC, id DESC);
-
-CREATE TABLE conversations (
+))sql",
+          "CREATE INDEX tasks_user_created ON tasks (user_id, created_at DESC, id DESC)",
+          "CREATE INDEX tasks_user_updated ON tasks (user_id, updated_at, id)",
+          "CREATE INDEX tasks_user_due ON tasks (user_id, due_date, id)",
+          "CREATE INDEX tasks_user_completed_created ON tasks (user_id, completed, created_at "
+          "DESC, id DESC)",
+          R"sql(CREATE TABLE conversations (
     user_id    text        NOT NULL,
     id         uuid        NOT NULL,
     title      text,
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
     PRIMARY KEY (user_id, id)
-);
-CREATE INDEX conversations_user_updated ON conversations (user_id, updated_at DESC, id DESC);
-
-CREATE TABLE messages (
+))sql",
+          "CREATE INDEX conversations_user_updated ON conversations (user_id, updated_at DESC, id "
+          "DESC)",
+          R"sql(CREATE TABLE messages (
     user_id         text        NOT NULL,
     id              uuid        NOT NULL,
     conversation_id uuid        NOT NULL,
     role            text        NOT NULL CHECK (role IN ('user', 'assistant', 'system', 'tool')),
     content         text        NOT NULL,
     created_at      timestamptz NOT NULL,
-    PRIMARY KEY (user_id, id),
-    FOREIGN KEY (user_id, conversation_id)
-        REFERENCES conversations (user_id, id) ON DELETE CASCADE
-);
-CREATE INDEX messages_conversation ON messages (user_id, conversation_id, created_at, id);
-)sql"},
-    // Per-user task counts kept by a trigger (see the SQLite migration 2).
-    Migration{2, R"sql(
-CREATE TABLE task_counts (
+    PRIMARY KEY (user_id, id)
+))sql",
+          // Added after the table (and, on Citus, its distribution): a foreign key from a local
+          // table to a distributed one is refused.
+          "ALTER TABLE messages ADD FOREIGN KEY (user_id, conversation_id) REFERENCES "
+          "conversations (user_id, id) ON DELETE CASCADE",
+          "CREATE INDEX messages_conversation ON messages (user_id, conversation_id, created_at, "
+          "id)"}},
+        // Per-user task counts kept by a trigger (see the SQLite migration 2).
+        {2,
+         {R"sql(CREATE TABLE task_counts (
     user_id   text   NOT NULL PRIMARY KEY,
     total     bigint NOT NULL DEFAULT 0,
     completed bigint NOT NULL DEFAULT 0
-);
-INSERT INTO task_counts (user_id, total, completed)
-    SELECT user_id, count(*), count(*) FILTER (WHERE completed) FROM tasks GROUP BY user_id;
-CREATE FUNCTION taskcore_count_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
+))sql",
+          "INSERT INTO task_counts (user_id, total, completed) SELECT user_id, count(*), count(*) "
+          "FILTER (WHERE completed) FROM tasks GROUP BY user_id",
+          R"sql(CREATE FUNCTION taskcore_count_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO task_counts AS c (user_id, total, completed)
@@ -85,30 +105,97 @@ BEGIN
     END IF;
     RETURN NULL;
 END
-$$;
-CREATE TRIGGER tasks_count AFTER INSERT OR DELETE OR UPDATE OF completed ON tasks
-    FOR EACH ROW EXECUTE FUNCTION taskcore_count_tasks();
-)sql"},
-};
+$$)sql",
+          "CREATE TRIGGER tasks_count AFTER INSERT OR DELETE OR UPDATE OF completed ON tasks FOR "
+          "EACH ROW EXECUTE FUNCTION taskcore_count_tasks()"}},
+        // Appending a message bumps its conversation from a trigger, so the append is one plain
+        // INSERT (one shard on Citus) instead of an UPDATE ... RETURNING feeding an
+        // INSERT ... SELECT, which Citus pulls to the coordinator and commits in two phases.
+        // The foreign key (checked first: its trigger sorts before ours) rejects a missing
+        // conversation.
+        {3,
+         {R"sql(CREATE FUNCTION taskcore_bump_conversation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE conversations SET updated_at = GREATEST(NEW.created_at, updated_at)
+        WHERE user_id = NEW.user_id AND id = NEW.conversation_id;
+    RETURN NULL;
+END
+$$)sql",
+          "CREATE TRIGGER messages_bump_conversation AFTER INSERT ON messages FOR EACH ROW EXECUTE "
+          "FUNCTION taskcore_bump_conversation()"}},
+    };
+    return all;
+}
+// NOLINTEND(bugprone-suspicious-missing-comma)
 
 // Any constant works as long as every taskcore instance uses the same one.
 constexpr const char* kMigrationLockKey = "7355608";
+// The table every other one is co-located with on Citus (same user, same shard).
+constexpr std::string_view kColocationAnchor = "tasks";
+
+// The table a `CREATE TABLE name (...)` statement creates, or empty.
+std::string created_table(std::string_view statement) {
+    constexpr std::string_view kCreate = "CREATE TABLE ";
+    if (!statement.starts_with(kCreate)) return {};
+    statement.remove_prefix(kCreate.size());
+    const auto end = statement.find_first_of(" (");
+    return std::string(statement.substr(0, end));
+}
+
+bool citus_installed(pqxx::work& tx) {
+    return tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")[0]
+        .as<bool>();
+}
+
+bool distribute(pqxx::work& tx, Distribution wanted) {
+    switch (wanted) {
+        case Distribution::none:
+            return false;
+        case Distribution::automatic:
+            return citus_installed(tx);
+        case Distribution::citus:
+            if (!citus_installed(tx)) {
+                throw StorageError(
+                    "DB_DISTRIBUTION=citus, but the citus extension is not installed in this "
+                    "database (CREATE EXTENSION citus; then register the workers)");
+            }
+            return true;
+    }
+    return false;
+}
 
 }  // namespace
 
 int PgStore::migrate() {
-    return pool_.run(true, [](Connection& c) {
+    return pool_.run(true, [this](Connection& c) {
         pqxx::work tx(c.raw());
         tx.exec(std::string("SELECT pg_advisory_xact_lock(") + kMigrationLockKey + ")");
+        // A local table on the coordinator: it records what this database has applied.
         tx.exec(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+            "CREATE TABLE IF NOT EXISTS schema_migrations ( version integer PRIMARY KEY, "
+            "applied_at timestamptz NOT NULL DEFAULT now())");
         int current =
             tx.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int>();
         storage::check_schema_not_newer(current);
-        for (const auto& m : kMigrations) {
+        const bool citus = current < latest_schema_version() && distribute(tx, distribution_);
+        if (citus) {
+            // Functions and triggers created after a distributed table in one transaction need
+            // the shard commands run one connection at a time; triggers on distributed tables
+            // must be asked for (ours only touch the same user's co-located rows).
+            tx.exec("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'");
+            tx.exec("SET LOCAL citus.enable_unsafe_triggers TO on");
+        }
+        for (const auto& m : migrations()) {
             if (m.version <= current) continue;
-            tx.exec(m.sql);
+            for (const auto statement : m.statements) {
+                tx.exec(std::string(statement));
+                const auto table = created_table(statement);
+                if (!citus || table.empty()) continue;
+                const std::string colocate =
+                    table == kColocationAnchor ? "default" : std::string(kColocationAnchor);
+                tx.exec("SELECT create_distributed_table(" + tx.quote(table) +
+                        ", 'user_id', colocate_with => " + tx.quote(colocate) + ")");
+            }
             tx.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(m.version) +
                     ")");
             current = m.version;

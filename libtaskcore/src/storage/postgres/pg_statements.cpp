@@ -40,11 +40,12 @@ std::string where_clause(std::string_view user_id, const TaskListQuery& q, Param
 
 }  // namespace
 
-#define TC_MILLIS(column) "(extract(epoch FROM " column ") * 1000)::bigint"
+// Milliseconds since the epoch. `AT TIME ZONE 'UTC'` gives the same value as extract() on the
+// timestamptz itself, but is immutable, which Citus requires of anything in RETURNING.
+#define TC_MILLIS(column) "(extract(epoch FROM " column " AT TIME ZONE 'UTC') * 1000)::bigint"
 constexpr const char* kTaskColumns =
     "id::text, user_id, title, description, completed, priority, " TC_MILLIS("due_date") ", "
     "tags::text, " TC_MILLIS("completed_at") ", " TC_MILLIS("created_at") ", " TC_MILLIS("updated_at");
-#undef TC_MILLIS
 
 const Statement kTaskInsert{
     "tasks.insert",
@@ -94,11 +95,10 @@ const Statement kTaskCounts{"tasks.counts",
                             "SELECT total, completed FROM task_counts WHERE user_id = $1"};
 
 constexpr const char* kConversationColumns =
-    "id::text, user_id, title, (extract(epoch FROM created_at) * 1000)::bigint, "
-    "(extract(epoch FROM updated_at) * 1000)::bigint";
+    "id::text, user_id, title, " TC_MILLIS("created_at") ", " TC_MILLIS("updated_at");
 constexpr const char* kMessageColumns =
-    "id::text, user_id, conversation_id::text, role, content, "
-    "(extract(epoch FROM created_at) * 1000)::bigint";
+    "id::text, user_id, conversation_id::text, role, content, " TC_MILLIS("created_at");
+#undef TC_MILLIS
 
 const Statement kConversationInsert{
     "conversations.insert",
@@ -116,14 +116,12 @@ const Statement kConversationList{
         "ORDER BY updated_at DESC, id DESC LIMIT $2::bigint OFFSET $3::bigint"};
 const Statement kConversationDelete{
     "conversations.delete", "DELETE FROM conversations WHERE user_id = $1 AND id = $2::uuid"};
-// One statement: the bump locks the conversation row, so it cannot vanish before the insert,
-// and the insert happens only when the bump found the conversation.
+// The conversation's updated_at is bumped by a trigger (migration 3); a missing conversation
+// fails the foreign key.
 const Statement kMessageAppend{
     "messages.append",
-    "WITH bumped AS (UPDATE conversations SET updated_at = GREATEST($6::timestamptz, updated_at) "
-    "WHERE user_id = $2 AND id = $3::uuid RETURNING id) "
     "INSERT INTO messages (id, user_id, conversation_id, role, content, created_at) "
-    "SELECT $1::uuid, $2, bumped.id, $4, $5, $6::timestamptz FROM bumped"};
+    "VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::timestamptz)"};
 const Statement kConversationExists{
     "conversations.exists", "SELECT 1 FROM conversations WHERE user_id = $1 AND id = $2::uuid"};
 const Statement kMessageCount{

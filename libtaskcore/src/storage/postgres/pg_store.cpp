@@ -5,7 +5,7 @@
 namespace taskcore::postgres {
 
 PgStore::PgStore(const std::string& url, const StoreOptions& options)
-    : pool_(make_conninfo(url), options) {}
+    : pool_(make_conninfo(url), options), distribution_(options.distribution) {}
 
 void PgStore::ping() {
     pool_.run(true, [](Connection& c) {

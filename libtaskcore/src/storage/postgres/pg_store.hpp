@@ -53,6 +53,7 @@ class PgStore final : public Store {
 
   private:
     Pool pool_;
+    Distribution distribution_;
     PgTaskRepository tasks_{pool_};
     PgConversationRepository conversations_{pool_};
 };

@@ -42,21 +42,34 @@ StatementLease Connection::prepare(const storage::Statement& statement) {
     return StatementLease(*it->second);
 }
 
-Transaction::Transaction(Connection& connection, Kind kind) : connection_(connection) {
-    connection_.exec(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN");
+Transaction::Transaction(Connection& connection, Kind kind)
+    : connection_(connection),
+      // Inside a group-committed batch (see Pool::write) the connection is already in a
+      // transaction: this one becomes a savepoint of it.
+      nested_(sqlite3_get_autocommit(connection.database().getHandle()) == 0) {
+    if (nested_) {
+        connection_.exec("SAVEPOINT nested_transaction");
+    } else {
+        connection_.exec(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN");
+    }
 }
 
 Transaction::~Transaction() {
     if (!done_) {
         try {
-            connection_.exec("ROLLBACK");
+            if (nested_) {
+                connection_.exec("ROLLBACK TO nested_transaction");
+                connection_.exec("RELEASE nested_transaction");
+            } else {
+                connection_.exec("ROLLBACK");
+            }
         } catch (...) {  // NOLINT(bugprone-empty-catch): nothing sane to do in a destructor
         }
     }
 }
 
 void Transaction::commit() {
-    connection_.exec("COMMIT");
+    connection_.exec(nested_ ? "RELEASE nested_transaction" : "COMMIT");
     done_ = true;
 }
 

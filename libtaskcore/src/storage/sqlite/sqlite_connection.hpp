@@ -46,7 +46,8 @@ class Connection {
 };
 
 // BEGIN IMMEDIATE (takes the write lock up front, so no deadlock-prone lock upgrades) or a
-// deferred BEGIN for read snapshots; rolls back in the destructor unless committed.
+// deferred BEGIN for read snapshots; rolls back in the destructor unless committed. Opened
+// inside a transaction, it is a savepoint of that one.
 class Transaction {
   public:
     enum class Kind { read, write };
@@ -58,6 +59,7 @@ class Transaction {
 
   private:
     Connection& connection_;
+    bool nested_;
     bool done_ = false;
 };
 

@@ -7,6 +7,16 @@
 
 namespace taskcore::sqlite {
 
+namespace {
+// Writes committed together at most: bounds how long the first of them waits for its COMMIT.
+constexpr std::size_t kMaxWriteBatch = 64;
+// The writer checkpoints by itself only past this many WAL pages (256 MiB of 4 KiB pages): a
+// safety net should the checkpointer thread fail; normally it keeps the WAL to a few MiB.
+constexpr const char* kWriterCheckpointPages = "PRAGMA wal_autocheckpoint=65536";
+// What a restarted WAL file is truncated back to.
+constexpr const char* kWalSizeLimit = "PRAGMA journal_size_limit=67108864";
+}  // namespace
+
 Pool::Pool(std::string path, int readers, std::chrono::milliseconds busy_timeout,
            std::chrono::milliseconds acquire_timeout)
     : path_(std::move(path)),
@@ -18,8 +28,11 @@ Pool::Pool(std::string path, int readers, std::chrono::milliseconds busy_timeout
             std::make_unique<Connection>(path_.empty() ? ":memory:" : path_, false, busy_timeout_);
     });
     if (!path_.empty()) {
-        // A safety net only: the checkpointer normally keeps the WAL far below this.
-        writer_->exec("PRAGMA wal_autocheckpoint=20000");
+        // No checkpoint on the request path: a checkpoint syncs the database file (tens of
+        // milliseconds on a busy disk), and every queued write would wait for it. The
+        // checkpointer thread does them all.
+        writer_->exec(kWriterCheckpointPages);
+        writer_->exec(kWalSizeLimit);
         checkpointer_ = std::thread([this] { checkpoint_loop(); });
     }
 }
@@ -41,11 +54,116 @@ void Pool::checkpoint_loop() {
         lock.unlock();
         try {
             if (!connection) connection = std::make_unique<Connection>(path_, false, busy_timeout_);
-            connection->exec("PRAGMA wal_checkpoint(PASSIVE)");
+            sqlite3* db = connection->database().getHandle();
+            int wal_pages = 0;
+            int copied = 0;
+            sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &copied);
+            if (copied < wal_pages) {
+                // Writes arrived while it ran: copy those few with the writer held, so that the
+                // checkpoint completes and the next write starts the WAL from its beginning.
+                std::lock_guard writer(writer_mutex_);
+                sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            }
         } catch (const std::exception&) {
             connection.reset();  // try again with a fresh connection next time
         }
         lock.lock();
+    }
+}
+
+void Pool::run_in_batch(WorkRef work) {
+    PendingWrite mine(work);
+    std::unique_lock lock(queue_mutex_);
+    write_queue_.push_back(&mine);
+    ++writer_waiters_;
+    if (batch_running_) {
+        mine.wake.wait(lock, [&] { return mine.done || mine.lead; });
+    } else {
+        batch_running_ = true;
+        mine.lead = true;
+    }
+    if (!mine.done) {
+        // This caller leads: its own write is at the front of the queue, so in the batch.
+        std::vector<PendingWrite*> batch;
+        while (!write_queue_.empty() && batch.size() < kMaxWriteBatch) {
+            batch.push_back(write_queue_.front());
+            write_queue_.pop_front();
+        }
+        writer_waiters_ -= static_cast<int>(batch.size());
+        lock.unlock();
+        commit_batch(batch);
+        lock.lock();
+        for (auto* write : batch) {
+            write->done = true;
+            // Notified under the lock: a woken caller returns and destroys its condvar.
+            if (write != &mine) write->wake.notify_one();
+        }
+        if (write_queue_.empty()) {
+            batch_running_ = false;
+        } else {
+            write_queue_.front()->lead = true;  // hand the writer to the next caller in line
+            write_queue_.front()->wake.notify_one();
+        }
+    }
+    lock.unlock();
+    if (mine.error) std::rethrow_exception(mine.error);
+}
+
+void Pool::commit_batch(const std::vector<PendingWrite*>& batch) {
+    std::lock_guard writer(writer_mutex_);
+    Busy busy{writer_busy_};
+    if (batch.size() == 1) {
+        try {
+            translate_errors([&] { batch.front()->work(*writer_); });
+        } catch (...) {
+            batch.front()->error = std::current_exception();
+        }
+        return;
+    }
+    // Any failure of the batch's own statements (BEGIN, SAVEPOINT, COMMIT, or a write whose
+    // error made SQLite roll the whole transaction back) fails every write not failed already:
+    // none of them is stored, so none may be acknowledged.
+    auto fail_all = [&](const std::exception_ptr& error) {
+        for (auto* write : batch) {
+            if (!write->error) write->error = error;
+        }
+        if (sqlite3_get_autocommit(writer_->database().getHandle()) == 0) {
+            try {
+                writer_->exec("ROLLBACK");
+            } catch (...) {  // NOLINT(bugprone-empty-catch): the errors are already recorded
+            }
+        }
+    };
+    try {
+        writer_->exec("BEGIN IMMEDIATE");
+        for (auto* write : batch) {
+            writer_->exec("SAVEPOINT batched_write");
+            try {
+                translate_errors([&] { write->work(*writer_); });
+                writer_->exec("RELEASE batched_write");
+            } catch (const SQLite::Exception&) {
+                throw;  // RELEASE failed: the batch's own statement
+            } catch (...) {
+                write->error = std::current_exception();
+                if (sqlite3_get_autocommit(writer_->database().getHandle()) != 0) {
+                    fail_all(write->error);  // SQLite rolled back the whole transaction
+                    return;
+                }
+                writer_->exec("ROLLBACK TO batched_write");
+                writer_->exec("RELEASE batched_write");
+            }
+        }
+        writer_->exec("COMMIT");
+    } catch (const SQLite::Exception& e) {
+        fail_all(as_storage_error(e));
+    }
+}
+
+std::exception_ptr Pool::as_storage_error(const SQLite::Exception& e) {
+    try {
+        rethrow_as_storage_error(e);
+    } catch (...) {
+        return std::current_exception();
     }
 }
 

@@ -4,11 +4,15 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
+#include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sqlite_connection.hpp"
@@ -26,16 +30,29 @@ class Pool {
     Pool(const Pool&) = delete;
     Pool& operator=(const Pool&) = delete;
 
+    // Runs `work` on the writer. Writes that queue up while another batch runs are committed
+    // together (group commit): one transaction, each write inside its own savepoint so a failing
+    // write is undone alone and reports its own error; the others see theirs only once the
+    // batch's COMMIT has succeeded. A write alone in the queue runs in autocommit, as before.
     template <typename F>
     auto write(F&& work) {
-        ++writer_waiters_;
+        using Result = decltype(work(std::declval<Connection&>()));
+        if constexpr (std::is_void_v<Result>) {
+            run_in_batch(WorkRef(work));
+        } else {
+            std::optional<Result> result;
+            auto store_result = [&](Connection& c) { result.emplace(work(c)); };
+            run_in_batch(WorkRef(store_result));
+            return std::move(*result);
+        }
+    }
+
+    // Runs `work` on the writer outside any batch (migrations: their PRAGMAs and DDL want a
+    // transaction of their own).
+    template <typename F>
+    auto write_alone(F&& work) {
         std::lock_guard lock(writer_mutex_);
-        --writer_waiters_;
-        writer_busy_ = true;
-        struct Idle {
-            std::atomic<bool>& busy;
-            ~Idle() { busy = false; }
-        } idle{writer_busy_};
+        Busy busy{writer_busy_};
         return translate_errors([&] { return work(*writer_); });
     }
 
@@ -60,6 +77,42 @@ class Pool {
     }
 
   private:
+    // A non-owning reference to a write's callable (it lives on the waiting caller's stack).
+    class WorkRef {
+      public:
+        template <typename F>
+        requires(!std::is_same_v<std::remove_cv_t<F>, WorkRef>)  // copies stay copies
+            explicit WorkRef(F& f)
+            : object_(&f), call_([](void* o, Connection& c) { (*static_cast<F*>(o))(c); }) {}
+        void operator()(Connection& c) const { call_(object_, c); }
+
+      private:
+        void* object_;
+        void (*call_)(void*, Connection&);
+    };
+
+    // One queued write; the caller waits on `wake` until it is done or chosen to lead a batch.
+    struct PendingWrite {
+        explicit PendingWrite(WorkRef w) : work(w) {}
+        WorkRef work;
+        std::exception_ptr error;
+        bool done = false;
+        bool lead = false;
+        std::condition_variable wake;
+    };
+
+    struct Busy {
+        std::atomic<bool>& flag;
+        explicit Busy(std::atomic<bool>& f) : flag(f) { flag = true; }
+        ~Busy() { flag = false; }
+        Busy(const Busy&) = delete;
+        Busy& operator=(const Busy&) = delete;
+    };
+
+    void run_in_batch(WorkRef work);
+    void commit_batch(const std::vector<PendingWrite*>& batch);
+    static std::exception_ptr as_storage_error(const SQLite::Exception& e);
+
     struct ReaderLease {
         explicit ReaderLease(Pool& pool);
         ~ReaderLease();
@@ -84,6 +137,10 @@ class Pool {
     int readers_max_;
     int reader_waiters_ = 0;
     std::atomic<int> writer_waiters_{0};
+
+    std::mutex queue_mutex_;
+    std::deque<PendingWrite*> write_queue_;
+    bool batch_running_ = false;
     std::atomic<bool> writer_busy_{false};
 
     // WAL checkpoints (which fsync the database file) run on this thread with a connection of

@@ -18,7 +18,7 @@ void SqliteStore::ping() {
 }
 
 int SqliteStore::migrate() {
-    return pool_.write([](Connection& c) { return sqlite::migrate(c); });
+    return pool_.write_alone([](Connection& c) { return sqlite::migrate(c); });
 }
 
 void SqliteStore::delete_user_data(std::string_view user_id) {
