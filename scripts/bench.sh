@@ -7,7 +7,8 @@
 # microseconds (perf stat on the server process during the run).
 #
 # --baseline REF builds REF (a commit, tag or branch) too and runs it back to back with this
-# build: both servers on the same database, each scenario on the old one then the new one,
+# build: each server on a database of its own loaded the same way (so a baseline with an older
+# schema runs too), each scenario on the old one then the new one,
 # --rounds times, and prints new/old ratios with their spread. --scenarios picks scenarios.
 #
 #   scripts/bench.sh [--backend sqlite|postgres] [--duration S] [--connections N]
@@ -95,9 +96,16 @@ export DB_POOL_SIZE=$pool_size DB_MAX_OVERFLOW=$pool_overflow
 cd "$work"
 
 now_ms() { date +%s%3N; }
-wait_healthy() {  # port -> prints ms waited
+wait_healthy() {  # port [pid] -> prints ms waited; fails when the process exits first
     local start; start=$(now_ms)
-    until curl -sf "http://127.0.0.1:$1/health" >/dev/null 2>&1; do sleep 0.002; done
+    until curl -sf "http://127.0.0.1:$1/health" >/dev/null 2>&1; do
+        if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
+            echo "bench: the server on port $1 exited during start-up; its log:" >&2
+            cat "$work"/*server.log >&2 2>/dev/null
+            exit 1
+        fi
+        sleep 0.002
+    done
     echo $(( $(now_ms) - start ))
 }
 
@@ -117,7 +125,7 @@ cold_median=$(printf '%s\n' "${cold[@]}" | sort -n | sed -n 3p)
 port=$(free_port)
 DATABASE_URL=$database_url PORT=$port "$bin" serve 2>"$work/server.log" &
 server_pid=$!
-wait_healthy "$port" >/dev/null
+wait_healthy "$port" "$server_pid" >/dev/null
 base="http://127.0.0.1:$port"
 rss_kb() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$server_pid/status"; }
 idle_rss=$(rss_kb VmRSS)
@@ -155,35 +163,51 @@ load_tasks() {  # data count
     curl -s --no-progress-meter --parallel --parallel-max 16 -K load.curl
 }
 
-echo "bench: loading $users users x $per_user tasks and one user with $big tasks" >&2
-: > users.txt
-for i in $(seq 1 "$users"); do
-    echo "bench-user-$i $("$bin" token "bench-user-$i" 7200) -" >> users.txt
-done
-echo "bench-big $("$bin" token bench-big 7200) -" > big.txt
-load_tasks users.txt "$per_user"
-load_tasks big.txt "$big"
-
-# Task ids and one conversation per user, for the get/toggle/update/message scenarios.
-: > tasks.txt; : > convs.txt
-while read -r user token _; do
-    curl -sf -H "Authorization: Bearer $token" "$base/api/$user/tasks?limit=50" |
-        jq -r --arg u "$user" --arg t "$token" '.data[] | "\($u) \($t) \(.id)"' >> tasks.txt
-    conv=$(curl -sf -X POST -H "Authorization: Bearer $token" "$base/api/$user/conversations" | jq -r .data.id)
-    echo "$user $token $conv" >> convs.txt
-done < users.txt
-total=$(curl -sf -H "Authorization: Bearer $(cut -d' ' -f2 big.txt)" "$base/api/bench-big/tasks?limit=1" | jq .meta.total)
-loaded=$(wc -l < tasks.txt)
-echo "bench: loaded; $loaded listed tasks, big user has $total" >&2
+# Loads one server's database through its API and writes the scenario data files into `dir`:
+# users.txt and big.txt (user, token), tasks.txt (user, token, task id), convs.txt (user, token,
+# conversation id). Each build gets a database of its own, loaded the same way, so a baseline
+# with an older schema version runs too.
 load_errors=0
-[ "$total" -eq "$big" ] || load_errors=$(( load_errors + 1 ))
-[ "$loaded" -eq $(( users * (per_user < 50 ? per_user : 50) )) ] || load_errors=$(( load_errors + 1 ))
+load_database() {  # port dir
+    local base="http://127.0.0.1:$1" dir=$2 user token _ conv total loaded
+    mkdir -p "$dir"
+    echo "bench: loading $users users x $per_user tasks and one user with $big tasks ($dir)" >&2
+    : > "$dir/users.txt"
+    for i in $(seq 1 "$users"); do
+        echo "bench-user-$i $("$bin" token "bench-user-$i" 7200) -" >> "$dir/users.txt"
+    done
+    echo "bench-big $("$bin" token bench-big 7200) -" > "$dir/big.txt"
+    base=$base load_tasks "$dir/users.txt" "$per_user"
+    base=$base load_tasks "$dir/big.txt" "$big"
+    # Task ids and one conversation per user, for the get/toggle/update/message scenarios.
+    : > "$dir/tasks.txt"; : > "$dir/convs.txt"
+    while read -r user token _; do
+        curl -sf -H "Authorization: Bearer $token" "$base/api/$user/tasks?limit=50" |
+            jq -r --arg u "$user" --arg t "$token" '.data[] | "\($u) \($t) \(.id)"' >> "$dir/tasks.txt"
+        conv=$(curl -sf -X POST -H "Authorization: Bearer $token" "$base/api/$user/conversations" | jq -r .data.id)
+        echo "$user $token $conv" >> "$dir/convs.txt"
+    done < "$dir/users.txt"
+    total=$(curl -sf -H "Authorization: Bearer $(cut -d' ' -f2 "$dir/big.txt")" "$base/api/bench-big/tasks?limit=1" | jq .meta.total)
+    loaded=$(wc -l < "$dir/tasks.txt")
+    echo "bench: loaded; $loaded listed tasks, big user has $total" >&2
+    [ "$total" -eq "$big" ] || load_errors=$(( load_errors + 1 ))
+    [ "$loaded" -eq $(( users * (per_user < 50 ? per_user : 50) )) ] || load_errors=$(( load_errors + 1 ))
+}
+load_database "$port" "$work/new"
 
 if [ -n "$old_bin" ]; then
+    if [ "$backend" = postgres ]; then
+        pg_cluster_as_owner "$(pg_cluster_bindir)/createdb" -h 127.0.0.1 -p "$PG_CLUSTER_PORT" \
+            -U postgres taskcore_bench_old
+        old_database_url="postgresql://postgres@127.0.0.1:$PG_CLUSTER_PORT/taskcore_bench_old"
+    else
+        old_database_url="sqlite:///$work/bench-old.db"
+    fi
     old_port=$(free_port)
-    DATABASE_URL=$database_url PORT=$old_port "$old_bin" serve 2>"$work/old-server.log" &
+    DATABASE_URL=$old_database_url PORT=$old_port "$old_bin" serve 2>"$work/old-server.log" &
     old_pid=$!
-    wait_healthy "$old_port" >/dev/null
+    wait_healthy "$old_port" "$old_pid" >/dev/null
+    load_database "$old_port" "$work/old"
 fi
 
 scenario_args() {  # name -> scenario connections data
@@ -204,9 +228,9 @@ for round in $(seq 1 "$rounds"); do
         # shellcheck disable=SC2046
         set -- $(scenario_args "$name")
         if [ -n "$old_bin" ]; then
-            run_wrk "$name" "$1" "$2" "$3" "$old_port" "$old_pid" | sed "s/^/r$round /" >> "$old_results"
+            run_wrk "$name" "$1" "$2" "$work/old/$3" "$old_port" "$old_pid" | sed "s/^/r$round /" >> "$old_results"
         fi
-        run_wrk "$name" "$1" "$2" "$3" | sed "s/^/r$round /" >> "$results"
+        run_wrk "$name" "$1" "$2" "$work/new/$3" | sed "s/^/r$round /" >> "$results"
     done
 done
 peak_rss=$(rss_kb VmHWM)
@@ -242,8 +266,8 @@ SQL
     # Ceiling 3: the get statement pipelined 16 deep from 2 clients (statements per second).
     {
         echo '\startpipeline'
-        shuf -n 16 tasks.txt | while read -r user _ id; do
-            echo "SELECT id::text, user_id, title, description, completed, priority, (extract(epoch FROM due_date) * 1000)::bigint, tags::text, (extract(epoch FROM completed_at) * 1000)::bigint, (extract(epoch FROM created_at) * 1000)::bigint, (extract(epoch FROM updated_at) * 1000)::bigint FROM tasks WHERE user_id = '$user' AND id = '$id'::uuid;"
+        shuf -n 16 new/tasks.txt | while read -r user _ id; do
+            echo "SELECT id::text, user_id, title, description, completed, priority, (extract(epoch FROM due_date AT TIME ZONE 'UTC') * 1000)::bigint, tags::text, (extract(epoch FROM completed_at AT TIME ZONE 'UTC') * 1000)::bigint, (extract(epoch FROM created_at AT TIME ZONE 'UTC') * 1000)::bigint, (extract(epoch FROM updated_at AT TIME ZONE 'UTC') * 1000)::bigint FROM tasks WHERE user_id = '$user' AND id = '$id'::uuid;"
         done
         echo '\endpipeline'
     } > get-pipelined.sql
@@ -262,7 +286,7 @@ errors_total=$(( $(awk '{s += $7} END {print s + 0}' "$results" "$old_results") 
     awk '{printf "| %s | %s | %.0f | %.2f | %.2f | %d | %.2f | %.2f | %.1f |\n", $1, $3, $4, $5, $6, $7, $9, $10, $11}' "$results"
     echo
     if [ -n "$old_bin" ]; then
-        echo "#### new build / baseline $baseline ($(git -C "$root" rev-parse --short "$baseline")), same run, same database"
+        echo "#### new build / baseline $baseline ($(git -C "$root" rev-parse --short "$baseline")), same run, same data (a database each, loaded alike)"
         echo
         echo "| scenario | baseline req/s (p99 ms) | new req/s (p99 ms) | new / baseline (min–max over $rounds rounds) | syscalls/req | ctx switches/req | CPU µs/req |"
         echo "|---|---:|---:|---:|---:|---:|---:|"

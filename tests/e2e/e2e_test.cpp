@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "auth/test_keys.hpp"
+#include "concurrency_checks.hpp"
 #include "server_process.hpp"
 #include "support/test_database.hpp"
 #include "support/test_http_server.hpp"
@@ -44,14 +45,6 @@ std::string token(const std::string& user) {
 std::string raw_get(const std::string& target, const std::string& user, bool close = false) {
     return "GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token(user) +
            (close ? "\r\nConnection: close" : "") + "\r\n\r\n";
-}
-
-// Creates a task over HTTP and returns its id.
-std::string create_task(HttpClient& client, const std::string& u) {
-    const auto created =
-        client.request(http::verb::post, "/api/" + u + "/tasks", token(u), R"({"title":"t"})");
-    REQUIRE(created.result() == http::status::created);
-    return std::string(boost::json::parse(created.body()).at("data").at("id").as_string());
 }
 
 std::string user() {
@@ -240,47 +233,18 @@ TEST_CASE("a SQLite file the server cannot write stops start-up with a line nami
 
 TEST_CASE("concurrent toggles over HTTP lose no update") {
     ServerProcess server(base_env());
-    const auto u = user();
-    HttpClient setup(server.port());
-    const auto id = create_task(setup, u);
-    std::vector<std::thread> threads;
-    std::atomic<int> ok{0};
-    for (int i = 0; i < 5; ++i) {
-        threads.emplace_back([&] {
-            HttpClient c(server.port());
-            for (int j = 0; j < 10; ++j) {
-                if (c.request(http::verb::patch, "/api/" + u + "/tasks/" + id + "/complete",
-                              token(u))
-                        .result() == http::status::ok) {
-                    ++ok;
-                }
-            }
-        });
-    }
-    for (auto& t : threads) t.join();
-    CHECK(ok == 50);
-    const auto final_task = setup.request(http::verb::get, "/api/" + u + "/tasks/" + id, token(u));
-    CHECK(boost::json::parse(final_task.body()).at("data").at("completed") == false);  // 50: even
+    check_no_lost_toggle(server.port(), kSecret, 5, 10);
 }
 
 TEST_CASE("exactly one of several concurrent DELETEs gets 200") {
     ServerProcess server(base_env());
-    const auto u = user();
-    HttpClient setup(server.port());
-    const auto id = create_task(setup, u);
-    std::atomic<int> ok{0}, not_found{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 6; ++i) {
-        threads.emplace_back([&] {
-            HttpClient c(server.port());
-            const auto r = c.request(http::verb::delete_, "/api/" + u + "/tasks/" + id, token(u));
-            if (r.result() == http::status::ok) ++ok;
-            if (r.result() == http::status::not_found) ++not_found;
-        });
-    }
-    for (auto& t : threads) t.join();
-    CHECK(ok == 1);
-    CHECK(not_found == 5);
+    check_one_delete_winner(server.port(), kSecret, 6);
+}
+
+TEST_CASE("updated_at never goes backwards and list totals match the rows under concurrency") {
+    ServerProcess server(base_env());
+    check_updated_at_monotonic(server.port(), kSecret, 4);
+    check_list_totals_consistent(server.port(), kSecret, 4);
 }
 
 TEST_CASE("Better Auth mode: EdDSA tokens from the JWKS and HS256 tokens side by side") {

@@ -1,0 +1,159 @@
+// The HTTP concurrency checks shared by the single-server and multi-instance suites.
+#include "concurrency_checks.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "server_process.hpp"
+#include "taskcore/domain/uuid.hpp"
+
+namespace taskcore::testing {
+namespace {
+
+std::string fresh_user() {
+    return "concurrency-" + generate_uuid_v7().to_string();
+}
+
+boost::json::value data_of(const HttpResponse& response) {
+    return boost::json::parse(response.body()).at("data");
+}
+
+std::string create_task(HttpClient& client, const std::string& user, const std::string& token) {
+    const auto created =
+        client.request(http::verb::post, "/api/" + user + "/tasks", token, R"({"title":"t"})");
+    REQUIRE(created.result() == http::status::created);
+    return std::string(data_of(created).at("id").as_string());
+}
+
+std::int64_t updated_at_ms(const HttpResponse& response) {
+    REQUIRE(response.result() == http::status::ok);
+    // RFC 3339 with milliseconds and Z: lexicographic order is time order, but compare numbers.
+    const std::string text(data_of(response).at("updated_at").as_string());
+    std::tm tm{};
+    int ms = 0;
+    REQUIRE(std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon,
+                        &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) == 7);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return static_cast<std::int64_t>(timegm(&tm)) * 1000 + ms;
+}
+
+template <typename F>
+void in_parallel(int clients, F body) {
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(clients));
+    for (int i = 0; i < clients; ++i) threads.emplace_back([&body, i] { body(i); });
+    for (auto& t : threads) t.join();
+}
+
+}  // namespace
+
+void check_no_lost_toggle(unsigned short port, const std::string& secret, int clients, int each) {
+    const auto user = fresh_user();
+    const auto token = test_token(user, secret);
+    HttpClient setup(port);
+    const auto id = create_task(setup, user, token);
+    std::atomic<int> ok{0};
+    in_parallel(clients, [&](int) {
+        HttpClient c(port);
+        for (int j = 0; j < each; ++j) {
+            const auto r =
+                c.request(http::verb::patch, "/api/" + user + "/tasks/" + id + "/complete", token);
+            if (r.result() == http::status::ok) ++ok;
+        }
+    });
+    CHECK(ok == clients * each);
+    const auto final_task = setup.request(http::verb::get, "/api/" + user + "/tasks/" + id, token);
+    CHECK(data_of(final_task).at("completed").as_bool() == ((clients * each) % 2 == 1));
+}
+
+void check_one_delete_winner(unsigned short port, const std::string& secret, int clients) {
+    const auto user = fresh_user();
+    const auto token = test_token(user, secret);
+    HttpClient setup(port);
+    const auto id = create_task(setup, user, token);
+    std::atomic<int> ok{0};
+    std::atomic<int> not_found{0};
+    in_parallel(clients, [&](int) {
+        HttpClient c(port);
+        const auto r = c.request(http::verb::delete_, "/api/" + user + "/tasks/" + id, token);
+        if (r.result() == http::status::ok) ++ok;
+        if (r.result() == http::status::not_found) ++not_found;
+    });
+    CHECK(ok == 1);
+    CHECK(not_found == clients - 1);
+}
+
+void check_updated_at_monotonic(unsigned short port, const std::string& secret, int clients) {
+    const auto user = fresh_user();
+    const auto token = test_token(user, secret);
+    HttpClient setup(port);
+    const auto id = create_task(setup, user, token);
+    const auto target = "/api/" + user + "/tasks/" + id;
+    std::int64_t previous = 0;
+    for (int i = 0; i < 3 * clients; ++i) {
+        const auto t =
+            updated_at_ms(setup.request(http::verb::patch, target, token,
+                                        R"({"description":"step )" + std::to_string(i) + "\"}"));
+        CHECK(t >= previous);
+        previous = t;
+    }
+    std::mutex m;
+    std::int64_t largest = previous;
+    in_parallel(clients, [&](int k) {
+        HttpClient c(port);
+        for (int j = 0; j < 5; ++j) {
+            const auto r = c.request(http::verb::patch, target, token,
+                                     R"({"title":"writer )" + std::to_string(k) + "\"}");
+            const auto t = updated_at_ms(r);
+            const std::lock_guard lock(m);
+            CHECK(t >= previous);
+            largest = std::max(largest, t);
+        }
+    });
+    CHECK(updated_at_ms(setup.request(http::verb::get, target, token)) == largest);
+}
+
+void check_list_totals_consistent(unsigned short port, const std::string& secret, int clients) {
+    const auto user = fresh_user();
+    const auto token = test_token(user, secret);
+    constexpr std::size_t kCreates = 8;
+    constexpr std::size_t kDeletes = 3;
+    constexpr std::size_t kCompletes = 2;
+    in_parallel(clients, [&](int) {
+        HttpClient c(port);
+        std::vector<std::string> ids;
+        for (std::size_t j = 0; j < kCreates; ++j) ids.push_back(create_task(c, user, token));
+        for (std::size_t j = 0; j < kDeletes; ++j) {
+            CHECK(c.request(http::verb::delete_, "/api/" + user + "/tasks/" + ids[j], token)
+                      .result() == http::status::ok);
+        }
+        for (std::size_t j = kDeletes; j < kDeletes + kCompletes; ++j) {
+            CHECK(c.request(http::verb::patch, "/api/" + user + "/tasks/" + ids[j] + "/complete",
+                            token)
+                      .result() == http::status::ok);
+        }
+    });
+    HttpClient reader(port);
+    const auto expect_total = [&](const std::string& query, int expected) {
+        const auto r =
+            reader.request(http::verb::get, "/api/" + user + "/tasks?limit=100" + query, token);
+        REQUIRE(r.result() == http::status::ok);
+        const auto body = boost::json::parse(r.body());
+        INFO(query);
+        CHECK(body.at("meta").at("total").to_number<int>() == expected);
+        CHECK(static_cast<int>(body.at("data").as_array().size()) == expected);
+    };
+    const auto per_client = [&](std::size_t n) { return clients * static_cast<int>(n); };
+    expect_total("", per_client(kCreates - kDeletes));
+    expect_total("&status=completed", per_client(kCompletes));
+    expect_total("&status=pending", per_client(kCreates - kDeletes - kCompletes));
+}
+
+}  // namespace taskcore::testing

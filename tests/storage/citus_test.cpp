@@ -1,0 +1,120 @@
+// Citus only (`scripts/test.sh --citus`): what `migrate` makes of a fresh Citus database, and
+// every request-path statement planned onto exactly one shard. Fails when the database under
+// test has no citus extension, so this target can never pass on plain PostgreSQL by accident.
+#include <catch2/catch.hpp>
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/postgres/pg_statements.hpp"
+#include "support/test_database.hpp"
+#include "taskcore/domain/uuid.hpp"
+#include "taskcore/storage/store.hpp"
+
+using namespace taskcore;
+namespace sql = taskcore::postgres::sql;
+
+namespace {
+
+struct PgConnection {
+    explicit PgConnection(const std::string& url) : raw(PQconnectdb(url.c_str())) {
+        REQUIRE(PQstatus(raw) == CONNECTION_OK);
+    }
+    ~PgConnection() { PQfinish(raw); }
+    PgConnection(const PgConnection&) = delete;
+    PgConnection& operator=(const PgConnection&) = delete;
+
+    // Every row's first column, as text.
+    std::vector<std::string> column(const std::string& text,
+                                    const postgres::Params& params = postgres::Params{}) {
+        const auto values = params.pointers();
+        PGresult* result = PQexecParams(raw, text.c_str(), static_cast<int>(values.size()), nullptr,
+                                        values.data(), nullptr, nullptr, 0);
+        INFO(text << "\n" << PQresultErrorMessage(result));
+        REQUIRE(PQresultStatus(result) == PGRES_TUPLES_OK);
+        std::vector<std::string> out;
+        for (int i = 0; i < PQntuples(result); ++i) out.emplace_back(PQgetvalue(result, i, 0));
+        PQclear(result);
+        return out;
+    }
+    // EXPLAIN of one statement with its parameters, one string.
+    std::string plan(const std::string& statement, const postgres::Params& params) {
+        std::string text;
+        for (const auto& line : column("EXPLAIN (COSTS OFF) " + statement, params)) {
+            text += line + "\n";
+        }
+        return text;
+    }
+    PGconn* raw;
+};
+
+std::unique_ptr<Store> migrated_store() {
+    auto store = open_store(testing::resolve_test_database_url());
+    store->migrate();
+    return store;
+}
+
+}  // namespace
+
+TEST_CASE("citus: migrate distributes every table by user_id in one co-location group") {
+    auto store = migrated_store();
+    PgConnection c(testing::resolve_test_database_url());
+    REQUIRE(c.column("SELECT extname FROM pg_extension WHERE extname = 'citus'") ==
+            std::vector<std::string>{"citus"});
+    CHECK(c.column("SELECT logicalrelid::text || ':' || column_to_column_name(logicalrelid, "
+                   "partkey) FROM pg_dist_partition ORDER BY 1") ==
+          std::vector<std::string>{"conversations:user_id", "messages:user_id",
+                                   "task_counts:user_id", "tasks:user_id"});
+    CHECK(c.column("SELECT count(DISTINCT colocationid) FROM pg_dist_partition") ==
+          std::vector<std::string>{"1"});
+    // The bookkeeping table stays an ordinary table on the coordinator.
+    CHECK(c.column("SELECT count(*) FROM pg_dist_partition "
+                   "WHERE logicalrelid = 'schema_migrations'::regclass") ==
+          std::vector<std::string>{"0"});
+    CHECK(c.column("SELECT count(*) FROM pg_dist_node WHERE noderole = 'primary' AND "
+                   "groupid > 0") == std::vector<std::string>{"2"});
+}
+
+TEST_CASE("citus: every request-path statement runs on exactly one shard") {
+    auto store = migrated_store();
+    PgConnection c(testing::resolve_test_database_url());
+    const std::string user = "citus-" + generate_uuid_v7().to_string();
+    const std::string id = generate_uuid_v7().to_string();
+    const std::string now = "2026-12-01T12:00:00.000Z";
+
+    postgres::Params find;
+    find.text(user).text(id);
+    postgres::Params toggle;
+    toggle.null().text(now).text(user).text(id);
+    postgres::Params append;
+    append.text(id)
+        .text(user)
+        .text(generate_uuid_v7().to_string())
+        .text("user")
+        .text("hi")
+        .text(now);
+    TaskListQuery query;
+    const auto list = sql::task_list(user, query);
+    postgres::Params messages;
+    messages.text(user).text(id).integer(50).integer(0);
+
+    const std::vector<std::pair<std::string, std::string>> plans{
+        {"get", c.plan(sql::kTaskFind.sql, find)},
+        {"toggle", c.plan(sql::kTaskSetCompleted.sql, toggle)},
+        {"list", c.plan(list.rows_with_counts.sql, list.page)},
+        {"list page", c.plan(list.rows.sql, list.page)},
+        {"message append", c.plan(sql::kMessageAppend.sql, append)},
+        {"message list", c.plan(sql::kMessageList.sql, messages)},
+        {"delete", c.plan(sql::kTaskDelete.sql, find)},
+    };
+    for (const auto& [name, plan] : plans) {
+        INFO(name << ":\n" << plan);
+        CHECK(plan.find("Custom Scan (Citus") != std::string::npos);
+        CHECK(plan.find("Task Count: 1\n") != std::string::npos);
+        CHECK(plan.find("pull to coordinator") == std::string::npos);
+        CHECK(plan.find("repartition") == std::string::npos);
+    }
+}
