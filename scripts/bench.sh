@@ -199,7 +199,7 @@ if [ -n "$old_bin" ]; then
     if [ "$backend" = postgres ]; then
         pg_cluster_as_owner "$(pg_cluster_bindir)/createdb" -h 127.0.0.1 -p "$PG_CLUSTER_PORT" \
             -U postgres taskcore_bench_old
-        old_database_url="postgresql://postgres@127.0.0.1:$PG_CLUSTER_PORT/taskcore_bench_old"
+        old_database_url="postgresql://postgres@127.0.0.1:$PG_CLUSTER_PORT/taskcore_bench_old?sslmode=disable"
     else
         old_database_url="sqlite:///$work/bench-old.db"
     fi

@@ -4,7 +4,9 @@
 # in a temp dir, listening on a free loopback port only. pg_cluster_stop removes everything.
 # Exports: PG_CLUSTER_DIR, PG_CLUSTER_PORT, TASKCORE_TEST_PG_URL, and TASKCORE_TEST_PG_STOP,
 # TASKCORE_TEST_PG_CRASH, TASKCORE_TEST_PG_START (shell commands the fault tests use to take the
-# database down and up).
+# database down and up). The cluster also accepts TLS (a throwaway self-signed certificate), for
+# the tests of sslmode URLs; TASKCORE_TEST_PG_URL itself says sslmode=disable, so everything else
+# runs as before.
 
 pg_cluster_bindir() {
     local dir
@@ -37,6 +39,14 @@ pg_cluster_start() {
         echo "FATAL: initdb failed:" >&2; cat "$PG_CLUSTER_DIR/initdb.log" >&2
         return 1
     fi
+    # A self-signed certificate for TLS connections (sslmode=require; no CA to verify against).
+    if ! openssl req -new -x509 -days 2 -nodes -subj "/CN=localhost" \
+            -keyout "$PG_CLUSTER_DIR/server.key" -out "$PG_CLUSTER_DIR/server.crt" >/dev/null 2>&1; then
+        echo "FATAL: openssl could not make the test cluster's certificate" >&2
+        return 1
+    fi
+    chmod 600 "$PG_CLUSTER_DIR/server.key"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_CLUSTER_DIR/server.key" "$PG_CLUSTER_DIR/server.crt"
     local as_owner=""
     [ "$(id -u)" = 0 ] && as_owner="runuser -u postgres --"
     PG_CLUSTER_CTL="$as_owner $bindir/pg_ctl -D $PG_CLUSTER_DIR/data"
@@ -45,7 +55,7 @@ pg_cluster_start() {
         port=$(( 20000 + RANDOM % 40000 ))
         pg_cluster_port_free "$port" || continue
         # fsync off: a throwaway cluster trades durability for test speed.
-        options="-p $port -k $PG_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+        options="-p $port -k $PG_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c ssl=on -c ssl_cert_file=$PG_CLUSTER_DIR/server.crt -c ssl_key_file=$PG_CLUSTER_DIR/server.key"
         if $PG_CLUSTER_CTL -w -t 30 -l "$PG_CLUSTER_DIR/server.log" -o "$options" start >/dev/null 2>&1; then
             PG_CLUSTER_PORT=$port
             break
@@ -58,7 +68,7 @@ pg_cluster_start() {
     fi
     pg_cluster_as_owner "$bindir/createdb" -h 127.0.0.1 -p "$PG_CLUSTER_PORT" -U postgres taskcore_test || {
         echo "FATAL: createdb failed" >&2; return 1; }
-    TASKCORE_TEST_PG_URL="postgresql://postgres@127.0.0.1:$PG_CLUSTER_PORT/taskcore_test"
+    TASKCORE_TEST_PG_URL="postgresql://postgres@127.0.0.1:$PG_CLUSTER_PORT/taskcore_test?sslmode=disable"
     TASKCORE_TEST_PG_STOP="$PG_CLUSTER_CTL -m fast -w stop"
     # -m immediate: every backend is killed without a checkpoint, so the restart runs crash recovery.
     TASKCORE_TEST_PG_CRASH="$PG_CLUSTER_CTL -m immediate -w stop"

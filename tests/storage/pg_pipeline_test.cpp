@@ -1,8 +1,12 @@
-// The PostgreSQL pipeline's batching rules against the real cluster: requests submitted in one
-// event-loop turn share a sync point, one failing request leaves the others' answers intact.
+// The PostgreSQL pipeline against the real cluster: requests submitted in one event-loop turn
+// share a sync point, one failing request leaves the others' answers intact; TLS URLs and the
+// URL's connect timeout hold on it as on the pool.
 #include <catch2/catch.hpp>
 
 #include <boost/asio/io_context.hpp>
+#include <pqxx/pqxx>
+
+#include <chrono>
 
 #include <optional>
 #include <string>
@@ -45,7 +49,7 @@ void submit(Pipeline& pipeline, std::vector<Command> commands, Outcome& out) {
 
 }  // namespace
 
-TEST_CASE("one failing request in a batch fails alone; the rest of its batch is answered") {
+TEST_CASE("one failing request in a batch fails alone, the rest of its batch is answered") {
     for (const bool prepared : {true, false}) {
         boost::asio::io_context io;
         PipelineOptions options;
@@ -78,4 +82,49 @@ TEST_CASE("one failing request in a batch fails alone; the rest of its batch is 
         CHECK(pipeline->in_flight() == 0);
         CHECK(pipeline->queued() == 0);
     }
+}
+
+TEST_CASE("the pipeline's connect timer follows the URL's connect_timeout, as libpq reads it") {
+    CHECK(connect_timeout_of(make_conninfo("postgresql://h/db")) == kConnectTimeout);
+    CHECK(connect_timeout_of(make_conninfo("postgresql://h/db?connect_timeout=10")) ==
+          std::chrono::seconds{10});
+    CHECK(connect_timeout_of("postgresql://h/db?connect_timeout=1") == std::chrono::seconds{2});
+    CHECK(connect_timeout_of("postgresql://h/db?connect_timeout=0") >= std::chrono::hours{1});
+    CHECK(connect_timeout_of("host=h connect_timeout=7") == std::chrono::seconds{7});
+}
+
+TEST_CASE("TLS URLs work on the pool and on the pipeline, and an unverifiable server fails fast") {
+    const auto plain = taskcore::testing::test_database_url();
+    const auto base = plain.substr(0, plain.find('?'));
+    const auto name = "taskcore-tls-" + generate_uuid_v7().to_string().substr(24);
+    const auto tls = base + "?sslmode=require&application_name=" + name;
+    {
+        taskcore::testing::PipelinedStore store(open_store(tls), tls, {});
+        store.migrate();
+        Task t;
+        t.id = generate_uuid_v7();
+        t.user_id = taskcore::testing::fresh_user("tls");
+        t.title = "over TLS";
+        t.created_at = t.updated_at = now_ms();
+        store.tasks().insert(t);                          // the pool
+        CHECK(store.tasks().find(t.user_id, t.id) == t);  // the pipeline
+        store.ping();
+        // Both connections of this store are encrypted, seen from the server's side.
+        pqxx::connection admin(plain);
+        pqxx::nontransaction tx(admin);
+        const auto row = tx.exec1(
+            "SELECT count(*), bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a "
+            "USING (pid) WHERE a.application_name = " +
+            tx.quote(name));
+        CHECK(row[0].as<int>() >= 2);
+        CHECK(row[1].as<bool>());
+    }
+    // verify-full against a self-signed certificate with no CA file: refused, quickly, as
+    // unavailable (a 503 upstream), on both paths.
+    const auto strict = base + "?sslmode=verify-full&sslrootcert=/nonexistent/root.crt";
+    const auto started = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(open_store(strict)->ping(), StorageUnavailableError);
+    taskcore::testing::PipelinedStore pipelined(open_store(plain), strict, {});
+    CHECK_THROWS_AS(pipelined.ping(), StorageUnavailableError);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{10});
 }

@@ -297,7 +297,9 @@ void Pipeline::finish_front() {
     Request request = std::move(in_flight_.front());
     in_flight_.pop_front();
     if (request.error_state.empty() && request.aborted) {
-        // Skipped because another request of its batch failed: nothing ran, send it again.
+        // Skipped because another request of its batch failed: nothing ran, not even the
+        // PREPAREs sent with it, so those are sent again too.
+        for (const auto& name : request.prepared_here) prepared_.erase(name);
         pending_.push_back(std::move(request));
         publish();
         return schedule_send();

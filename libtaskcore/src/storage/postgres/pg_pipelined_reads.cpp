@@ -225,8 +225,9 @@ std::unique_ptr<PipelinedReads> open_pipelined_reads(const std::string& url,
     postgres::PipelineOptions pipeline;
     pipeline.prepared_statements = options.prepared_statements;
     pipeline.statement_timeout = options.statement_timeout;
-    return std::make_unique<postgres::PgPipelinedReads>(executor, postgres::make_conninfo(url),
-                                                        pipeline);
+    auto conninfo = postgres::make_conninfo(url);
+    pipeline.connect_timeout = postgres::connect_timeout_of(conninfo);
+    return std::make_unique<postgres::PgPipelinedReads>(executor, std::move(conninfo), pipeline);
 }
 
 }  // namespace taskcore

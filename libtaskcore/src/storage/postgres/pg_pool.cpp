@@ -1,7 +1,12 @@
 // PostgreSQL pool mechanics and error translation.
 #include "pg_pool.hpp"
 
+#include <libpq-fe.h>
 #include <openssl/rand.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 #include "taskcore/domain/errors.hpp"
 
@@ -34,6 +39,26 @@ std::string make_conninfo(const std::string& url) {
     add("connect_timeout", std::to_string(kConnectTimeout.count()));
     add("application_name", "taskcore");
     return out;
+}
+
+std::chrono::milliseconds connect_timeout_of(const std::string& conninfo) {
+    std::chrono::milliseconds timeout = kConnectTimeout;
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+    if (options == nullptr) {
+        PQfreemem(error);
+        return timeout;  // the connect itself reports what is wrong with the conninfo
+    }
+    for (const auto* o = options; o->keyword != nullptr; ++o) {
+        if (std::string_view(o->keyword) != "connect_timeout" || o->val == nullptr) continue;
+        char* end = nullptr;
+        const long seconds = std::strtol(o->val, &end, 10);
+        if (end == o->val || *end != '\0') break;
+        timeout = seconds <= 0 ? std::chrono::hours{24}  // "no limit", bounded for the timer
+                               : std::chrono::seconds{std::max(2L, seconds)};
+    }
+    PQconninfoFree(options);
+    return timeout;
 }
 
 Connection::Connection(const std::string& conninfo, bool prepared_statements,

@@ -123,11 +123,14 @@ class Pool {
     std::thread reaper_;
 };
 
-// How long a connection attempt may take: libpq's connect_timeout for the pool, the pipeline's
-// own timer (libpq leaves non-blocking connects to the caller).
+// How long a connection attempt may take unless the URL says (connect_timeout=): libpq's limit
+// for the pool, the pipeline's own timer (libpq leaves non-blocking connects to the caller).
 inline constexpr std::chrono::seconds kConnectTimeout{3};
 
 // Adds connect_timeout and application_name to a postgresql:// URL unless it sets them.
 std::string make_conninfo(const std::string& url);
+// The connect_timeout a conninfo asks for, as libpq reads it (seconds; below 2 means 2; 0 means
+// no limit), for the asynchronous connect, where libpq itself does not apply it.
+std::chrono::milliseconds connect_timeout_of(const std::string& conninfo);
 
 }  // namespace taskcore::postgres
