@@ -8,7 +8,7 @@
 #
 # --baseline REF builds REF (a commit, tag or branch) too and runs it back to back with this
 # build: each server on a database of its own loaded the same way (so a baseline with an older
-# schema runs too), each scenario on the old one then the new one,
+# schema runs too), each scenario on both, the old one first in odd rounds and last in even ones,
 # --rounds times, and prints new/old ratios with their spread. --scenarios picks scenarios.
 #
 #   scripts/bench.sh [--backend sqlite|postgres] [--duration S] [--connections N]
@@ -227,10 +227,15 @@ for round in $(seq 1 "$rounds"); do
     for name in $scenarios; do
         # shellcheck disable=SC2046
         set -- $(scenario_args "$name")
-        if [ -n "$old_bin" ]; then
+        # Odd rounds run the old build first, even rounds the new one: whatever one run leaves
+        # behind (a checkpoint still writing back, a warm cache) falls on each build alike.
+        if [ -n "$old_bin" ] && [ $((round % 2)) -eq 1 ]; then
             run_wrk "$name" "$1" "$2" "$work/old/$3" "$old_port" "$old_pid" | sed "s/^/r$round /" >> "$old_results"
         fi
         run_wrk "$name" "$1" "$2" "$work/new/$3" | sed "s/^/r$round /" >> "$results"
+        if [ -n "$old_bin" ] && [ $((round % 2)) -eq 0 ]; then
+            run_wrk "$name" "$1" "$2" "$work/old/$3" "$old_port" "$old_pid" | sed "s/^/r$round /" >> "$old_results"
+        fi
     done
 done
 peak_rss=$(rss_kb VmHWM)

@@ -52,10 +52,6 @@ class Api {
         services_.add_pipelined_reads(context, std::move(reads));
     }
     [[nodiscard]] std::size_t pipelines() const { return services_.pipelines(); }
-    // Writes run on `writes` rather than the blocking executor (see AsyncServices).
-    void run_writes_on(boost::asio::any_io_executor writes) {
-        services_.run_writes_on(std::move(writes));
-    }
 
   private:
     [[nodiscard]] boost::asio::awaitable<Response> dispatch(RequestContext& ctx) const;

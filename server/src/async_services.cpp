@@ -35,13 +35,12 @@ PipelinedReads::Stats AsyncServices::pipeline_stats() const {
 
 AsyncServices::AsyncServices(Store& store, boost::asio::any_io_executor blocking)
     : store_(store),
-      blocking_(blocking),
-      writes_(std::move(blocking)),
+      blocking_(std::move(blocking)),
       tasks_(store.tasks()),
       conversations_(store.conversations()) {}
 
 Awaitable<Task> AsyncServices::create_task(std::string user, NewTask input, FieldErrors problems) {
-    return writing(
+    return blocking(
         [this, u = std::move(user), i = std::move(input), p = std::move(problems)]() mutable {
             return tasks_.create(u, std::move(i), std::move(p));
         });
@@ -70,7 +69,7 @@ Awaitable<Page<Task>> AsyncServices::list_tasks(std::string user, TaskListQuery 
 
 Awaitable<Task> AsyncServices::update_task(std::string user, Uuid id, TaskPatch patch,
                                            FieldErrors problems) {
-    return writing(
+    return blocking(
         [this, u = std::move(user), id, pt = std::move(patch), p = std::move(problems)]() mutable {
             return tasks_.update(u, id, std::move(pt), std::move(p));
         });
@@ -78,19 +77,19 @@ Awaitable<Task> AsyncServices::update_task(std::string user, Uuid id, TaskPatch 
 
 Awaitable<Task> AsyncServices::set_completed(std::string user, Uuid id,
                                              std::optional<bool> completed) {
-    return writing([this, u = std::move(user), id, completed] {
+    return blocking([this, u = std::move(user), id, completed] {
         return tasks_.set_completed(u, id, completed);
     });
 }
 
 Awaitable<void> AsyncServices::remove_task(std::string user, Uuid id) {
-    return writing([this, u = std::move(user), id] { tasks_.remove(u, id); });
+    return blocking([this, u = std::move(user), id] { tasks_.remove(u, id); });
 }
 
 Awaitable<Conversation> AsyncServices::create_conversation(std::string user,
                                                            std::optional<std::string> title,
                                                            FieldErrors problems) {
-    return writing(
+    return blocking(
         [this, u = std::move(user), t = std::move(title), p = std::move(problems)]() mutable {
             return conversations_.create(u, std::move(t), std::move(p));
         });
@@ -117,14 +116,14 @@ Awaitable<Page<Conversation>> AsyncServices::list_conversations(std::string user
 }
 
 Awaitable<void> AsyncServices::remove_conversation(std::string user, Uuid id) {
-    return writing([this, u = std::move(user), id] { conversations_.remove(u, id); });
+    return blocking([this, u = std::move(user), id] { conversations_.remove(u, id); });
 }
 
 Awaitable<Message> AsyncServices::add_message(std::string user, Uuid conversation_id,
                                               MessageRole role, std::string content,
                                               FieldErrors problems) {
-    return writing([this, u = std::move(user), conversation_id, role, c = std::move(content),
-                    p = std::move(problems)]() mutable {
+    return blocking([this, u = std::move(user), conversation_id, role, c = std::move(content),
+                     p = std::move(problems)]() mutable {
         return conversations_.add_message(u, conversation_id, role, std::move(c), std::move(p));
     });
 }

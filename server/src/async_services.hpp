@@ -71,10 +71,6 @@ class AsyncServices {
     // Register before serving; the table is read without a lock afterwards.
     void add_pipelined_reads(boost::asio::execution_context& context,
                              std::unique_ptr<PipelinedReads> reads);
-    // Writes run on `writes` instead of the blocking pool (SQLite: threads that mostly wait for
-    // the one writer, so that its group commit finds writes queued). Set before serving.
-    void run_writes_on(boost::asio::any_io_executor writes) { writes_ = std::move(writes); }
-
     // Summed over the I/O threads' pipelines, for metrics.
     [[nodiscard]] PipelinedReads::Stats pipeline_stats() const;
     [[nodiscard]] std::size_t pipelines() const { return pipelined_.size(); }
@@ -83,26 +79,16 @@ class AsyncServices {
     // The pipeline of the thread running `executor`, or null (SQLite, or pipelining off).
     [[nodiscard]] PipelinedReads* reads_for(const boost::asio::any_io_executor& executor) const;
 
+    // Runs `work` on the blocking executor, then resumes the caller on its own executor (the
+    // handler's associated one) with the result or the exception. Plain posts rather than a
+    // spawned coroutine: no coroutine frame per call on the worker side.
     template <typename F>
     auto blocking(F work) {
-        return run_on(blocking_, std::move(work));
-    }
-    template <typename F>
-    auto writing(F work) {
-        return run_on(writes_, std::move(work));
-    }
-
-    // Runs `work` on `executor`, then resumes the caller on its own executor (the handler's
-    // associated one) with the result or the exception. Plain posts rather than a spawned
-    // coroutine: no coroutine frame per call on the worker side. `executor` is one of this
-    // object's members (the initiation runs later, when the caller awaits).
-    template <typename F>
-    auto run_on(const boost::asio::any_io_executor& executor, F work) {
         using Result = decltype(work());
         using Signature = typename CompletionOf<Result>::type;
         return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, Signature>(
-            [&executor](auto handler, F w) {
-                boost::asio::post(executor, [h = std::move(handler), w = std::move(w)]() mutable {
+            [this](auto handler, F w) {
+                boost::asio::post(blocking_, [h = std::move(handler), w = std::move(w)]() mutable {
                     const auto resume_on = boost::asio::get_associated_executor(h);
                     std::exception_ptr failure;
                     if constexpr (std::is_void_v<Result>) {
@@ -133,7 +119,6 @@ class AsyncServices {
 
     Store& store_;
     boost::asio::any_io_executor blocking_;
-    boost::asio::any_io_executor writes_;
     std::vector<std::pair<const boost::asio::execution_context*, std::unique_ptr<PipelinedReads>>>
         pipelined_;
     TaskService tasks_;

@@ -6,7 +6,6 @@
 
 #include <fstream>
 #include <iostream>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -99,11 +98,6 @@ std::size_t worker_threads(const Config& config, Store& store) {
            static_cast<std::size_t>(config.db_max_overflow);
 }
 
-// SQLite writes wait for the one writer most of the time; they get threads of their own so that
-// enough of them are queued for its group commit to batch, without adding CPU-bound threads
-// to the reads. PostgreSQL writes share the blocking pool (one thread per connection).
-constexpr std::size_t kSqliteWriteThreads = 8;
-
 int serve(const Config& config) {
     auto store = open_and_migrate(config);
     JwtOptions jwt;
@@ -117,11 +111,6 @@ int serve(const Config& config) {
     IoThreads io(config.threads);
     boost::asio::thread_pool workers(worker_threads(config, *store));
     Api api(config, *store, verifier, workers.get_executor(), &metrics);
-    std::optional<boost::asio::thread_pool> writers;
-    if (store->backend() == "sqlite") {
-        writers.emplace(kSqliteWriteThreads);
-        api.run_writes_on(writers->get_executor());
-    }
 
     // PostgreSQL reads on each I/O thread's own pipelined connection (DB_PIPELINE=false: all
     // work on the blocking pool).
@@ -148,7 +137,6 @@ int serve(const Config& config) {
 
     io.run();
     workers.join();
-    if (writers) writers->join();
     log::info("shut down cleanly");
     return 0;
 }
