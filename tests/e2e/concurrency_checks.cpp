@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server_process.hpp"
+#include "taskcore/domain/time.hpp"
 #include "taskcore/domain/uuid.hpp"
 
 namespace taskcore::testing {
@@ -33,15 +34,9 @@ std::string create_task(HttpClient& client, const std::string& user, const std::
 
 std::int64_t updated_at_ms(const HttpResponse& response) {
     REQUIRE(response.result() == http::status::ok);
-    // RFC 3339 with milliseconds and Z: lexicographic order is time order, but compare numbers.
-    const std::string text(data_of(response).at("updated_at").as_string());
-    std::tm tm{};
-    int ms = 0;
-    REQUIRE(std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon,
-                        &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) == 7);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return static_cast<std::int64_t>(timegm(&tm)) * 1000 + ms;
+    const auto parsed = parse_rfc3339(std::string(data_of(response).at("updated_at").as_string()));
+    REQUIRE(parsed);
+    return to_unix_ms(*parsed);
 }
 
 template <typename F>
