@@ -16,9 +16,10 @@ Api::Api(const Config& config, Store& store, const JwtVerifier& verifier,
          boost::asio::any_io_executor blocking, const Metrics* metrics)
     : verifier_(verifier),
       services_(store, std::move(blocking)),
-      matcher_(config.api_prefix),
+      matcher_(config.api_prefix, mcp_path_of(config)),
       headers_(config),
-      resources_{config, services_, metrics, build_openapi_document(config.api_prefix)} {}
+      resources_{config, services_, verifier, metrics,
+                 build_openapi_document(config.api_prefix, mcp_path_of(config))} {}
 
 boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
     const auto& match = ctx.match;
@@ -67,6 +68,7 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req) const {
     };
     try {
         reply.response = co_await dispatch(ctx);
+        reply.tool_calls = std::move(ctx.tool_calls);
     } catch (const ApiError& e) {
         fail(e.code, e.what());
         for (const auto& [field, value] : e.headers) reply.response.set(field, value);

@@ -27,6 +27,7 @@ struct Reply {
     Response response;
     std::size_t route = 0;           // index into route_table(); its size when unmatched
     std::optional<ErrorCode> error;  // set for every error response
+    std::vector<mcp::ToolCallRecord> tool_calls;  // MCP tools/call outcomes
 };
 
 class Api {

@@ -178,6 +178,19 @@ Config load_config(const Environment& env, bool require_auth) {
         }
         c.api_prefix = *prefix == "/" ? "" : *prefix;
     }
+    c.mcp_enabled = boolean(env, "MCP_ENABLED", true);
+    if (auto path = get(env, "MCP_PATH")) {
+        if (path->size() < 2 || path->front() != '/' || path->back() == '/' ||
+            path->find_first_of("?#{}% ") != std::string::npos) {
+            throw ConfigError("MCP_PATH: must be a path like /mcp (no trailing '/'), got '" +
+                              *path + "'");
+        }
+        c.mcp_path = *path;
+    }
+    if (auto url = get(env, "PUBLIC_URL")) {
+        check_origin("PUBLIC_URL", *url);
+        c.public_url = *url;
+    }
     c.host = get(env, "HOST").value_or("0.0.0.0");
     c.port = static_cast<unsigned short>(integer(env, "PORT", 8000, 0, 65535));
 

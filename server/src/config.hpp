@@ -23,6 +23,11 @@ struct Config {
     std::chrono::seconds jwks_cache{300};
     std::string database_url = "sqlite:///./taskcore.db";
     std::string api_prefix = "/api";
+    bool mcp_enabled = true;
+    std::string mcp_path = "/mcp";
+    // scheme://host[:port] clients reach this server at (the MCP resource URL); when unset it is
+    // http://<Host header>.
+    std::optional<std::string> public_url;
     std::string host = "0.0.0.0";
     unsigned short port = 8000;
     std::vector<std::string> cors_origins;  // FRONTEND_ORIGIN first, then CORS_ORIGINS
@@ -59,6 +64,12 @@ Environment parse_dotenv(std::string_view text);
 
 // The process environment merged over the .env values (the process environment wins).
 Environment effective_environment(const std::string& dotenv_path = ".env");
+
+// The MCP endpoint's path, or nullopt when MCP_ENABLED=false.
+inline std::optional<std::string> mcp_path_of(const Config& config) {
+    if (!config.mcp_enabled) return std::nullopt;
+    return config.mcp_path;
+}
 
 // `require_auth`: serve needs a verification mode; migrate does not.
 Config load_config(const Environment& env, bool require_auth = true);

@@ -105,7 +105,7 @@ int serve(const Config& config) {
     jwt.audience = config.jwt_audience;
     jwt.leeway = config.jwt_leeway;
     const JwtVerifier verifier(config.better_auth_secret, key_source(config), jwt);
-    Metrics metrics(RouteMatcher(config.api_prefix).labels());
+    Metrics metrics(RouteMatcher(config.api_prefix, mcp_path_of(config)).labels());
     // Before the API: the pipelines the API owns watch sockets of these contexts, so the
     // contexts must outlive them.
     IoThreads io(config.threads);

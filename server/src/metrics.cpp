@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "mcp_tools.hpp"
+
 namespace taskcore::server {
 namespace {
 
@@ -43,7 +45,16 @@ std::string number(double v) {
 }  // namespace
 
 Metrics::Metrics(std::vector<std::string> route_templates)
-    : routes_(std::move(route_templates)), requests_(routes_.size()), latency_(routes_.size()) {}
+    : routes_(std::move(route_templates)),
+      requests_(routes_.size()),
+      latency_(routes_.size()),
+      tool_calls_(mcp::tool_table().size() + 1) {}
+
+void Metrics::tool_called(const mcp::ToolCallRecord& call) {
+    const auto tool = std::min(call.tool, tool_calls_.size() - 1);
+    tool_calls_[tool][static_cast<std::size_t>(call.outcome)].fetch_add(1,
+                                                                        std::memory_order_relaxed);
+}
 
 void Metrics::request_finished(std::size_t route, verb method, unsigned status,
                                std::chrono::microseconds took, std::optional<ErrorCode> error) {
@@ -59,6 +70,20 @@ void Metrics::request_finished(std::size_t route, verb method, unsigned status,
     lat.sum_micros.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
     lat.count.fetch_add(1, std::memory_order_relaxed);
     if (error) errors_[static_cast<std::size_t>(*error)].fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::render_tool_calls(std::string& out) const {
+    out += "# HELP taskcore_mcp_tool_calls_total MCP tools/call requests by tool and outcome.\n";
+    out += "# TYPE taskcore_mcp_tool_calls_total counter\n";
+    for (std::size_t t = 0; t < tool_calls_.size(); ++t) {
+        const std::string tool =
+            t < mcp::tool_table().size() ? std::string(mcp::tool_table()[t].name) : "unknown";
+        for (std::size_t o = 0; o < mcp::kToolOutcomes.size(); ++o) {
+            out += "taskcore_mcp_tool_calls_total{tool=\"" + tool + "\",outcome=\"" +
+                   std::string(mcp::kToolOutcomes[o]) + "\"} " +
+                   std::to_string(tool_calls_[t][o].load()) + "\n";
+        }
+    }
 }
 
 std::string Metrics::render(const Store::PoolStats& pool, std::string_view backend,
@@ -115,6 +140,7 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
         out += "taskcore_http_errors_total{code=\"" + std::string(e.name) + "\"} " +
                std::to_string(errors_[static_cast<std::size_t>(e.code)].load()) + "\n";
     }
+    render_tool_calls(out);
     const std::string db = "{backend=\"" + std::string(backend) + "\"} ";
     const auto gauge = [&](std::string_view name, std::string_view help, std::size_t value) {
         out += "# HELP " + std::string(name) + " " + std::string(help) + "\n";

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "error_catalogue.hpp"
+#include "mcp_protocol.hpp"
 #include "taskcore/storage/store.hpp"
 
 namespace taskcore::server {
@@ -34,19 +35,23 @@ class Metrics {
     void accept_failed() { accept_failures_.fetch_add(1, std::memory_order_relaxed); }
     void request_finished(std::size_t route, boost::beast::http::verb method, unsigned status,
                           std::chrono::microseconds took, std::optional<ErrorCode> error);
+    // One MCP tools/call (its tool and outcome).
+    void tool_called(const mcp::ToolCallRecord& call);
 
     // The Prometheus text exposition format (version 0.0.4).
     [[nodiscard]] std::string render(const Store::PoolStats& pool, std::string_view backend,
                                      const PipelineGauges& pipeline = {}) const;
 
-    static constexpr std::array<unsigned, 15> kStatuses{200, 201, 204, 400, 401, 403, 404, 405,
-                                                        413, 415, 422, 431, 500, 503, 0};
+    static constexpr std::array<unsigned, 16> kStatuses{200, 201, 202, 204, 400, 401, 403, 404,
+                                                        405, 413, 415, 422, 431, 500, 503, 0};
     static constexpr std::array<const char*, 7> kMethods{"GET",    "POST",    "PUT",  "PATCH",
                                                          "DELETE", "OPTIONS", "OTHER"};
     static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
   private:
+    void render_tool_calls(std::string& out) const;
+
     using Counter = std::atomic<std::uint64_t>;
     struct RouteLatency {
         std::array<Counter, kBuckets.size() + 1> buckets{};  // last: +Inf
@@ -60,6 +65,8 @@ class Metrics {
     std::array<Counter, kErrorCatalogue.size()> errors_{};  // indexed by ErrorCode
     std::atomic<std::int64_t> in_flight_{0};
     Counter accept_failures_{0};
+    // [tool, or the table's size for unknown names][outcome]
+    std::vector<std::array<Counter, mcp::kToolOutcomes.size()>> tool_calls_;
 };
 
 }  // namespace taskcore::server

@@ -83,7 +83,8 @@ constexpr std::string_view kDocument = R"json({
 
 }  // namespace
 
-std::string build_openapi_document(std::string_view prefix) {
+std::string build_openapi_document(std::string_view prefix,
+                                   std::optional<std::string_view> mcp_path) {
     namespace bj = boost::json;
     auto doc = bj::parse(kDocument).as_object();
     doc["info"].as_object()["version"] = kVersion;
@@ -97,9 +98,10 @@ std::string build_openapi_document(std::string_view prefix) {
                           .as_array();
     for (const auto& e : kErrorCatalogue) code_enum.emplace_back(e.name);
 
-    const RouteMatcher matcher(prefix);
+    const RouteMatcher matcher(prefix, mcp_path);
     bj::object paths;
     for (const auto& route : route_table()) {
+        if (route.mcp && !mcp_path) continue;
         bj::object item;
         bj::array parameters;
         if (route.path.find("{user_id}") != std::string_view::npos)

@@ -12,10 +12,9 @@
 #include "url.hpp"
 
 namespace taskcore::server {
-namespace {
 
-// 415 unless the body is declared as JSON (UTF-8 when a charset is given).
-void require_json_content_type(const Request& req) {
+void RequestContext::require_json_content_type() const {
+    const auto& req = request;
     const auto value = header_value(req, http::field::content_type);
     const auto semicolon = value.find(';');
     const auto media = trim(value.substr(0, semicolon));
@@ -38,8 +37,6 @@ void require_json_content_type(const Request& req) {
     }
 }
 
-}  // namespace
-
 Uuid RequestContext::id() const {
     auto id = parse_uuid(match.id);
     if (!id) {
@@ -53,7 +50,7 @@ std::optional<boost::json::value> RequestContext::body(bool required) const {
         if (required) throw ValidationError("body", "is required (a JSON object)");
         return std::nullopt;
     }
-    require_json_content_type(request);
+    require_json_content_type();
     return json::parse_body(request.body());
 }
 

@@ -10,7 +10,9 @@
 #include "async_services.hpp"
 #include "config.hpp"
 #include "http_types.hpp"
+#include "mcp_protocol.hpp"
 #include "route_table.hpp"
+#include "taskcore/auth/jwt_verifier.hpp"
 #include "taskcore/service/query_params.hpp"
 
 namespace taskcore::server {
@@ -21,6 +23,7 @@ class Metrics;
 struct ApiResources {
     const Config& config;
     AsyncServices& services;
+    const JwtVerifier& verifier;
     const Metrics* metrics;  // null: GET /metrics answers 404
     std::string openapi;     // the document served at /openapi.json, built once
 };
@@ -32,6 +35,7 @@ struct RequestContext {
     std::string request_id;
     std::string user;   // the authenticated user (Access::path_user routes)
     QueryParams query;  // decoded query parameters (Access::path_user routes)
+    std::vector<mcp::ToolCallRecord> tool_calls;  // what an MCP request called, for log and metrics
 
     AsyncServices& services() const { return resources.services; }
     // The {id} path segment as a UUID; ValidationError on field "id" otherwise.
@@ -40,6 +44,8 @@ struct RequestContext {
     // on "body"; a present body must be declared application/json (UTF-8) or it is a 415.
     [[nodiscard]] std::optional<boost::json::value> body(bool required) const;
     [[nodiscard]] bool has_body() const { return !request.body().empty(); }
+    // 415 unless the body is declared application/json (UTF-8 when a charset is given).
+    void require_json_content_type() const;
     // "/api/<percent-encoded user>": the base of Location headers.
     [[nodiscard]] std::string user_path() const;
 };

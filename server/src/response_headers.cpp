@@ -34,7 +34,7 @@ ResponseHeaders::ResponseHeaders(const Config& config)
     : config_(config),
       allow_headers_(
           "Authorization, Content-Type, X-Request-ID, traceparent, tracestate, baggage, "
-          "sentry-trace") {
+          "sentry-trace, MCP-Protocol-Version, Mcp-Method, Mcp-Name") {
     for (const auto& h : config_.cors_allow_headers) allow_headers_ += ", " + h;
 }
 
@@ -43,18 +43,19 @@ RequestIdentity ResponseHeaders::identify(const Request& request) const {
     const auto sent = header_value(request, "X-Request-ID");
     who.request_id = sane_request_id(sent) ? std::string(sent) : generate_uuid_v7().to_string();
     const auto origin = header_value(request, http::field::origin);
-    const auto& allowed = config_.cors_origins;
-    if (!origin.empty() && std::find(allowed.begin(), allowed.end(), origin) != allowed.end()) {
-        who.origin = std::string(origin);
-    }
+    if (origin_allowed(config_, origin)) who.origin = std::string(origin);
     return who;
+}
+
+bool origin_allowed(const Config& config, std::string_view origin) {
+    const auto& allowed = config.cors_origins;
+    return !origin.empty() && std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
 }
 
 Response ResponseHeaders::finish(const Request& request, const RequestIdentity& who,
                                  Response res) const {
     res.version(11);
-    if (res.result() != http::status::no_content &&
-        res.find(http::field::content_type) == res.end()) {
+    if (!res.body().empty() && res.find(http::field::content_type) == res.end()) {
         res.set(http::field::content_type, "application/json; charset=utf-8");
     }
     res.set(http::field::cache_control, "no-store");

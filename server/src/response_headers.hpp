@@ -31,6 +31,9 @@ class ResponseHeaders {
     std::string allow_headers_;
 };
 
+// Whether `origin` is on the CORS allow-list (FRONTEND_ORIGIN, CORS_ORIGINS).
+bool origin_allowed(const Config& config, std::string_view origin);
+
 // A header's value with surrounding white space stripped; empty when absent.
 std::string_view header_value(const Request& request, http::field field);
 std::string_view header_value(const Request& request, std::string_view name);

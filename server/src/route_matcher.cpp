@@ -9,17 +9,7 @@ namespace taskcore::server {
 namespace {
 
 constexpr std::string_view kDefaultPrefix = "/api";
-
-std::vector<std::string_view> split_template(std::string_view path) {
-    std::vector<std::string_view> out;
-    while (!path.empty()) {
-        path.remove_prefix(1);  // the '/'
-        const auto slash = path.find('/');
-        out.push_back(path.substr(0, slash));
-        path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash);
-    }
-    return out;
-}
+constexpr std::string_view kDefaultMcpPath = "/mcp";
 
 }  // namespace
 
@@ -42,16 +32,13 @@ const Operation* RouteMatch::operation(http::verb method) const {
     return it == ops.end() ? nullptr : &*it;
 }
 
-RouteMatcher::RouteMatcher(std::string_view api_prefix) : prefix_(api_prefix) {
-    if (auto segments = split_path(prefix_.empty() ? "/" : prefix_)) {
-        prefix_segments_ = std::move(*segments);
-        if (prefix_segments_.size() == 1 && prefix_segments_[0].empty()) prefix_segments_.clear();
-    }
+RouteMatcher::RouteMatcher(std::string_view api_prefix, std::optional<std::string_view> mcp_path)
+    : prefix_(api_prefix) {
+    if (mcp_path) mcp_path_ = std::string(*mcp_path);
     for (const auto& route : route_table()) {
-        const bool under_prefix = route.path.starts_with(std::string(kDefaultPrefix) + "/");
-        patterns_.push_back(
-            {under_prefix,
-             split_template(under_prefix ? route.path.substr(kDefaultPrefix.size()) : route.path)});
+        auto segments = split_path(path_of(route));
+        patterns_.push_back({(!route.mcp || mcp_path_) && segments.has_value(),
+                             segments ? std::move(*segments) : std::vector<std::string>{}});
     }
 }
 
@@ -63,16 +50,11 @@ RouteMatch RouteMatcher::match(std::string_view target) const {
     if (!segments) return m;
     for (std::size_t r = 0; r < patterns_.size(); ++r) {
         const auto& pattern = patterns_[r];
-        const std::size_t offset = pattern.under_prefix ? prefix_segments_.size() : 0;
-        if (segments->size() != offset + pattern.segments.size()) continue;
-        if (pattern.under_prefix &&
-            !std::equal(prefix_segments_.begin(), prefix_segments_.end(), segments->begin())) {
-            continue;
-        }
+        if (!pattern.served || segments->size() != pattern.segments.size()) continue;
         bool ok = true;
         for (std::size_t i = 0; i < pattern.segments.size() && ok; ++i) {
-            const auto& seg = (*segments)[offset + i];
-            const auto want = pattern.segments[i];
+            const auto& seg = (*segments)[i];
+            const auto& want = pattern.segments[i];
             if (want == "{user_id}") {
                 m.user_id = seg;
                 ok = !seg.empty();
@@ -95,8 +77,14 @@ RouteMatch RouteMatcher::match(std::string_view target) const {
 }
 
 std::string RouteMatcher::path_of(const Route& route) const {
-    if (!route.path.starts_with(std::string(kDefaultPrefix) + "/")) return std::string(route.path);
-    return prefix_ + std::string(route.path.substr(kDefaultPrefix.size()));
+    const std::string_view path = route.path;
+    if (path.starts_with(std::string(kDefaultPrefix) + "/"))
+        return prefix_ + std::string(path.substr(kDefaultPrefix.size()));
+    if (route.mcp && path.ends_with(kDefaultMcpPath)) {
+        return std::string(path.substr(0, path.size() - kDefaultMcpPath.size())) +
+               mcp_path_.value_or(std::string(kDefaultMcpPath));
+    }
+    return std::string(path);
 }
 
 std::vector<std::string> RouteMatcher::labels() const {

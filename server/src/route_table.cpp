@@ -3,6 +3,7 @@
 #include "route_table.hpp"
 
 #include "conversation_handlers.hpp"
+#include "mcp_handlers.hpp"
 #include "system_handlers.hpp"
 #include "task_handlers.hpp"
 
@@ -29,6 +30,30 @@ const std::vector<Route>& route_table() {
          {{verb::get, h::metrics,
            R"json({"summary": "Prometheus metrics (no user data: route templates only)", "security": [],
   "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}})json"}}},
+        {"/mcp",
+         Access::anyone,  // the handler checks the Origin, then the bearer token
+         {{verb::post, h::mcp,
+           R"json({"summary": "MCP endpoint (Streamable HTTP, JSON responses): tools over the token's user's tasks and conversations",
+  "description": "JSON-RPC 2.0; protocol revisions 2026-07-28 (server/discover, _meta envelope, Mcp-Method/Mcp-Name headers) and 2025-11-25 (initialize). See docs/mcp.md.",
+  "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": ["object", "array"]}}}},
+  "responses": {"200": {"description": "a JSON-RPC response (or a batch of them)", "content": {"application/json": {"schema": {"type": ["object", "array"]}}}},
+                "202": {"description": "notifications only: accepted, no body"},
+                "400": {"description": "a JSON-RPC error raised before dispatch (parse error, invalid request, header mismatch, unsupported protocol version)", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+                "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}})json"}},
+         true},
+        {"/.well-known/oauth-protected-resource/mcp",
+         Access::anyone,
+         {{verb::get, h::protected_resource_metadata,
+           R"json({"summary": "OAuth 2.0 protected resource metadata of the MCP endpoint (RFC 9728)", "security": [],
+  "responses": {"200": {"description": "resource, authorization_servers, bearer_methods_supported", "content": {"application/json": {"schema": {"type": "object"}}}}}})json"}},
+         true},
+        {"/.well-known/oauth-protected-resource",
+         Access::anyone,
+         {{verb::get, h::protected_resource_metadata,
+           R"json({"summary": "The same metadata at the unsuffixed well-known path", "security": [],
+  "responses": {"200": {"description": "resource, authorization_servers, bearer_methods_supported", "content": {"application/json": {"schema": {"type": "object"}}}}}})json"}},
+         true},
         {"/api/{user_id}/tasks",
          Access::path_user,
          {{verb::get, h::list_tasks, R"json({"summary": "List tasks",

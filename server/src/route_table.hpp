@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,9 @@ struct Route {
     std::string_view path;
     Access access;
     std::vector<Operation> operations;  // OPTIONS (preflight) is implied for every route
+    // Part of the MCP endpoint: served only when MCP is enabled, and a trailing "/mcp" of the
+    // path follows MCP_PATH.
+    bool mcp = false;
 };
 
 const std::vector<Route>& route_table();
@@ -48,10 +52,12 @@ struct RouteMatch {
     [[nodiscard]] const Operation* operation(http::verb method) const;
 };
 
-// Matches request paths against the table under the configured API prefix.
+// Matches request paths against the table under the configured API prefix and MCP path.
 class RouteMatcher {
   public:
-    explicit RouteMatcher(std::string_view api_prefix);
+    // `mcp_path` nullopt: the MCP routes are not served.
+    explicit RouteMatcher(std::string_view api_prefix,
+                          std::optional<std::string_view> mcp_path = "/mcp");
 
     // `target` may carry a query string; it is ignored here.
     [[nodiscard]] RouteMatch match(std::string_view target) const;
@@ -62,11 +68,11 @@ class RouteMatcher {
 
   private:
     struct Pattern {
-        bool under_prefix;
-        std::vector<std::string_view> segments;
+        bool served;
+        std::vector<std::string> segments;  // decoded; "{user_id}" and "{id}" are placeholders
     };
     std::string prefix_;
-    std::vector<std::string> prefix_segments_;
+    std::optional<std::string> mcp_path_;
     std::vector<Pattern> patterns_;
 };
 

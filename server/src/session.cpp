@@ -7,6 +7,7 @@
 
 #include "http_server.hpp"
 #include "logger.hpp"
+#include "mcp_tools.hpp"
 #include "response_headers.hpp"
 
 namespace taskcore::server {
@@ -158,6 +159,7 @@ void Session::write(Reply reply) {
     if (server_.stopping()) reply.response.keep_alive(false);
     route_ = reply.route;
     error_ = reply.error;
+    tool_calls_ = std::move(reply.tool_calls);
     response_ = std::move(reply.response);
     stream_.expires_after(std::chrono::seconds{30});
     http::async_write(
@@ -172,6 +174,8 @@ void Session::on_write(beast::error_code ec) {
                                        std::chrono::duration_cast<std::chrono::microseconds>(
                                            std::chrono::steady_clock::now() - started_),
                                        error_);
+    for (const auto& call : tool_calls_) server_.metrics().tool_called(call);
+    tool_calls_.clear();
     counted_ = false;
     response_.reset();
     request_.reset();
@@ -187,9 +191,16 @@ void Session::log_access() {
                             std::chrono::steady_clock::now() - started_)
                             .count();
     const auto id = response_->find("X-Request-ID");
-    log::info(method_ + " " + path_ + " " + std::to_string(response_->result_int()) + " " +
-              std::to_string(micros) + "us " +
-              (id == response_->end() ? std::string("-") : std::string(id->value())));
+    std::string line = method_ + " " + path_ + " " + std::to_string(response_->result_int()) + " " +
+                       std::to_string(micros) + "us " +
+                       (id == response_->end() ? std::string("-") : std::string(id->value()));
+    for (const auto& call : tool_calls_) {  // MCP: which tools ran, never their arguments
+        const auto& tools = mcp::tool_table();
+        line +=
+            " tool=" + (call.tool < tools.size() ? std::string(tools[call.tool].name) : "unknown") +
+            ":" + std::string(mcp::kToolOutcomes[static_cast<std::size_t>(call.outcome)]);
+    }
+    log::info(line);
 }
 
 // After an error response the client may still be sending a body we will not read; closing at

@@ -55,6 +55,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<Request> request_;
     std::optional<Response> response_;
+    std::vector<mcp::ToolCallRecord> tool_calls_;  // of the request being answered
     std::string method_;
     std::string path_;
     std::chrono::steady_clock::time_point started_{};

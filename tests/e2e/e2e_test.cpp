@@ -82,6 +82,53 @@ TEST_CASE("pipelining: responses come back in request order") {
     CHECK(client.read_response().result() == http::status::not_found);
 }
 
+// An MCP POST as the official clients send it (2025-11-25, after initialize).
+std::string raw_mcp(const std::string& token, const std::string& body) {
+    return "POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2025-11-25\r\n"
+           "Authorization: Bearer " +
+           token + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+TEST_CASE("MCP over the real server: a tool call, its access log line and its metrics") {
+    ServerProcess server(base_env({{"MAX_BODY_BYTES", "1024"}}));
+    const auto u = user();
+    HttpClient client(server.port());
+    client.send_raw(raw_mcp(
+        token(u),
+        R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_task","arguments":{"title":"via MCP"}}})"));
+    auto res = client.read_response();
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(boost::json::parse(res.body()).at("result").at("structuredContent").at("title") ==
+          "via MCP");
+    client.send_raw(raw_mcp(
+        token(u),
+        R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_task","arguments":{"task_id":"0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b"}}})"));
+    res = client.read_response();
+    CHECK(boost::json::parse(res.body()).at("result").at("isError") == true);
+    const auto list = client.request(http::verb::get, "/api/" + u + "/tasks", token(u));
+    CHECK(boost::json::parse(list.body()).at("data").at(0).at("title") == "via MCP");
+
+    const auto metrics = client.request(http::verb::get, "/metrics").body();
+    CHECK(metrics.find(R"(taskcore_mcp_tool_calls_total{tool="add_task",outcome="ok"} 1)") !=
+          std::string::npos);
+    CHECK(
+        metrics.find(R"(taskcore_mcp_tool_calls_total{tool="get_task",outcome="tool_error"} 1)") !=
+        std::string::npos);
+
+    // Over MAX_BODY_BYTES: 413 before the body is read, as on every route.
+    HttpClient big(server.port());
+    big.send_raw(raw_mcp(token(u), std::string(2000, ' ')));
+    CHECK(big.read_response().result() == http::status::payload_too_large);
+
+    CHECK(server.stop(SIGTERM) == 0);
+    const auto log = server.log();
+    CHECK(log.find("POST /mcp 200") != std::string::npos);
+    CHECK(log.find("tool=add_task:ok") != std::string::npos);
+    CHECK(log.find("tool=get_task:tool_error") != std::string::npos);
+    CHECK(log.find("via MCP") == std::string::npos);  // arguments are never logged
+}
+
 TEST_CASE("a body over MAX_BODY_BYTES is 413 from Content-Length, before it is read") {
     ServerProcess server(base_env({{"MAX_BODY_BYTES", "1024"}}));
     const auto u = user();

@@ -57,6 +57,20 @@ TEST_CASE("a database restart gives fast 503s, then the server recovers by itsel
             CHECK(res[http::field::retry_after] == "1");
             CHECK(boost::json::parse(res.body()).at("error").at("code") == "SERVICE_UNAVAILABLE");
             CHECK(took < std::chrono::seconds{4});
+            // An MCP tool call understood while the database is away: a tool error, HTTP 200.
+            const std::string call =
+                R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks"}})";
+            c.send_raw(
+                "POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                "MCP-Protocol-Version: 2025-11-25\r\nAuthorization: Bearer " +
+                token(user) + "\r\nContent-Length: " + std::to_string(call.size()) + "\r\n\r\n" +
+                call);
+            const auto mcp = c.read_response();
+            CHECK(mcp.result() == http::status::ok);
+            const auto result = boost::json::parse(mcp.body()).at("result");
+            CHECK(result.at("isError") == true);
+            CHECK(result.at("content").at(0).at("text") ==
+                  "service unavailable, retry in a few seconds");
             const auto health = c.request(http::verb::get, "/health");
             CHECK(health.result() == http::status::service_unavailable);
             CHECK(boost::json::parse(health.body()).at("database") == "disconnected");

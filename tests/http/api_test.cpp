@@ -282,7 +282,7 @@ TEST_CASE_METHOD(ApiFixture,
     CHECK(field(res, "Access-Control-Allow-Methods") == "GET, POST, PUT, PATCH, DELETE, OPTIONS");
     CHECK(field(res, "Access-Control-Allow-Headers") ==
           "Authorization, Content-Type, X-Request-ID, traceparent, tracestate, baggage, "
-          "sentry-trace, X-Custom");
+          "sentry-trace, MCP-Protocol-Version, Mcp-Method, Mcp-Name, X-Custom");
     CHECK(field(res, "Access-Control-Max-Age") == "600");
     const auto denied =
         call(verb::options, "/api/alice/tasks", "", {{"Origin", "http://evil"}}, "");

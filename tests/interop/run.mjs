@@ -2,42 +2,12 @@
 // its JWKS with BETTER_AUTH_URL, must accept them (EdDSA, ES256, RS256) and refuse tampered ones.
 // Needs TASKCORE_SERVER_BIN and TASKCORE_TEST_PG_URL (set by ctest and scripts/test.sh).
 import http from "node:http";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pg from "pg";
 import { betterAuth } from "better-auth";
 import { jwt } from "better-auth/plugins";
 import { toNodeHandler } from "better-auth/node";
 import { getMigrations } from "better-auth/db/migration";
-
-const serverBin = process.env.TASKCORE_SERVER_BIN;
-const pgUrl = process.env.TASKCORE_TEST_PG_URL;
-if (!serverBin || !pgUrl) {
-  console.error("FAIL: TASKCORE_SERVER_BIN and TASKCORE_TEST_PG_URL must be set (run via scripts/test.sh)");
-  process.exit(1);
-}
-
-let passed = 0;
-let failed = 0;
-function check(condition, what) {
-  if (condition) {
-    passed++;
-  } else {
-    failed++;
-    console.error(`FAILED: ${what}`);
-  }
-}
-
-async function freshDatabase(name) {
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return pgUrl.replace(/\/[^/]+$/, `/${name}`);
-}
+import { check, finish, freshDatabase, startTaskcore, results } from "./support.mjs";
 
 function listen(server) {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server.address().port)));
@@ -60,32 +30,6 @@ async function startBetterAuth(alg) {
   await runMigrations();
   server.on("request", toNodeHandler(auth));
   return { baseURL, close: async () => { server.close(); await pool.end(); } };
-}
-
-function startTaskcore(env) {
-  const dir = mkdtempSync(join(tmpdir(), "taskcore-interop-"));
-  const child = spawn(serverBin, ["serve"], {
-    cwd: dir,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", DATABASE_URL: `sqlite:///${dir}/interop.db`, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`taskcore did not start:\n${log}`)), 15000);
-    child.stderr.on("data", (chunk) => {
-      log += chunk;
-      const m = log.match(/listening on http:\/\/[0-9.]+:(\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          url: `http://127.0.0.1:${m[1]}`,
-          log: () => log,
-          stop: () => { child.kill("SIGTERM"); rmSync(dir, { recursive: true, force: true }); },
-        });
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`taskcore exited (${code}):\n${log}`)));
-  });
 }
 
 async function tokenFromBetterAuth(baseURL) {
@@ -146,11 +90,10 @@ for (const alg of ["EdDSA", "ES256", "RS256"]) {
   } catch (e) {
     check(false, `${alg}: ${e.stack}`);
   } finally {
-    if (failed) console.error(taskcore.log());
+    if (results.failed) console.error(taskcore.log());
     taskcore.stop();
     await ba.close();
   }
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

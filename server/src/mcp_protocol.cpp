@@ -1,0 +1,389 @@
+// JSON-RPC framing, era classification, the header cross-checks of 2026-07-28 and the methods
+// (initialize, server/discover, ping, tools/list, tools/call).
+#include "mcp_protocol.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <optional>
+
+#include "logger.hpp"
+#include "mcp_arguments.hpp"
+#include "mcp_errors.hpp"
+#include "mcp_tools.hpp"
+#include "response_headers.hpp"
+#include "taskcore/auth/base64url.hpp"
+#include "taskcore/domain/errors.hpp"
+#include "taskcore/json/requests.hpp"
+#include "taskcore/version.hpp"
+
+namespace taskcore::server::mcp {
+namespace {
+
+namespace bj = boost::json;
+
+constexpr std::string_view kProtocolVersionKey = "io.modelcontextprotocol/protocolVersion";
+constexpr std::string_view kClientCapabilitiesKey = "io.modelcontextprotocol/clientCapabilities";
+constexpr std::string_view kServerInfoKey = "io.modelcontextprotocol/serverInfo";
+// How long a 2026-era client may cache tools/list and server/discover: the tools change only
+// with a new build, and a rolling upgrade should be picked up within minutes.
+constexpr std::int64_t kListTtlMs = 300'000;
+
+constexpr std::string_view kInstructions =
+    "Manages the signed-in user's tasks and chat history. Every tool acts only on the data of "
+    "the user whose token authorised this connection; ids come from the add/create and list "
+    "tools. Times are RFC 3339 (e.g. 2026-12-24T18:00:00Z).";
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& list, std::string_view value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bj::array supported_versions() {
+    bj::array out;
+    for (const auto v : kModernVersions) out.emplace_back(v);
+    for (const auto v : kLegacyVersions) out.emplace_back(v);
+    return out;
+}
+
+bj::object server_info() {
+    return bj::object{
+        {"name", "taskcore"}, {"title", "taskcore tasks and chat history"}, {"version", kVersion}};
+}
+
+bj::object tools_capability() {
+    return bj::object{{"tools", bj::object{{"listChanged", false}}}};
+}
+
+// One message being answered.
+struct Message {
+    bj::value id;  // null until read (and for notifications)
+    bool notification = false;
+    bool modern = false;  // carries the 2026-07-28 _meta envelope
+    std::string method;
+    bj::object params;
+};
+
+[[noreturn]] void fail(RpcErrorKind kind, const std::string& message, bj::value data = nullptr) {
+    throw RpcError(kind, message, std::move(data));
+}
+
+// A header value sent with the "=?base64?...?=" sentinel (non-ASCII or edge white space).
+std::optional<std::string> decode_header_value(std::string_view value) {
+    constexpr std::string_view prefix = "=?base64?";
+    constexpr std::string_view suffix = "?=";
+    if (!value.starts_with(prefix) || !value.ends_with(suffix) ||
+        value.size() < prefix.size() + suffix.size()) {
+        return std::string(value);
+    }
+    std::string text(value.substr(prefix.size(), value.size() - prefix.size() - suffix.size()));
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    for (auto& c : text) {
+        if (c == '+')
+            c = '-';
+        else if (c == '/')
+            c = '_';
+    }
+    return base64url_decode(text);
+}
+
+// The framing checks of JSON-RPC 2.0 and the era of the message.
+Message read_message(const bj::value& raw) {
+    Message m;
+    if (!raw.is_object())
+        fail(RpcErrorKind::invalid_request, "a JSON-RPC message must be an object");
+    const auto& obj = raw.as_object();
+    if (const auto* id = obj.if_contains("id")) {
+        if (id->is_string() || id->is_int64() || id->is_uint64()) {
+            m.id = *id;
+        } else {
+            fail(RpcErrorKind::invalid_request, "'id' must be a string or an integer");
+        }
+    } else {
+        m.notification = true;
+    }
+    const auto* version = obj.if_contains("jsonrpc");
+    if (version == nullptr || !version->is_string() || version->as_string() != "2.0")
+        fail(RpcErrorKind::invalid_request, "'jsonrpc' must be \"2.0\"");
+    const auto* method = obj.if_contains("method");
+    if (method == nullptr) {
+        fail(RpcErrorKind::invalid_request,
+             obj.contains("result") || obj.contains("error")
+                 ? "this server sends no requests, so it takes no responses"
+                 : "'method' is required");
+    }
+    if (!method->is_string()) fail(RpcErrorKind::invalid_request, "'method' must be a string");
+    m.method = method->as_string();
+    if (const auto* params = obj.if_contains("params")) {
+        if (!params->is_object()) fail(RpcErrorKind::invalid_params, "'params' must be an object");
+        m.params = params->as_object();
+    }
+    if (const auto* meta = m.params.if_contains("_meta"); meta && meta->is_object()) {
+        m.modern = meta->as_object().contains(kProtocolVersionKey);
+    }
+    return m;
+}
+
+// 2026-07-28: the envelope names a served revision, and the headers mirror the body.
+void check_modern(const Message& m, const Request& request, bool batch) {
+    const auto& meta = m.params.at("_meta").as_object();
+    const auto& version = meta.at(kProtocolVersionKey);
+    if (!version.is_string() || !contains(kModernVersions, version.as_string())) {
+        fail(RpcErrorKind::unsupported_protocol_version,
+             "unsupported protocol version; this server supports " +
+                 bj::serialize(supported_versions()),
+             bj::object{{"supported", supported_versions()}, {"requested", version}});
+    }
+    if (batch) {
+        fail(RpcErrorKind::invalid_request,
+             "protocol revision 2026-07-28 has no batches: send one request per POST");
+    }
+    const auto header_version = header_value(request, "MCP-Protocol-Version");
+    if (!m.notification && header_version.empty())
+        fail(RpcErrorKind::header_mismatch, "the MCP-Protocol-Version header is required");
+    if (!header_version.empty() && header_version != version.as_string()) {
+        fail(RpcErrorKind::header_mismatch, "the MCP-Protocol-Version header (" +
+                                                std::string(header_version) +
+                                                ") differs from _meta's protocolVersion");
+    }
+    const auto* capabilities = meta.if_contains(kClientCapabilitiesKey);
+    if (capabilities == nullptr || !capabilities->is_object()) {
+        fail(RpcErrorKind::envelope_invalid,
+             "_meta must carry an object '" + std::string(kClientCapabilitiesKey) + "'");
+    }
+    if (m.notification) return;
+    const auto method_header = header_value(request, "Mcp-Method");
+    if (method_header.empty())
+        fail(RpcErrorKind::header_mismatch, "the Mcp-Method header is required");
+    if (method_header != m.method) {
+        fail(RpcErrorKind::header_mismatch, "the Mcp-Method header (" + std::string(method_header) +
+                                                ") differs from the body's method");
+    }
+    if (m.method == "tools/call") {
+        const auto* name = m.params.if_contains("name");
+        const auto sent = header_value(request, "Mcp-Name");
+        if (sent.empty()) fail(RpcErrorKind::header_mismatch, "the Mcp-Name header is required");
+        const auto decoded = decode_header_value(sent);
+        if (name == nullptr || !name->is_string() || !decoded || *decoded != name->as_string())
+            fail(RpcErrorKind::header_mismatch, "the Mcp-Name header differs from params.name");
+    }
+}
+
+// 2025 era: after initialize, MCP-Protocol-Version names a served revision.
+void check_legacy(const Message& m, const Request& request) {
+    const auto header_version = header_value(request, "MCP-Protocol-Version");
+    if (header_version.empty()) {
+        if (m.method != "initialize" && !m.notification) {
+            fail(RpcErrorKind::invalid_request,
+                 "the MCP-Protocol-Version header is required after initialize");
+        }
+        return;
+    }
+    if (contains(kModernVersions, header_version)) {
+        fail(RpcErrorKind::envelope_invalid, "a " + std::string(header_version) +
+                                                 " request must carry params._meta with '" +
+                                                 std::string(kProtocolVersionKey) + "' and '" +
+                                                 std::string(kClientCapabilitiesKey) + "'");
+    }
+    if (!contains(kLegacyVersions, header_version)) {
+        fail(RpcErrorKind::unsupported_protocol_version,
+             "unsupported MCP-Protocol-Version " + std::string(header_version),
+             bj::object{{"supported", supported_versions()}, {"requested", header_version}});
+    }
+}
+
+bj::object initialize_result(const Message& m) {
+    const auto* requested = m.params.if_contains("protocolVersion");
+    if (requested == nullptr || !requested->is_string())
+        fail(RpcErrorKind::invalid_params, "'protocolVersion' (a string) is required");
+    // Echo a revision we serve; otherwise offer our newest 2025-era one (the client decides).
+    const std::string_view version = contains(kLegacyVersions, requested->as_string())
+                                         ? std::string_view(requested->as_string())
+                                         : kLegacyVersions.front();
+    return bj::object{{"protocolVersion", version},
+                      {"capabilities", tools_capability()},
+                      {"serverInfo", server_info()},
+                      {"instructions", kInstructions}};
+}
+
+bj::object discover_result() {
+    return bj::object{{"supportedVersions", supported_versions()},
+                      {"capabilities", tools_capability()},
+                      {"instructions", kInstructions},
+                      {"ttlMs", kListTtlMs},
+                      {"cacheScope", "public"}};
+}
+
+bj::object text_result(std::string text, bool is_error) {
+    return bj::object{
+        {"content", bj::array{bj::object{{"type", "text"}, {"text", std::move(text)}}}},
+        {"isError", is_error}};
+}
+
+// "title: must be 1-200 characters; tags[2]: ..." (every problem, so the model fixes them all).
+std::string describe(const ValidationError& e) {
+    std::string out = "invalid arguments: ";
+    for (std::size_t i = 0; i < e.details().size(); ++i) {
+        if (i > 0) out += "; ";
+        out += e.details()[i].field + ": " + e.details()[i].message;
+    }
+    return out;
+}
+
+Awaitable<bj::object> call_tool(Exchange& ex, const Message& m) {
+    const auto* name = m.params.if_contains("name");
+    if (name == nullptr || !name->is_string())
+        fail(RpcErrorKind::invalid_params, "'name' (the tool's name) is required");
+    const Tool* tool = find_tool(name->as_string());
+    if (tool == nullptr) {
+        ex.calls.push_back({tool_table().size(), ToolOutcome::invalid_params});
+        std::string names;
+        for (const auto& t : tool_table())
+            names += (names.empty() ? "" : ", ") + std::string(t.name);
+        fail(RpcErrorKind::invalid_params,
+             "unknown tool '" + std::string(name->as_string()) + "'; tools: " + names);
+    }
+    const auto index = tool_index(*tool);
+    bj::object arguments;
+    try {
+        arguments = check_arguments(*tool, m.params.if_contains("arguments"));
+    } catch (const RpcError&) {
+        ex.calls.push_back({index, ToolOutcome::invalid_params});
+        throw;
+    }
+    // Errors the model can act on are tool results (isError), not protocol errors.
+    std::optional<std::string> tool_error;
+    bj::value value;
+    try {
+        value = co_await tool->handler(ToolCall{ex.services, ex.user, arguments});
+    } catch (const ValidationError& e) {
+        tool_error = describe(e);
+    } catch (const NotFoundError& e) {
+        tool_error = std::string(e.what()) +
+                     ": no such id among the signed-in user's data (list tools show current ids)";
+    } catch (const StorageUnavailableError& e) {
+        log::warning(std::string("database unavailable: ") + e.what());
+        tool_error = "service unavailable, retry in a few seconds";
+    } catch (const std::exception& e) {
+        log::error("tool " + std::string(tool->name) + " failed: " + e.what());
+        ex.calls.push_back({index, ToolOutcome::internal_error});
+        fail(RpcErrorKind::internal_error, "internal error");
+    }
+    if (tool_error) {
+        ex.calls.push_back({index, ToolOutcome::tool_error});
+        co_return text_result(std::move(*tool_error), true);
+    }
+    ex.calls.push_back({index, ToolOutcome::ok});
+    auto result = text_result(bj::serialize(value), false);
+    result["structuredContent"] = std::move(value);
+    co_return result;
+}
+
+// The result of a request, or nullopt for a notification (which gets no response).
+Awaitable<std::optional<bj::object>> run(Exchange& ex, const Message& m) {
+    if (m.notification) co_return std::nullopt;  // initialized, cancelled, ...: nothing to do
+    bj::object result;
+    if (m.method == "tools/call") {
+        result = co_await call_tool(ex, m);
+    } else if (m.method == "tools/list") {
+        result = bj::object{{"tools", tool_list()}};
+        if (m.modern) {
+            result["ttlMs"] = kListTtlMs;
+            result["cacheScope"] = "public";
+        }
+    } else if (m.method == "ping") {
+        // empty result
+    } else if (m.method == "initialize" && !m.modern) {
+        result = initialize_result(m);
+    } else if (m.method == "server/discover" && m.modern) {
+        result = discover_result();
+    } else {
+        fail(RpcErrorKind::method_not_found, "method not found: " + m.method);
+    }
+    if (m.modern) {
+        result["resultType"] = "complete";
+        result["_meta"] = bj::object{{kServerInfoKey, server_info()}};
+    }
+    co_return result;
+}
+
+bj::object error_response(const bj::value& id, const RpcError& e) {
+    bj::object error{{"code", rpc_error_info(e.kind).code}, {"message", e.what()}};
+    if (!e.data.is_null()) error["data"] = e.data;
+    return bj::object{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}};
+}
+
+struct Answered {
+    std::optional<bj::object> response;  // nullopt: a notification
+    http::status status = http::status::ok;
+};
+
+Awaitable<Answered> answer_one(Exchange& ex, const bj::value& raw, bool batch) {
+    Message m;
+    std::optional<RpcError> error;
+    try {
+        m = read_message(raw);
+        if (m.modern) {
+            check_modern(m, ex.request, batch);
+        } else {
+            check_legacy(m, ex.request);
+        }
+    } catch (const RpcError& e) {
+        error = e;
+    }
+    std::optional<bj::object> result;
+    if (!error) {
+        try {
+            result = co_await run(ex, m);
+        } catch (const RpcError& e) {
+            error = e;
+        }
+    }
+    if (error) {
+        const auto status = rpc_error_info(error->kind).status;
+        // A notification gets no response; a single one refused before dispatch still learns
+        // why through the HTTP status and an id-less error (Streamable HTTP allows that).
+        if (m.notification && (batch || status == http::status::ok)) co_return Answered{};
+        co_return Answered{error_response(m.notification ? bj::value(nullptr) : m.id, *error),
+                           status};
+    }
+    if (!result) co_return Answered{};
+    co_return Answered{bj::object{{"jsonrpc", "2.0"}, {"id", m.id}, {"result", std::move(*result)}},
+                       http::status::ok};
+}
+
+McpAnswer error_answer(RpcErrorKind kind, const std::string& message) {
+    return {rpc_error_info(kind).status,
+            bj::serialize(error_response(nullptr, RpcError(kind, message)))};
+}
+
+}  // namespace
+
+Awaitable<McpAnswer> answer(Exchange& ex, std::string_view body) {
+    if (body.empty())
+        co_return error_answer(RpcErrorKind::invalid_request,
+                               "the body must be a JSON-RPC message");
+    bj::value parsed;
+    try {
+        parsed = json::parse_body(body);
+    } catch (const json::MalformedJsonError& e) {
+        co_return error_answer(RpcErrorKind::parse_error, std::string("parse error: ") + e.what());
+    }
+    if (!parsed.is_array()) {
+        auto one = co_await answer_one(ex, parsed, false);
+        if (!one.response) co_return McpAnswer{http::status::accepted, {}};
+        co_return McpAnswer{one.status, bj::serialize(*one.response)};
+    }
+    const auto& batch = parsed.as_array();
+    if (batch.empty())
+        co_return error_answer(RpcErrorKind::invalid_request, "an empty batch is not a request");
+    bj::array responses;
+    for (const auto& raw : batch) {
+        auto one = co_await answer_one(ex, raw, true);
+        if (one.response) responses.push_back(std::move(*one.response));
+    }
+    if (responses.empty()) co_return McpAnswer{http::status::accepted, {}};
+    co_return McpAnswer{http::status::ok, bj::serialize(responses)};
+}
+
+}  // namespace taskcore::server::mcp

@@ -1,0 +1,53 @@
+// The MCP Streamable HTTP exchange as a function of one POST: JSON-RPC 2.0 framing (batches,
+// notifications), the two protocol revisions (2025-11-25 with initialize, 2026-07-28 with a
+// per-request _meta envelope and mirrored headers), and dispatch to the tools. Stateless: no
+// session id, so any instance can answer any request.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "async_services.hpp"
+#include "http_types.hpp"
+
+namespace taskcore::server::mcp {
+
+// Revisions served, newest first. The 2026 era negotiates per request through _meta; the 2025
+// era through initialize, then the MCP-Protocol-Version header.
+inline constexpr std::array<std::string_view, 1> kModernVersions{"2026-07-28"};
+inline constexpr std::array<std::string_view, 3> kLegacyVersions{"2025-11-25", "2025-06-18",
+                                                                 "2025-03-26"};
+
+enum class ToolOutcome : std::uint8_t { ok, tool_error, invalid_params, internal_error };
+inline constexpr std::array<std::string_view, 4> kToolOutcomes{"ok", "tool_error", "invalid_params",
+                                                               "internal_error"};
+
+// One tools/call, for the access log and the metrics. `tool` indexes tool_table(); its size
+// stands for an unknown tool name.
+struct ToolCallRecord {
+    std::size_t tool;
+    ToolOutcome outcome;
+};
+
+struct Exchange {
+    const Request& request;  // its headers are cross-checked against the body
+    AsyncServices& services;
+    const std::string& user;  // the bearer token's user
+    std::vector<ToolCallRecord>& calls;
+};
+
+// The HTTP answer: a JSON-RPC response (or batch of them), or 202 with no body when every
+// message was a notification.
+struct McpAnswer {
+    http::status status = http::status::ok;
+    std::string body;
+};
+
+// Never throws for anything a client sends: every failure is a JSON-RPC error in the answer.
+Awaitable<McpAnswer> answer(Exchange& exchange, std::string_view body);
+
+}  // namespace taskcore::server::mcp
