@@ -38,8 +38,8 @@ enum class Output {
 struct Tool {
     std::string_view name;
     std::string_view title;
-    std::string_view description;   // written for the model: what, formats, defaults, limits
-    std::string input_schema;       // JSON Schema 2020-12 object (additionalProperties: false)
+    std::string_view description;  // written for the model: what, formats, defaults, limits
+    std::string input_schema;      // JSON Schema 2020-12 object (additionalProperties: false)
     Output output;
     bool read_only;
     bool destructive;
