@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 backend=sqlite duration=10 connections=32 users=200 per_user=50 big=100000 out="" baseline="" rounds=1
-scenarios="static health list list-100k get create toggle update message list-256conn"
+scenarios="static health list mcp-list list-100k get create toggle update message list-256conn"
 while [ $# -gt 0 ]; do
     case "$1" in
         --backend) backend=$2; shift 2 ;;

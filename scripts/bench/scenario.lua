@@ -1,5 +1,5 @@
 -- One wrk scenario, chosen by BENCH_SCENARIO: list, get, create, toggle, update, message, static,
--- health.
+-- health, mcp-list (the list scenario's page as an MCP tools/call list_tasks).
 local common = dofile(os.getenv("BENCH_DIR") .. "/common.lua")
 local scenario = os.getenv("BENCH_SCENARIO")
 local prefix = os.getenv("BENCH_PREFIX") or "/api"
@@ -28,6 +28,12 @@ function request()
     return wrk.format("GET", "/health")
   elseif scenario == "list" then
     return wrk.format("GET", base .. "/tasks?limit=50", common.headers(row))
+  elseif scenario == "mcp-list" then
+    local h = common.headers(row, true)
+    h["MCP-Protocol-Version"] = "2025-11-25"
+    h["Accept"] = "application/json, text/event-stream"
+    return wrk.format("POST", "/mcp", h, '{"jsonrpc":"2.0","id":' .. i ..
+      ',"method":"tools/call","params":{"name":"list_tasks","arguments":{"limit":50}}}')
   elseif scenario == "get" then
     return wrk.format("GET", base .. "/tasks/" .. row.id, common.headers(row))
   elseif scenario == "toggle" then

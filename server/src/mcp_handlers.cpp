@@ -58,10 +58,10 @@ Awaitable<Response> mcp(RequestContext& ctx) {
     // DNS-rebinding protection: a browser page may only call from an allowed origin.
     const auto origin = header_value(ctx.request, http::field::origin);
     if (!origin.empty() && !origin_allowed(ctx.resources.config, origin)) {
+        // The origin itself is not echoed: header bytes need not be UTF-8.
         throw ApiError(ErrorCode::forbidden,
-                       "origin " + std::string(origin) +
-                           " is not allowed to call the MCP endpoint (FRONTEND_ORIGIN, "
-                           "CORS_ORIGINS)");
+                       "this Origin is not allowed to call the MCP endpoint (FRONTEND_ORIGIN, "
+                       "CORS_ORIGINS)");
     }
     refuse_query_token(ctx);
     ctx.user = authenticate(ctx.request, ctx.resources.verifier, ctx.request_id,

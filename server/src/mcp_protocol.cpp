@@ -64,6 +64,15 @@ struct Message {
     bj::object params;
 };
 
+// A header value fit to quote back in a message: printable ASCII of a sane length, else a
+// placeholder (headers are bytes; the answer must stay valid UTF-8 JSON).
+std::string shown(std::string_view header) {
+    const bool printable =
+        header.size() <= 128 &&
+        std::all_of(header.begin(), header.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+    return printable ? std::string(header) : std::string("(not printable)");
+}
+
 [[noreturn]] void fail(RpcErrorKind kind, const std::string& message, bj::value data = nullptr) {
     throw RpcError(kind, message, std::move(data));
 }
@@ -142,9 +151,9 @@ void check_modern(const Message& m, const Request& request, bool batch) {
     if (!m.notification && header_version.empty())
         fail(RpcErrorKind::header_mismatch, "the MCP-Protocol-Version header is required");
     if (!header_version.empty() && header_version != version.as_string()) {
-        fail(RpcErrorKind::header_mismatch, "the MCP-Protocol-Version header (" +
-                                                std::string(header_version) +
-                                                ") differs from _meta's protocolVersion");
+        fail(RpcErrorKind::header_mismatch, "the MCP-Protocol-Version header '" +
+                                                shown(header_version) +
+                                                "' differs from _meta's protocolVersion");
     }
     const auto* capabilities = meta.if_contains(kClientCapabilitiesKey);
     if (capabilities == nullptr || !capabilities->is_object()) {
@@ -156,8 +165,8 @@ void check_modern(const Message& m, const Request& request, bool batch) {
     if (method_header.empty())
         fail(RpcErrorKind::header_mismatch, "the Mcp-Method header is required");
     if (method_header != m.method) {
-        fail(RpcErrorKind::header_mismatch, "the Mcp-Method header (" + std::string(method_header) +
-                                                ") differs from the body's method");
+        fail(RpcErrorKind::header_mismatch,
+             "the Mcp-Method header '" + shown(method_header) + "' differs from the body's method");
     }
     if (m.method == "tools/call") {
         const auto* name = m.params.if_contains("name");
@@ -187,8 +196,8 @@ void check_legacy(const Message& m, const Request& request) {
     }
     if (!contains(kLegacyVersions, header_version)) {
         fail(RpcErrorKind::unsupported_protocol_version,
-             "unsupported MCP-Protocol-Version " + std::string(header_version),
-             bj::object{{"supported", supported_versions()}, {"requested", header_version}});
+             "unsupported MCP-Protocol-Version '" + shown(header_version) + "'",
+             bj::object{{"supported", supported_versions()}, {"requested", shown(header_version)}});
     }
 }
 
