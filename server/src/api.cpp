@@ -2,6 +2,8 @@
 // mapping of every error to its catalogue entry.
 #include "api.hpp"
 
+#include <algorithm>
+
 #include "bearer_auth.hpp"
 #include "envelope.hpp"
 #include "logger.hpp"
@@ -15,11 +17,40 @@ namespace taskcore::server {
 Api::Api(const Config& config, Store& store, const JwtVerifier& verifier,
          boost::asio::any_io_executor blocking, const Metrics* metrics)
     : verifier_(verifier),
+      limiter_(
+          config.rate_limit_per_minute > 0
+              ? std::make_unique<RateLimiter>(config.rate_limit_per_minute, config.rate_limit_burst)
+              : nullptr),
       services_(store, std::move(blocking)),
       matcher_(config.api_prefix, mcp_path_of(config)),
       headers_(config),
-      resources_{config, services_, verifier, metrics,
-                 build_openapi_document(config.api_prefix, mcp_path_of(config))} {}
+      resources_{config,   services_,
+                 verifier, limiter_.get(),
+                 metrics,  build_openapi_document(config.api_prefix, mcp_path_of(config))} {}
+
+// draft-ietf-httpapi-ratelimit-headers: the policy (quota q per window w) and what is left of it
+// (r remaining, t seconds until full), as RFC 9651 structured-field lists.
+void Api::add_rate_limit_headers(Response& res, const RateDecision& rate) const {
+    res.set("RateLimit-Policy",
+            "\"user\";q=" + std::to_string(limiter_->burst()) + ";w=" +
+                std::to_string(std::max(1LL, 60 * limiter_->burst() / limiter_->per_minute())));
+    res.set("RateLimit",
+            "\"user\";r=" + std::to_string(rate.remaining) + ";t=" + std::to_string(rate.reset_s));
+}
+
+// A refused token costs the sender's address one request: a flood of bad tokens ends in 429s
+// without touching any user's budget.
+void Api::refused_token(RequestContext& ctx, Reply& reply) const {
+    if (limiter_ == nullptr || ctx.client_address.empty()) return;
+    try {
+        ctx.charge("address:" + ctx.client_address);
+    } catch (const ApiError& e) {
+        reply.error = e.code;
+        reply.response = envelope::json_response(
+            error_info(e.code).status, envelope::error_body(e.code, e.what(), {}, ctx.request_id));
+        for (const auto& [field, value] : e.headers) reply.response.set(field, value);
+    }
+}
 
 boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
     const auto& match = ctx.match;
@@ -39,6 +70,7 @@ boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
     }
     if (match.route->access == Access::path_user) {
         ctx.user = authenticate(ctx.request, verifier_, ctx.request_id);
+        ctx.charge("user:" + ctx.user);
         if (match.user_id != ctx.user) {
             throw ApiError(ErrorCode::forbidden,
                            "the user in the path does not match the token's user");
@@ -54,10 +86,11 @@ boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
     co_return co_await operation->handler(ctx);
 }
 
-boost::asio::awaitable<Reply> Api::handle(const Request& req) const {
+boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client_address) const {
     const auto who = headers_.identify(req);
     const auto match = matcher_.match(req.target());
     RequestContext ctx{req, match, resources_, who.request_id, {}, {}};
+    ctx.client_address = std::move(client_address);
     Reply reply;
     reply.route = match.index;
     auto fail = [&](ErrorCode code, std::string_view message,
@@ -72,6 +105,7 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req) const {
     } catch (const ApiError& e) {
         fail(e.code, e.what());
         for (const auto& [field, value] : e.headers) reply.response.set(field, value);
+        if (e.code == ErrorCode::unauthorized) refused_token(ctx, reply);
     } catch (const ValidationError& e) {
         fail(ErrorCode::validation_error, "request validation failed: " + std::string(e.what()),
              e.details());
@@ -87,6 +121,7 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req) const {
         log::error("request " + who.request_id + " failed: " + e.what());
         fail(ErrorCode::internal_error, "internal error");
     }
+    if (ctx.rate) add_rate_limit_headers(reply.response, *ctx.rate);
     reply.response = headers_.finish(req, who, std::move(reply.response));
     co_return reply;
 }

@@ -12,6 +12,7 @@
 #include "config.hpp"
 #include "error_catalogue.hpp"
 #include "http_types.hpp"
+#include "rate_limiter.hpp"
 #include "request_context.hpp"
 #include "response_headers.hpp"
 #include "route_table.hpp"
@@ -38,7 +39,9 @@ class Api {
         boost::asio::any_io_executor blocking, const Metrics* metrics = nullptr);
 
     // Never throws. Runs on the caller's executor; database work is awaited, not waited for.
-    [[nodiscard]] boost::asio::awaitable<Reply> handle(const Request& request) const;
+    // `client_address`: the peer's IP, which refused tokens are rate-limited by.
+    [[nodiscard]] boost::asio::awaitable<Reply> handle(const Request& request,
+                                                       std::string client_address = {}) const;
 
     // For failures detected before a request is complete (431, 413, malformed HTTP): an error
     // response carrying whatever of the request's headers were parsed (CORS, request id).
@@ -56,8 +59,11 @@ class Api {
 
   private:
     [[nodiscard]] boost::asio::awaitable<Response> dispatch(RequestContext& ctx) const;
+    void add_rate_limit_headers(Response& res, const RateDecision& rate) const;
+    void refused_token(RequestContext& ctx, Reply& reply) const;
 
     const JwtVerifier& verifier_;
+    std::unique_ptr<RateLimiter> limiter_;  // null when rate limits are off
     mutable AsyncServices services_;
     RouteMatcher matcher_;
     ResponseHeaders headers_;

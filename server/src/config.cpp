@@ -212,6 +212,11 @@ Config load_config(const Environment& env, bool require_auth) {
                                               {"none", Distribution::none}});
     c.max_body_bytes =
         static_cast<std::size_t>(integer(env, "MAX_BODY_BYTES", 65536, 1, 64LL * 1024 * 1024));
+    c.rate_limit_per_minute = integer(env, "RATE_LIMIT_PER_MINUTE", 0, 0, 1'000'000'000);
+    c.rate_limit_burst =
+        integer(env, "RATE_LIMIT_BURST", c.rate_limit_per_minute, 0, 1'000'000'000);
+    if (c.rate_limit_per_minute > 0 && c.rate_limit_burst == 0)
+        throw ConfigError("RATE_LIMIT_BURST: must be at least 1 when RATE_LIMIT_PER_MINUTE is set");
     c.idle_timeout = std::chrono::seconds{integer(env, "IDLE_TIMEOUT_SECONDS", 30, 1, 86400)};
     c.shutdown_grace = std::chrono::seconds{integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 3600)};
     const auto hw = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));

@@ -41,6 +41,9 @@ struct Config {
     bool db_pipeline = true;  // PostgreSQL reads on a pipelined connection per I/O thread
     Distribution db_distribution = Distribution::automatic;  // what `migrate` does on Citus
     std::size_t max_body_bytes = 65536;
+    // Token bucket per user (and per client address for refused tokens); 0: off.
+    long long rate_limit_per_minute = 0;
+    long long rate_limit_burst = 0;  // defaults to rate_limit_per_minute
     std::chrono::seconds idle_timeout{30};
     std::chrono::seconds shutdown_grace{10};  // in-flight requests may finish within this
     int threads = 1;

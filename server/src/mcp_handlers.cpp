@@ -66,6 +66,7 @@ Awaitable<Response> mcp(RequestContext& ctx) {
     refuse_query_token(ctx);
     ctx.user = authenticate(ctx.request, ctx.resources.verifier, ctx.request_id,
                             "resource_metadata=\"" + metadata_url(ctx) + "\"");
+    ctx.charge("user:" + ctx.user);
     if (ctx.has_body()) ctx.require_json_content_type();
     const std::string_view body = ctx.request.body();
     mcp::Exchange exchange{ctx.request, ctx.services(), ctx.user, ctx.tool_calls};

@@ -14,6 +14,7 @@
 #include "response_headers.hpp"
 #include "taskcore/auth/base64url.hpp"
 #include "taskcore/domain/errors.hpp"
+#include "taskcore/json/codec.hpp"
 #include "taskcore/json/requests.hpp"
 #include "taskcore/version.hpp"
 
@@ -223,10 +224,19 @@ bj::object discover_result() {
                       {"cacheScope", "public"}};
 }
 
-bj::object text_result(std::string text, bool is_error) {
-    return bj::object{
-        {"content", bj::array{bj::object{{"type", "text"}, {"text", std::move(text)}}}},
-        {"isError", is_error}};
+// A tools/call result as JSON text: the text block, isError, and (on success) the same JSON as
+// structuredContent.
+std::string tool_result(std::string_view text, bool is_error, bool structured) {
+    std::string out = R"({"content":[{"type":"text","text":)";
+    out.reserve(text.size() * 2 + 100);
+    json::append_json_string(out, text);
+    out += is_error ? R"(}],"isError":true)" : R"(}],"isError":false)";
+    if (structured) {
+        out += R"(,"structuredContent":)";
+        out += text;
+    }
+    out.push_back('}');
+    return out;
 }
 
 // "title: must be 1-200 characters; tags[2]: ..." (every problem, so the model fixes them all).
@@ -239,7 +249,7 @@ std::string describe(const ValidationError& e) {
     return out;
 }
 
-Awaitable<bj::object> call_tool(Exchange& ex, const Message& m) {
+Awaitable<std::string> call_tool(Exchange& ex, const Message& m) {
     const auto* name = m.params.if_contains("name");
     if (name == nullptr || !name->is_string())
         fail(RpcErrorKind::invalid_params, "'name' (the tool's name) is required");
@@ -262,7 +272,7 @@ Awaitable<bj::object> call_tool(Exchange& ex, const Message& m) {
     }
     // Errors the model can act on are tool results (isError), not protocol errors.
     std::optional<std::string> tool_error;
-    bj::value value;
+    std::string value;
     try {
         value = co_await tool->handler(ToolCall{ex.services, ex.user, arguments});
     } catch (const ValidationError& e) {
@@ -280,20 +290,28 @@ Awaitable<bj::object> call_tool(Exchange& ex, const Message& m) {
     }
     if (tool_error) {
         ex.calls.push_back({index, ToolOutcome::tool_error});
-        co_return text_result(std::move(*tool_error), true);
+        co_return tool_result(*tool_error, true, false);
     }
     ex.calls.push_back({index, ToolOutcome::ok});
-    auto result = text_result(bj::serialize(value), false);
-    result["structuredContent"] = std::move(value);
-    co_return result;
+    co_return tool_result(value, false, true);
 }
 
-// The result of a request, or nullopt for a notification (which gets no response).
-Awaitable<std::optional<bj::object>> run(Exchange& ex, const Message& m) {
+// The 2026 members every result carries, appended to a result object's JSON text.
+void stamp_modern(std::string& result) {
+    result.pop_back();  // the closing brace
+    if (result.size() > 1) result.push_back(',');
+    result += R"("resultType":"complete","_meta":)";
+    result += bj::serialize(bj::object{{kServerInfoKey, server_info()}});
+    result.push_back('}');
+}
+
+// The result (JSON text) of a request, or nullopt for a notification (which gets no response).
+Awaitable<std::optional<std::string>> run(Exchange& ex, const Message& m) {
     if (m.notification) co_return std::nullopt;  // initialized, cancelled, ...: nothing to do
+    std::string text;
     bj::object result;
     if (m.method == "tools/call") {
-        result = co_await call_tool(ex, m);
+        text = co_await call_tool(ex, m);
     } else if (m.method == "tools/list") {
         result = bj::object{{"tools", tool_list()}};
         if (m.modern) {
@@ -309,11 +327,9 @@ Awaitable<std::optional<bj::object>> run(Exchange& ex, const Message& m) {
     } else {
         fail(RpcErrorKind::method_not_found, "method not found: " + m.method);
     }
-    if (m.modern) {
-        result["resultType"] = "complete";
-        result["_meta"] = bj::object{{kServerInfoKey, server_info()}};
-    }
-    co_return result;
+    if (text.empty()) text = bj::serialize(result);
+    if (m.modern) stamp_modern(text);
+    co_return text;
 }
 
 bj::object error_response(const bj::value& id, const RpcError& e) {
@@ -323,7 +339,7 @@ bj::object error_response(const bj::value& id, const RpcError& e) {
 }
 
 struct Answered {
-    std::optional<bj::object> response;  // nullopt: a notification
+    std::optional<std::string> response;  // JSON text; nullopt: a notification
     http::status status = http::status::ok;
 };
 
@@ -340,7 +356,7 @@ Awaitable<Answered> answer_one(Exchange& ex, const bj::value& raw, bool batch) {
     } catch (const RpcError& e) {
         error = e;
     }
-    std::optional<bj::object> result;
+    std::optional<std::string> result;
     if (!error) {
         try {
             result = co_await run(ex, m);
@@ -353,12 +369,14 @@ Awaitable<Answered> answer_one(Exchange& ex, const bj::value& raw, bool batch) {
         // A notification gets no response; a single one refused before dispatch still learns
         // why through the HTTP status and an id-less error (Streamable HTTP allows that).
         if (m.notification && (batch || status == http::status::ok)) co_return Answered{};
-        co_return Answered{error_response(m.notification ? bj::value(nullptr) : m.id, *error),
-                           status};
+        co_return Answered{
+            bj::serialize(error_response(m.notification ? bj::value(nullptr) : m.id, *error)),
+            status};
     }
     if (!result) co_return Answered{};
-    co_return Answered{bj::object{{"jsonrpc", "2.0"}, {"id", m.id}, {"result", std::move(*result)}},
-                       http::status::ok};
+    co_return Answered{
+        R"({"jsonrpc":"2.0","id":)" + bj::serialize(m.id) + R"(,"result":)" + *result + "}",
+        http::status::ok};
 }
 
 McpAnswer error_answer(RpcErrorKind kind, const std::string& message) {
@@ -381,18 +399,20 @@ Awaitable<McpAnswer> answer(Exchange& ex, std::string_view body) {
     if (!parsed.is_array()) {
         auto one = co_await answer_one(ex, parsed, false);
         if (!one.response) co_return McpAnswer{http::status::accepted, {}};
-        co_return McpAnswer{one.status, bj::serialize(*one.response)};
+        co_return McpAnswer{one.status, std::move(*one.response)};
     }
     const auto& batch = parsed.as_array();
     if (batch.empty())
         co_return error_answer(RpcErrorKind::invalid_request, "an empty batch is not a request");
-    bj::array responses;
+    std::string responses;
     for (const auto& raw : batch) {
         auto one = co_await answer_one(ex, raw, true);
-        if (one.response) responses.push_back(std::move(*one.response));
+        if (!one.response) continue;
+        responses += responses.empty() ? "[" : ",";
+        responses += *one.response;
     }
     if (responses.empty()) co_return McpAnswer{http::status::accepted, {}};
-    co_return McpAnswer{http::status::ok, bj::serialize(responses)};
+    co_return McpAnswer{http::status::ok, responses + "]"};
 }
 
 }  // namespace taskcore::server::mcp

@@ -62,81 +62,94 @@ Uuid uuid_argument(const bj::object& arguments, std::string_view name) {
     return *id;
 }
 
+// {"<key>": [items...], "total", "limit", "offset"} written straight from the rows, as the REST
+// list body is (no JSON DOM per row).
 template <typename T>
-bj::value page_result(std::string_view key, const Page<T>& page, int limit, std::int64_t offset) {
-    bj::array items;
-    items.reserve(page.items.size());
-    for (const auto& item : page.items) items.push_back(json::to_json(item));
-    return bj::object{
-        {key, std::move(items)}, {"total", page.total}, {"limit", limit}, {"offset", offset}};
+std::string page_result(std::string_view key, const Page<T>& page, int limit, std::int64_t offset) {
+    std::string out = "{\"" + std::string(key) + "\":[";
+    out.reserve(page.items.size() * 400 + 100);
+    for (std::size_t i = 0; i < page.items.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        json::append_json(out, page.items[i]);
+    }
+    out += "],\"total\":" + std::to_string(page.total) + ",\"limit\":" + std::to_string(limit) +
+           ",\"offset\":" + std::to_string(offset) + "}";
+    return out;
 }
 
-bj::value deleted_result(const Uuid& id) {
-    return bj::object{{"id", id.to_string()}, {"deleted", true}};
+template <typename T>
+std::string item_result(const T& item) {
+    std::string out;
+    json::append_json(out, item);
+    return out;
 }
 
-Awaitable<bj::value> add_task(const ToolCall& call) {
+std::string deleted_result(const Uuid& id) {
+    return R"({"id":")" + id.to_string() + R"(","deleted":true})";
+}
+
+Awaitable<std::string> add_task(const ToolCall& call) {
     auto input = json::parse_new_task(bj::value(call.arguments));
     const auto task = co_await call.services.create_task(call.user, std::move(input.value),
                                                          std::move(input.problems));
-    co_return json::to_json(task);
+    co_return item_result(task);
 }
 
-Awaitable<bj::value> list_tasks(const ToolCall& call) {
+Awaitable<std::string> list_tasks(const ToolCall& call) {
     const auto query = parse_task_list_query(query_of(call.arguments));
     const auto page = co_await call.services.list_tasks(call.user, query);
     co_return page_result("tasks", page, query.limit, query.offset);
 }
 
-Awaitable<bj::value> get_task(const ToolCall& call) {
+Awaitable<std::string> get_task(const ToolCall& call) {
     const auto id = uuid_argument(call.arguments, "task_id");
-    co_return json::to_json(co_await call.services.get_task(call.user, id));
+    co_return item_result(co_await call.services.get_task(call.user, id));
 }
 
-Awaitable<bj::value> update_task(const ToolCall& call) {
+Awaitable<std::string> update_task(const ToolCall& call) {
     const auto id = uuid_argument(call.arguments, "task_id");
     auto patch = json::parse_task_patch(body_without(call.arguments, "task_id"));
     const auto task = co_await call.services.update_task(call.user, id, std::move(patch.value),
                                                          std::move(patch.problems));
-    co_return json::to_json(task);
+    co_return item_result(task);
 }
 
-Awaitable<bj::value> complete_task(const ToolCall& call) {
+Awaitable<std::string> complete_task(const ToolCall& call) {
     const auto id = uuid_argument(call.arguments, "task_id");
     // An agent asks for a state; it never toggles (a retried toggle would undo itself).
     bool completed = true;
     if (const auto* value = call.arguments.if_contains("completed")) completed = value->as_bool();
-    co_return json::to_json(co_await call.services.set_completed(call.user, id, completed));
+    co_return item_result(co_await call.services.set_completed(call.user, id, completed));
 }
 
-Awaitable<bj::value> delete_task(const ToolCall& call) {
+Awaitable<std::string> delete_task(const ToolCall& call) {
     const auto id = uuid_argument(call.arguments, "task_id");
     co_await call.services.remove_task(call.user, id);
     co_return deleted_result(id);
 }
 
-Awaitable<bj::value> create_conversation(const ToolCall& call) {
+Awaitable<std::string> create_conversation(const ToolCall& call) {
     auto input = json::parse_new_conversation(bj::value(call.arguments));
     const auto c = co_await call.services.create_conversation(
         call.user, std::move(input.value.title), std::move(input.problems));
-    co_return json::to_json(c);
+    co_return item_result(c);
 }
 
-Awaitable<bj::value> list_conversations(const ToolCall& call) {
+Awaitable<std::string> list_conversations(const ToolCall& call) {
     const auto page = parse_page_request(query_of(call.arguments), kConversationPage);
     const auto items = co_await call.services.list_conversations(call.user, page);
     co_return page_result("conversations", items, page.limit, page.offset);
 }
 
-Awaitable<bj::value> add_message(const ToolCall& call) {
+Awaitable<std::string> add_message(const ToolCall& call) {
     const auto id = uuid_argument(call.arguments, "conversation_id");
     auto input = json::parse_new_message(body_without(call.arguments, "conversation_id"));
     const auto m = co_await call.services.add_message(
         call.user, id, input.value.role, std::move(input.value.content), std::move(input.problems));
-    co_return json::to_json(m);
+    co_return item_result(m);
 }
 
-Awaitable<bj::value> list_messages(const ToolCall& call) {
+Awaitable<std::string> list_messages(const ToolCall& call) {
     const auto id = uuid_argument(call.arguments, "conversation_id");
     bj::object rest = body_without(call.arguments, "conversation_id").as_object();
     const auto page = parse_page_request(query_of(rest), kMessagePage);
@@ -144,7 +157,7 @@ Awaitable<bj::value> list_messages(const ToolCall& call) {
     co_return page_result("messages", items, page.limit, page.offset);
 }
 
-Awaitable<bj::value> delete_conversation(const ToolCall& call) {
+Awaitable<std::string> delete_conversation(const ToolCall& call) {
     const auto id = uuid_argument(call.arguments, "conversation_id");
     co_await call.services.remove_conversation(call.user, id);
     co_return deleted_result(id);

@@ -22,7 +22,8 @@ struct ToolCall {
     const boost::json::object& arguments;
 };
 
-using ToolHandler = Awaitable<boost::json::value> (*)(const ToolCall&);
+// Returns the structuredContent as JSON text (written without a DOM, like REST bodies).
+using ToolHandler = Awaitable<std::string> (*)(const ToolCall&);
 
 // The shape of a tool's structuredContent (its outputSchema is built from it).
 enum class Output {

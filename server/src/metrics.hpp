@@ -42,8 +42,8 @@ class Metrics {
     [[nodiscard]] std::string render(const Store::PoolStats& pool, std::string_view backend,
                                      const PipelineGauges& pipeline = {}) const;
 
-    static constexpr std::array<unsigned, 16> kStatuses{200, 201, 202, 204, 400, 401, 403, 404,
-                                                        405, 413, 415, 422, 431, 500, 503, 0};
+    static constexpr std::array<unsigned, 17> kStatuses{200, 201, 202, 204, 400, 401, 403, 404, 405,
+                                                        413, 415, 422, 429, 431, 500, 503, 0};
     static constexpr std::array<const char*, 7> kMethods{"GET",    "POST",    "PUT",  "PATCH",
                                                          "DELETE", "OPTIONS", "OTHER"};
     static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,

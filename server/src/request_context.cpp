@@ -54,6 +54,16 @@ std::optional<boost::json::value> RequestContext::body(bool required) const {
     return json::parse_body(request.body());
 }
 
+void RequestContext::charge(std::string_view key) {
+    if (resources.limiter == nullptr) return;
+    rate = resources.limiter->take(key);
+    if (!rate->allowed) {
+        throw ApiError(ErrorCode::rate_limited,
+                       "too many requests; retry in " + std::to_string(rate->retry_after_s) + " s",
+                       {{http::field::retry_after, std::to_string(rate->retry_after_s)}});
+    }
+}
+
 std::string RequestContext::user_path() const {
     return resources.config.api_prefix + "/" + percent_encode_segment(user);
 }

@@ -11,6 +11,7 @@
 #include "config.hpp"
 #include "http_types.hpp"
 #include "mcp_protocol.hpp"
+#include "rate_limiter.hpp"
 #include "route_table.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
 #include "taskcore/service/query_params.hpp"
@@ -24,6 +25,7 @@ struct ApiResources {
     const Config& config;
     AsyncServices& services;
     const JwtVerifier& verifier;
+    RateLimiter* limiter;    // null: RATE_LIMIT_PER_MINUTE=0
     const Metrics* metrics;  // null: GET /metrics answers 404
     std::string openapi;     // the document served at /openapi.json, built once
 };
@@ -36,6 +38,12 @@ struct RequestContext {
     std::string user;   // the authenticated user (Access::path_user routes)
     QueryParams query;  // decoded query parameters (Access::path_user routes)
     std::vector<mcp::ToolCallRecord> tool_calls;  // what an MCP request called, for log and metrics
+    std::string client_address;        // the peer's IP address (rate limits of refused tokens)
+    std::optional<RateDecision> rate;  // the rate-limit state reported in the response headers
+
+    // Takes one request from `key`'s rate limit (when limits are on); throws ApiError
+    // (429 RATE_LIMITED, Retry-After) when it is used up.
+    void charge(std::string_view key);
 
     AsyncServices& services() const { return resources.services; }
     // The {id} path segment as a UUID; ValidationError on field "id" otherwise.

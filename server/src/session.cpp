@@ -129,7 +129,12 @@ void Session::on_body(beast::error_code ec) {
     const std::string_view target = request_->target();
     path_ = std::string(target.substr(0, target.find('?')));
     // The API coroutine runs on this connection's I/O thread; `self` keeps the request alive.
-    asio::co_spawn(stream_.get_executor(), server_.api().handle(*request_),
+    if (peer_address_.empty()) {  // once per connection: getpeername is a syscall
+        beast::error_code failed;
+        const auto peer = stream_.socket().remote_endpoint(failed);
+        if (!failed) peer_address_ = peer.address().to_string();
+    }
+    asio::co_spawn(stream_.get_executor(), server_.api().handle(*request_, peer_address_),
                    [self = shared_from_this()](const std::exception_ptr& failed, Reply reply) {
                        if (failed) {  // handle() catches everything; this is a last resort
                            reply = self->server_.api().reject(

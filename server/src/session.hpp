@@ -56,6 +56,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::optional<Request> request_;
     std::optional<Response> response_;
     std::vector<mcp::ToolCallRecord> tool_calls_;  // of the request being answered
+    std::string peer_address_;                     // the client's IP, read at its first request
     std::string method_;
     std::string path_;
     std::chrono::steady_clock::time_point started_{};

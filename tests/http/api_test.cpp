@@ -259,7 +259,8 @@ TEST_CASE_METHOD(ApiFixture, "CORS headers on every response for allowed origins
         CHECK(field(res, "Access-Control-Allow-Credentials") == "true");
         CHECK(field(res, "Vary") == "Origin");
         CHECK(field(res, "Access-Control-Expose-Headers") ==
-              "X-Request-ID, Location, Retry-After, WWW-Authenticate, Allow");
+              "X-Request-ID, Location, Retry-After, WWW-Authenticate, Allow, RateLimit, "
+              "RateLimit-Policy");
     }
     for (const char* origin : {"https://evil.example.com", "http://localhost:3001",
                                "http://app.example.com", "https://app.example.com/"}) {
