@@ -9,12 +9,8 @@ namespace taskcore::server::handlers {
 using envelope::item_body;
 using envelope::json_response;
 
-// Default page sizes of the list routes.
-constexpr int kConversationPage = 50;
-constexpr int kMessagePage = 100;
-
 Awaitable<Response> list_conversations(RequestContext& ctx) {
-    const auto page = parse_page_request(ctx.query, kConversationPage);
+    const auto page = parse_page_request(ctx.query, kConversationPageDefault);
     const auto items = co_await ctx.services().list_conversations(ctx.user, page);
     co_return json_response(http::status::ok,
                             envelope::list_body(items, page.limit, page.offset, ctx.request_id));
@@ -43,7 +39,7 @@ Awaitable<Response> delete_conversation(RequestContext& ctx) {
 
 Awaitable<Response> list_messages(RequestContext& ctx) {
     const auto id = ctx.id();
-    const auto page = parse_page_request(ctx.query, kMessagePage);
+    const auto page = parse_page_request(ctx.query, kMessagePageDefault);
     const auto items = co_await ctx.services().list_messages(ctx.user, id, page);
     co_return json_response(http::status::ok,
                             envelope::list_body(items, page.limit, page.offset, ctx.request_id));

@@ -18,11 +18,6 @@ namespace {
 
 namespace bj = boost::json;
 
-// Default page sizes: the REST list routes' (query_params.cpp, conversation_handlers.cpp).
-constexpr int kTaskPage = 50;
-constexpr int kConversationPage = 50;
-constexpr int kMessagePage = 100;
-
 // The arguments without `skip`, as the JSON body the REST route would receive.
 bj::value body_without(const bj::object& arguments, std::string_view skip) {
     bj::object body;
@@ -136,7 +131,7 @@ Awaitable<std::string> create_conversation(const ToolCall& call) {
 }
 
 Awaitable<std::string> list_conversations(const ToolCall& call) {
-    const auto page = parse_page_request(query_of(call.arguments), kConversationPage);
+    const auto page = parse_page_request(query_of(call.arguments), kConversationPageDefault);
     const auto items = co_await call.services.list_conversations(call.user, page);
     co_return page_result("conversations", items, page.limit, page.offset);
 }
@@ -152,7 +147,7 @@ Awaitable<std::string> add_message(const ToolCall& call) {
 Awaitable<std::string> list_messages(const ToolCall& call) {
     const auto id = uuid_argument(call.arguments, "conversation_id");
     bj::object rest = body_without(call.arguments, "conversation_id").as_object();
-    const auto page = parse_page_request(query_of(rest), kMessagePage);
+    const auto page = parse_page_request(query_of(rest), kMessagePageDefault);
     const auto items = co_await call.services.list_messages(call.user, id, page);
     co_return page_result("messages", items, page.limit, page.offset);
 }
@@ -226,7 +221,8 @@ constexpr std::string_view kConversationId =
 
 // limit and offset as the list routes take them.
 std::string page_fields(int default_limit) {
-    return R"json("limit": {"type": "integer", "minimum": 1, "maximum": 200, "default": )json" +
+    return R"json("limit": {"type": "integer", "minimum": 1, "maximum": )json" +
+           std::to_string(kMaxPageLimit) + R"json(, "default": )json" +
            std::to_string(default_limit) +
            R"json(}, "offset": {"type": "integer", "minimum": 0, "default": 0})json";
 }
@@ -271,7 +267,7 @@ const std::vector<Tool>& tool_table() {
     "priority": {"type": "string", "enum": ["low", "medium", "high"]},
     "tag": {"type": "string"}, "q": {"type": "string", "description": "Case-insensitive substring of title or description"},
     "sort": {"type": "string", "default": "-created_at", "enum": ["created_at", "-created_at", "updated_at", "-updated_at", "due_date", "-due_date", "title", "-title", "priority", "-priority"]}, )json" +
-                 page_fields(kTaskPage)),
+                 page_fields(kTaskPageDefault)),
          Output::task_page, true, false, true, list_tasks},
         {"get_task", "Get a task",
          "Return one of the signed-in user's tasks by its id (a UUID from add_task or "
@@ -306,8 +302,8 @@ const std::vector<Tool>& tool_table() {
         {"list_conversations", "List conversations",
          "List the signed-in user's conversations, most recently updated first, with the total "
          "count. limit 1-200 (default 50), offset >= 0 (default 0).",
-         object_schema("", page_fields(kConversationPage)), Output::conversation_page, true, false,
-         true, list_conversations},
+         object_schema("", page_fields(kConversationPageDefault)), Output::conversation_page, true,
+         false, true, list_conversations},
         {"add_message", "Add a message to a conversation",
          "Append a message to one of the signed-in user's conversations and return it. role is "
          "user, assistant, system or tool; content is 1-32000 characters.",
@@ -322,7 +318,7 @@ const std::vector<Tool>& tool_table() {
          "List the messages of one of the signed-in user's conversations, oldest first, with the "
          "total count. limit 1-200 (default 100), offset >= 0 (default 0).",
          object_schema(R"("conversation_id")",
-                       std::string(kConversationId) + ", " + page_fields(kMessagePage)),
+                       std::string(kConversationId) + ", " + page_fields(kMessagePageDefault)),
          Output::message_page, true, false, true, list_messages},
         {"delete_conversation", "Delete a conversation",
          "Delete one of the signed-in user's conversations and all its messages for good; "

@@ -5,7 +5,9 @@
 
 #include "api_support.hpp"
 #include "mcp_tools.hpp"
+#include "taskcore/domain/text.hpp"
 #include "taskcore/domain/validation.hpp"
+#include "taskcore/service/query_params.hpp"
 #include "taskcore/version.hpp"
 
 using namespace taskcore;
@@ -239,6 +241,16 @@ TEST_CASE_METHOD(McpFixture, "2026 era: server/discover, _meta and the mirrored 
     }
 }
 
+TEST_CASE_METHOD(McpFixture, "header bytes that are not printable ASCII are never echoed") {
+    const auto res = call(verb::post, "/mcp", R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})",
+                          {{"MCP-Protocol-Version",
+                            "20\xff\xfe"
+                            "26"}});
+    CHECK(res.result() == status::bad_request);
+    CHECK(is_valid_utf8(res.body()));
+    CHECK(json(res).at("error").at("data").at("requested") == "(not printable)");
+}
+
 TEST_CASE_METHOD(McpFixture, "argument shape errors are -32602 naming the argument") {
     const auto call_tool = [&](const std::string& name, const std::string& arguments) {
         return legacy(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":")" + name +
@@ -398,6 +410,17 @@ TEST_CASE("the tool schemas state the library's limits and take no user id") {
     CHECK(limit("add_task", "tags", "maxLength") == rules::kTagMax);
     CHECK(limit("add_message", "content", "maxLength") == rules::kContentMax);
     CHECK(limit("create_conversation", "title", "maxLength") == rules::kConversationTitleMax);
+    for (const auto& [tool, page_default] : std::vector<std::pair<std::string_view, int>>{
+             {"list_tasks", kTaskPageDefault},
+             {"list_conversations", kConversationPageDefault},
+             {"list_messages", kMessagePageDefault}}) {
+        INFO(tool);
+        CHECK(limit(tool, "limit", "maximum") == static_cast<std::size_t>(kMaxPageLimit));
+        CHECK(limit(tool, "limit", "default") == static_cast<std::size_t>(page_default));
+        const auto* t = server::mcp::find_tool(tool);
+        CHECK(t->description.find("limit 1-" + std::to_string(kMaxPageLimit) + " (default " +
+                                  std::to_string(page_default) + ")") != std::string_view::npos);
+    }
     for (const auto& t : server::mcp::tool_table()) {
         INFO(t.name);
         const auto& schema = server::mcp::input_schema_of(t);

@@ -12,8 +12,6 @@
 namespace taskcore {
 namespace {
 
-constexpr int kMaxLimit = 200;
-
 // Plain decimal digits only: "+1", " 1", "1e2" and 23-digit numbers are all errors.
 std::optional<std::int64_t> parse_integer(std::string_view s) {
     std::int64_t value = 0;
@@ -53,7 +51,7 @@ class ParamReader {
         PageRequest page{default_limit, 0};
         if (const auto* raw = get("limit")) {
             const auto n = parse_integer(*raw);
-            if (!n || *n < 1 || *n > kMaxLimit) {
+            if (!n || *n < 1 || *n > kMaxPageLimit) {
                 errors.push_back({"limit", "must be an integer from 1 to 200"});
             } else {
                 page.limit = static_cast<int>(*n);
@@ -132,7 +130,7 @@ TaskListQuery parse_task_list_query(const QueryParams& params) {
             q.sort = *parsed;
         }
     }
-    const auto page = r.page(50);
+    const auto page = r.page(kTaskPageDefault);
     q.limit = page.limit;
     q.offset = page.offset;
     r.throw_if_errors();

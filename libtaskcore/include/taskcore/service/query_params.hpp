@@ -12,6 +12,12 @@ namespace taskcore {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+// Page sizes of the list use cases (REST and MCP state them from here).
+inline constexpr int kMaxPageLimit = 200;
+inline constexpr int kTaskPageDefault = 50;
+inline constexpr int kConversationPageDefault = 50;
+inline constexpr int kMessagePageDefault = 100;
+
 struct PageRequest {
     int limit = 50;
     std::int64_t offset = 0;
