@@ -97,9 +97,9 @@ std::optional<std::string> decode_header_value(std::string_view value) {
     return base64url_decode(text);
 }
 
-// The framing checks of JSON-RPC 2.0 and the era of the message.
-Message read_message(const bj::value& raw) {
-    Message m;
+// The framing checks of JSON-RPC 2.0 and the era of the message, filled into `m` as they pass
+// (so an error about a later member still answers with the request's id).
+void read_message(const bj::value& raw, Message& m) {
     if (!raw.is_object())
         fail(RpcErrorKind::invalid_request, "a JSON-RPC message must be an object");
     const auto& obj = raw.as_object();
@@ -109,8 +109,6 @@ Message read_message(const bj::value& raw) {
         } else {
             fail(RpcErrorKind::invalid_request, "'id' must be a string or an integer");
         }
-    } else {
-        m.notification = true;
     }
     const auto* version = obj.if_contains("jsonrpc");
     if (version == nullptr || !version->is_string() || version->as_string() != "2.0")
@@ -131,7 +129,8 @@ Message read_message(const bj::value& raw) {
     if (const auto* meta = m.params.if_contains("_meta"); meta && meta->is_object()) {
         m.modern = meta->as_object().contains(kProtocolVersionKey);
     }
-    return m;
+    // Only a well-formed message without an id is a notification; a malformed one is answered.
+    m.notification = !obj.contains("id");
 }
 
 // 2026-07-28: the envelope names a served revision, and the headers mirror the body.
@@ -347,7 +346,7 @@ Awaitable<Answered> answer_one(Exchange& ex, const bj::value& raw, bool batch) {
     Message m;
     std::optional<RpcError> error;
     try {
-        m = read_message(raw);
+        read_message(raw, m);
         if (m.modern) {
             check_modern(m, ex.request, batch);
         } else {

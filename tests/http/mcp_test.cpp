@@ -145,6 +145,10 @@ TEST_CASE_METHOD(McpFixture, "a batch answers each request in order and drops no
     CHECK(answers[2].at("error").at("code") == -32600);
     CHECK(answers[2].at("id").is_null());
 
+    // An error found after the id was read answers with that id.
+    res = legacy(R"({"jsonrpc":"1.0","id":"k","method":"ping"})");
+    CHECK(json(res).at("id") == "k");
+
     res = legacy(R"([{"jsonrpc":"2.0","method":"notifications/initialized"}])");
     CHECK(res.result() == status::accepted);
     CHECK(res.body().empty());
