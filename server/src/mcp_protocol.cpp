@@ -299,9 +299,11 @@ Awaitable<std::string> call_tool(Exchange& ex, const Message& m) {
 void stamp_modern(std::string& result) {
     result.pop_back();  // the closing brace
     if (result.size() > 1) result.push_back(',');
-    result += R"("resultType":"complete","_meta":)";
-    result += bj::serialize(bj::object{{kServerInfoKey, server_info()}});
-    result.push_back('}');
+    // The same bytes on every 2026 result: serialized once, not per response.
+    static const std::string members = R"("resultType":"complete","_meta":)" +
+                                       bj::serialize(bj::object{{kServerInfoKey, server_info()}}) +
+                                       "}";
+    result += members;
 }
 
 // The result (JSON text) of a request, or nullopt for a notification (which gets no response).
