@@ -6,6 +6,7 @@
 
 #include "bearer_auth.hpp"
 #include "envelope.hpp"
+#include "etag.hpp"
 #include "logger.hpp"
 #include "openapi.hpp"
 #include "taskcore/domain/errors.hpp"
@@ -113,6 +114,9 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
         fail(ErrorCode::malformed_json, e.what());
     } catch (const NotFoundError& e) {
         fail(ErrorCode::not_found, e.what());
+    } catch (const PreconditionFailedError& e) {
+        fail(ErrorCode::precondition_failed, e.what());
+        reply.response.set(http::field::etag, strong_etag(e.current_version()));
     } catch (const StorageUnavailableError& e) {
         log::warning(std::string("database unavailable: ") + e.what());
         fail(ErrorCode::service_unavailable, "the database is unavailable; retry shortly");

@@ -68,22 +68,23 @@ Awaitable<Page<Task>> AsyncServices::list_tasks(std::string user, TaskListQuery 
 }
 
 Awaitable<Task> AsyncServices::update_task(std::string user, Uuid id, TaskPatch patch,
-                                           FieldErrors problems) {
-    return blocking(
-        [this, u = std::move(user), id, pt = std::move(patch), p = std::move(problems)]() mutable {
-            return tasks_.update(u, id, std::move(pt), std::move(p));
-        });
-}
-
-Awaitable<Task> AsyncServices::set_completed(std::string user, Uuid id,
-                                             std::optional<bool> completed) {
-    return blocking([this, u = std::move(user), id, completed] {
-        return tasks_.set_completed(u, id, completed);
+                                           FieldErrors problems, Precondition expected) {
+    return blocking([this, u = std::move(user), id, pt = std::move(patch), p = std::move(problems),
+                     e = std::move(expected)]() mutable {
+        return tasks_.update(u, id, std::move(pt), std::move(p), e);
     });
 }
 
-Awaitable<void> AsyncServices::remove_task(std::string user, Uuid id) {
-    return blocking([this, u = std::move(user), id] { tasks_.remove(u, id); });
+Awaitable<Task> AsyncServices::set_completed(std::string user, Uuid id,
+                                             std::optional<bool> completed, Precondition expected) {
+    return blocking([this, u = std::move(user), id, completed, e = std::move(expected)] {
+        return tasks_.set_completed(u, id, completed, e);
+    });
+}
+
+Awaitable<void> AsyncServices::remove_task(std::string user, Uuid id, Precondition expected) {
+    return blocking(
+        [this, u = std::move(user), id, e = std::move(expected)] { tasks_.remove(u, id, e); });
 }
 
 Awaitable<Conversation> AsyncServices::create_conversation(std::string user,
@@ -115,8 +116,11 @@ Awaitable<Page<Conversation>> AsyncServices::list_conversations(std::string user
     co_return co_await std::move(work);
 }
 
-Awaitable<void> AsyncServices::remove_conversation(std::string user, Uuid id) {
-    return blocking([this, u = std::move(user), id] { conversations_.remove(u, id); });
+Awaitable<void> AsyncServices::remove_conversation(std::string user, Uuid id,
+                                                   Precondition expected) {
+    return blocking([this, u = std::move(user), id, e = std::move(expected)] {
+        conversations_.remove(u, id, e);
+    });
 }
 
 Awaitable<Message> AsyncServices::add_message(std::string user, Uuid conversation_id,

@@ -47,15 +47,18 @@ class AsyncServices {
     Awaitable<Task> create_task(std::string user, NewTask input, FieldErrors problems);
     Awaitable<Task> get_task(std::string user, Uuid id);
     Awaitable<Page<Task>> list_tasks(std::string user, TaskListQuery query);
-    Awaitable<Task> update_task(std::string user, Uuid id, TaskPatch patch, FieldErrors problems);
-    Awaitable<Task> set_completed(std::string user, Uuid id, std::optional<bool> completed);
-    Awaitable<void> remove_task(std::string user, Uuid id);
+    // `expected`: the conditional writes of TaskService (If-Match).
+    Awaitable<Task> update_task(std::string user, Uuid id, TaskPatch patch, FieldErrors problems,
+                                Precondition expected = {});
+    Awaitable<Task> set_completed(std::string user, Uuid id, std::optional<bool> completed,
+                                  Precondition expected = {});
+    Awaitable<void> remove_task(std::string user, Uuid id, Precondition expected = {});
 
     Awaitable<Conversation> create_conversation(std::string user, std::optional<std::string> title,
                                                 FieldErrors problems);
     Awaitable<Conversation> get_conversation(std::string user, Uuid id);
     Awaitable<Page<Conversation>> list_conversations(std::string user, PageRequest page);
-    Awaitable<void> remove_conversation(std::string user, Uuid id);
+    Awaitable<void> remove_conversation(std::string user, Uuid id, Precondition expected = {});
     Awaitable<Message> add_message(std::string user, Uuid conversation_id, MessageRole role,
                                    std::string content, FieldErrors problems);
     Awaitable<Page<Message>> list_messages(std::string user, Uuid conversation_id,

@@ -6,14 +6,13 @@
 
 namespace taskcore::server::handlers {
 
-using envelope::item_body;
+using envelope::item_response;
 using envelope::json_response;
 
 Awaitable<Response> list_conversations(RequestContext& ctx) {
     const auto page = parse_page_request(ctx.query, kConversationPageDefault);
     const auto items = co_await ctx.services().list_conversations(ctx.user, page);
-    co_return json_response(http::status::ok,
-                            envelope::list_body(items, page.limit, page.offset, ctx.request_id));
+    co_return envelope::page_response(ctx.request, items, page.limit, page.offset, ctx.request_id);
 }
 
 Awaitable<Response> create_conversation(RequestContext& ctx) {
@@ -21,19 +20,19 @@ Awaitable<Response> create_conversation(RequestContext& ctx) {
     if (auto body = ctx.body(false)) input = json::parse_new_conversation(*body);
     const auto c = co_await ctx.services().create_conversation(
         ctx.user, std::move(input.value.title), std::move(input.problems));
-    auto res = json_response(http::status::created, item_body(c, ctx.request_id));
+    auto res = item_response(http::status::created, c, ctx.request_id);
     res.set(http::field::location, ctx.user_path() + "/conversations/" + c.id.to_string());
     co_return res;
 }
 
 Awaitable<Response> get_conversation(RequestContext& ctx) {
     const auto c = co_await ctx.services().get_conversation(ctx.user, ctx.id());
-    co_return json_response(http::status::ok, item_body(c, ctx.request_id));
+    co_return envelope::read_response(ctx.request, c, ctx.request_id);
 }
 
 Awaitable<Response> delete_conversation(RequestContext& ctx) {
     const auto id = ctx.id();
-    co_await ctx.services().remove_conversation(ctx.user, id);
+    co_await ctx.services().remove_conversation(ctx.user, id, if_match(ctx.request));
     co_return json_response(http::status::ok, envelope::deleted_body(id, ctx.request_id));
 }
 
@@ -41,8 +40,7 @@ Awaitable<Response> list_messages(RequestContext& ctx) {
     const auto id = ctx.id();
     const auto page = parse_page_request(ctx.query, kMessagePageDefault);
     const auto items = co_await ctx.services().list_messages(ctx.user, id, page);
-    co_return json_response(http::status::ok,
-                            envelope::list_body(items, page.limit, page.offset, ctx.request_id));
+    co_return envelope::page_response(ctx.request, items, page.limit, page.offset, ctx.request_id);
 }
 
 // No Location: there is no single-message route.
@@ -51,7 +49,7 @@ Awaitable<Response> add_message(RequestContext& ctx) {
     auto input = json::parse_new_message(*ctx.body(true));
     const auto m = co_await ctx.services().add_message(
         ctx.user, id, input.value.role, std::move(input.value.content), std::move(input.problems));
-    co_return json_response(http::status::created, item_body(m, ctx.request_id));
+    co_return item_response(http::status::created, m, ctx.request_id);
 }
 
 }  // namespace taskcore::server::handlers

@@ -41,4 +41,10 @@ Response json_response(http::status status, std::string body) {
     return res;
 }
 
+Response not_modified(const std::string& etag) {
+    Response res{http::status::not_modified, 11};
+    res.set(http::field::etag, etag);
+    return res;
+}
+
 }  // namespace taskcore::server::envelope

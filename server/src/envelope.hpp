@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "error_catalogue.hpp"
+#include "etag.hpp"
 #include "http_types.hpp"
 #include "taskcore/domain/task.hpp"
 #include "taskcore/json/codec.hpp"
@@ -57,6 +58,38 @@ std::string list_body(const Page<T>& page, int limit, std::int64_t offset,
     out += boost::json::serialize(m);
     out.push_back('}');
     return out;
+}
+
+// 304 Not Modified: no body, the tag the client already holds.
+Response not_modified(const std::string& etag);
+
+// An item with its strong ETag (creates, updates, reads).
+template <typename T>
+Response item_response(http::status status, const T& item, std::string_view request_id) {
+    auto res = json_response(status, item_body(item, request_id));
+    res.set(http::field::etag, strong_etag(version_of(item)));
+    return res;
+}
+
+// A GET of an item: 304 when If-None-Match already holds its tag.
+template <typename T>
+Response read_response(const Request& request, const T& item, std::string_view request_id) {
+    const auto etag = strong_etag(version_of(item));
+    if (none_match(request, etag)) return not_modified(etag);
+    auto res = json_response(http::status::ok, item_body(item, request_id));
+    res.set(http::field::etag, etag);
+    return res;
+}
+
+// A GET of a list page, with the page's weak ETag; 304 when If-None-Match holds it.
+template <typename T>
+Response page_response(const Request& request, const Page<T>& page, int limit, std::int64_t offset,
+                       std::string_view request_id) {
+    const auto etag = PageTag(page, limit, offset).etag();
+    if (none_match(request, etag)) return not_modified(etag);
+    auto res = json_response(http::status::ok, list_body(page, limit, offset, request_id));
+    res.set(http::field::etag, etag);
+    return res;
 }
 
 }  // namespace taskcore::server::envelope

@@ -26,6 +26,7 @@ enum class ErrorCode : std::uint8_t {
     payload_too_large,
     unsupported_media_type,
     validation_error,
+    precondition_failed,
     rate_limited,
     request_header_fields_too_large,
     internal_error,
@@ -40,7 +41,7 @@ struct ErrorInfo {
 };
 
 // Indexed by ErrorCode.
-inline constexpr std::array<ErrorInfo, 13> kErrorCatalogue{{
+inline constexpr std::array<ErrorInfo, 14> kErrorCatalogue{{
     {ErrorCode::bad_request, "BAD_REQUEST", http::status::bad_request,
      "the request is not HTTP/1.1 as the server understands it"},
     {ErrorCode::malformed_json, "MALFORMED_JSON", http::status::bad_request,
@@ -59,6 +60,8 @@ inline constexpr std::array<ErrorInfo, 13> kErrorCatalogue{{
      http::status::unsupported_media_type, "a body sent without Content-Type: application/json"},
     {ErrorCode::validation_error, "VALIDATION_ERROR", http::status::unprocessable_entity,
      "wrong types, broken rules, unknown fields or bad query parameters"},
+    {ErrorCode::precondition_failed, "PRECONDITION_FAILED", http::status::precondition_failed,
+     "If-Match names another version than the current one (its ETag is in the answer)"},
     {ErrorCode::rate_limited, "RATE_LIMITED", http::status::too_many_requests,
      "over RATE_LIMIT_PER_MINUTE for this user (or, unauthenticated, this address); see "
      "Retry-After"},

@@ -24,7 +24,11 @@ constexpr std::string_view kDocument = R"json({
       "UserId": {"name": "user_id", "in": "path", "required": true, "description": "Must equal the token's user id (percent-encoded)", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
       "Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
       "Limit50": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
-      "Offset": {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}},
+      "Offset": {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+      "IfNoneMatch": {"name": "If-None-Match", "in": "header", "description": "ETags the client holds (weak comparison) or *: 304 while one still matches", "schema": {"type": "string"}},
+      "IfMatch": {"name": "If-Match", "in": "header", "description": "Apply only at this version (strong ETags, or * for any): checked inside the write, else 412 with the current ETag", "schema": {"type": "string"}}},
+    "headers": {
+      "ETag": {"description": "Strong ETag of an item (its version), weak ETag of a list page", "schema": {"type": "string"}}},
     "schemas": {
       "Priority": {"type": "string", "enum": ["low", "medium", "high"]},
       "Timestamp": {"type": "string", "format": "date-time", "examples": ["2026-11-22T20:19:49.123Z"]},
@@ -67,6 +71,9 @@ constexpr std::string_view kDocument = R"json({
         "database": {"type": "string", "enum": ["connected", "disconnected"]}, "backend": {"type": "string", "enum": ["sqlite", "postgresql"]}, "version": {"type": "string"}}}
     },
     "responses": {
+      "NotModified": {"description": "If-None-Match still holds: no body", "headers": {"ETag": {"$ref": "#/components/headers/ETag"}}},
+      "PreconditionFailed": {"description": "If-Match does not name the current version", "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Error": {"description": "Error envelope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Task": {"description": "A task", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Task"}, "meta": {"$ref": "#/components/schemas/Meta"}}}}}},
       "TaskCreated": {"description": "The created task", "headers": {"Location": {"schema": {"type": "string"}}},
@@ -80,6 +87,37 @@ constexpr std::string_view kDocument = R"json({
     }
   }
 })json";
+
+// Conditional requests (etag.hpp) hold on every user route alike, so they are added here once:
+// If-None-Match/304 on reads, If-Match/412 on updates and deletes.
+void add_conditional_headers(boost::json::object& operation, http::verb method) {
+    namespace bj = boost::json;
+    auto ref = [](std::string_view target) { return bj::object{{"$ref", target}}; };
+    auto add = [&](std::string_view parameter, std::string_view status, std::string_view response) {
+        auto* parameters = operation.if_contains("parameters");
+        if (parameters == nullptr) parameters = &(operation["parameters"] = bj::array{});
+        parameters->as_array().push_back(ref(parameter));
+        operation["responses"].as_object()[status] = ref(response);
+    };
+    if (method == http::verb::get) {
+        add("#/components/parameters/IfNoneMatch", "304", "#/components/responses/NotModified");
+    } else if (method == http::verb::put || method == http::verb::patch ||
+               method == http::verb::delete_) {
+        add("#/components/parameters/IfMatch", "412", "#/components/responses/PreconditionFailed");
+    }
+}
+
+// Every success that returns an item or a page carries its ETag.
+void add_etag_headers(boost::json::object& responses) {
+    for (auto& [name, response] : responses) {
+        if (name == "Error" || name == "Deleted" || name.ends_with("Modified") ||
+            name.starts_with("Precondition"))
+            continue;
+        auto& headers = response.as_object()["headers"];
+        if (!headers.is_object()) headers.emplace_object();
+        headers.as_object()["ETag"] = boost::json::object{{"$ref", "#/components/headers/ETag"}};
+    }
+}
 
 }  // namespace
 
@@ -98,6 +136,8 @@ std::string build_openapi_document(std::string_view prefix,
                           .as_array();
     for (const auto& e : kErrorCatalogue) code_enum.emplace_back(e.name);
 
+    add_etag_headers(doc["components"].as_object()["responses"].as_object());
+
     const RouteMatcher matcher(prefix, mcp_path);
     bj::object paths;
     for (const auto& route : route_table()) {
@@ -113,7 +153,10 @@ std::string build_openapi_document(std::string_view prefix,
             std::string method(http::to_string(op.method));
             for (auto& c : method)
                 c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            item[method] = bj::parse(op.openapi);
+            auto operation = bj::parse(op.openapi).as_object();
+            if (route.access == Access::path_user && !route.mcp)
+                add_conditional_headers(operation, op.method);
+            item[method] = std::move(operation);
         }
         paths[matcher.path_of(route)] = std::move(item);
     }

@@ -34,7 +34,7 @@ ResponseHeaders::ResponseHeaders(const Config& config)
     : config_(config),
       allow_headers_(
           "Authorization, Content-Type, X-Request-ID, traceparent, tracestate, baggage, "
-          "sentry-trace, MCP-Protocol-Version, Mcp-Method, Mcp-Name") {
+          "sentry-trace, MCP-Protocol-Version, Mcp-Method, Mcp-Name, If-Match, If-None-Match") {
     for (const auto& h : config_.cors_allow_headers) allow_headers_ += ", " + h;
 }
 
@@ -67,7 +67,7 @@ Response ResponseHeaders::finish(const Request& request, const RequestIdentity& 
         res.set(http::field::vary, "Origin");
         res.set(http::field::access_control_expose_headers,
                 "X-Request-ID, Location, Retry-After, WWW-Authenticate, Allow, RateLimit, "
-                "RateLimit-Policy");
+                "RateLimit-Policy, ETag");
         if (request.method() == verb::options && res.result() == http::status::no_content) {
             res.set(http::field::access_control_allow_methods,
                     "GET, POST, PUT, PATCH, DELETE, OPTIONS");
@@ -77,6 +77,8 @@ Response ResponseHeaders::finish(const Request& request, const RequestIdentity& 
     }
     if (res.keep_alive()) res.keep_alive(request.keep_alive());
     res.prepare_payload();
+    // RFC 9110 §8.6: a 304's Content-Length could only be the 200's length; send none.
+    if (res.result() == http::status::not_modified) res.erase(http::field::content_length);
     if (request.method() == verb::head) {
         // RFC 9110 §9.3.2: the headers of the GET, Content-Length included, and never a body
         // (a body here would be read as the next response on a kept-alive connection).

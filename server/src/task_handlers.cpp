@@ -6,41 +6,40 @@
 
 namespace taskcore::server::handlers {
 
-using envelope::item_body;
+using envelope::item_response;
 using envelope::json_response;
 
 Awaitable<Response> list_tasks(RequestContext& ctx) {
     const auto query = parse_task_list_query(ctx.query);
     const auto page = co_await ctx.services().list_tasks(ctx.user, query);
-    co_return json_response(http::status::ok,
-                            envelope::list_body(page, query.limit, query.offset, ctx.request_id));
+    co_return envelope::page_response(ctx.request, page, query.limit, query.offset, ctx.request_id);
 }
 
 Awaitable<Response> create_task(RequestContext& ctx) {
     auto input = json::parse_new_task(*ctx.body(true));
     const auto task = co_await ctx.services().create_task(ctx.user, std::move(input.value),
                                                           std::move(input.problems));
-    auto res = json_response(http::status::created, item_body(task, ctx.request_id));
+    auto res = item_response(http::status::created, task, ctx.request_id);
     res.set(http::field::location, ctx.user_path() + "/tasks/" + task.id.to_string());
     co_return res;
 }
 
 Awaitable<Response> get_task(RequestContext& ctx) {
     const auto task = co_await ctx.services().get_task(ctx.user, ctx.id());
-    co_return json_response(http::status::ok, item_body(task, ctx.request_id));
+    co_return envelope::read_response(ctx.request, task, ctx.request_id);
 }
 
 Awaitable<Response> update_task(RequestContext& ctx) {
     const auto id = ctx.id();
     auto patch = json::parse_task_patch(*ctx.body(true));
-    const auto task = co_await ctx.services().update_task(ctx.user, id, std::move(patch.value),
-                                                          std::move(patch.problems));
-    co_return json_response(http::status::ok, item_body(task, ctx.request_id));
+    const auto task = co_await ctx.services().update_task(
+        ctx.user, id, std::move(patch.value), std::move(patch.problems), if_match(ctx.request));
+    co_return item_response(http::status::ok, task, ctx.request_id);
 }
 
 Awaitable<Response> delete_task(RequestContext& ctx) {
     const auto id = ctx.id();
-    co_await ctx.services().remove_task(ctx.user, id);
+    co_await ctx.services().remove_task(ctx.user, id, if_match(ctx.request));
     co_return json_response(http::status::ok, envelope::deleted_body(id, ctx.request_id));
 }
 
@@ -48,8 +47,9 @@ Awaitable<Response> complete_task(RequestContext& ctx) {
     const auto id = ctx.id();
     std::optional<bool> completed;
     if (ctx.has_body()) completed = json::parse_completion(*ctx.body(true));
-    const auto task = co_await ctx.services().set_completed(ctx.user, id, completed);
-    co_return json_response(http::status::ok, item_body(task, ctx.request_id));
+    const auto task =
+        co_await ctx.services().set_completed(ctx.user, id, completed, if_match(ctx.request));
+    co_return item_response(http::status::ok, task, ctx.request_id);
 }
 
 }  // namespace taskcore::server::handlers

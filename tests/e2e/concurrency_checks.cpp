@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <atomic>
+#include <latch>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -149,6 +150,45 @@ void check_list_totals_consistent(unsigned short port, const std::string& secret
     expect_total("", per_client(kCreates - kDeletes));
     expect_total("&status=completed", per_client(kCompletes));
     expect_total("&status=pending", per_client(kCreates - kDeletes - kCompletes));
+}
+
+void check_if_match_race(unsigned short port, const std::string& secret, int trials) {
+    const auto user = fresh_user();
+    const auto token = test_token(user, secret);
+    HttpClient setup(port);
+    HttpClient first(port);
+    HttpClient second(port);
+    for (int trial = 0; trial < trials; ++trial) {
+        const auto created =
+            setup.request(http::verb::post, "/api/" + user + "/tasks", token, R"({"title":"t"})");
+        REQUIRE(created.result() == http::status::created);
+        const std::string etag(created[http::field::etag]);
+        REQUIRE(etag.starts_with("\""));
+        const auto target =
+            "/api/" + user + "/tasks/" + std::string(data_of(created).at("id").as_string());
+        std::latch start(2);
+        HttpResponse answers[2];
+        auto race = [&](HttpClient& c, int i) {
+            start.arrive_and_wait();
+            answers[i] = c.request(http::verb::patch, target, token,
+                                   R"({"title":"writer )" + std::to_string(i) + R"("})",
+                                   {{"If-Match", etag}});
+        };
+        std::thread a([&] { race(first, 0); });
+        std::thread b([&] { race(second, 1); });
+        a.join();
+        b.join();
+        const int winner = answers[0].result() == http::status::ok ? 0 : 1;
+        INFO("trial " << trial << ": " << answers[0].result_int() << ", "
+                      << answers[1].result_int());
+        REQUIRE(answers[winner].result() == http::status::ok);
+        REQUIRE(answers[1 - winner].result() == http::status::precondition_failed);
+        // The loser learns the winner's version, and the stored title is the winner's.
+        CHECK(answers[1 - winner][http::field::etag] == answers[winner][http::field::etag]);
+        CHECK(answers[winner][http::field::etag] != etag);
+        const auto stored = setup.request(http::verb::get, target, token);
+        CHECK(data_of(stored).at("title").as_string() == "writer " + std::to_string(winner));
+    }
 }
 
 }  // namespace taskcore::testing

@@ -22,4 +22,8 @@ void check_updated_at_monotonic(unsigned short port, const std::string& secret, 
 // with a status filter (served from the trigger-kept counts).
 void check_list_totals_consistent(unsigned short port, const std::string& secret, int clients);
 
+// `trials` times, two connections PATCH one task at once with the same If-Match: exactly one is
+// 200 and the other 412 with the winner's ETag (the check is part of the write).
+void check_if_match_race(unsigned short port, const std::string& secret, int trials);
+
 }  // namespace taskcore::testing

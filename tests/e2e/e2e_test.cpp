@@ -288,6 +288,11 @@ TEST_CASE("exactly one of several concurrent DELETEs gets 200") {
     check_one_delete_winner(server.port(), kSecret, 6);
 }
 
+TEST_CASE("two writers with one If-Match: exactly one 200 and one 412, 100 times") {
+    ServerProcess server(base_env());
+    check_if_match_race(server.port(), kSecret, 100);
+}
+
 TEST_CASE("updated_at never goes backwards and list totals match the rows under concurrency") {
     ServerProcess server(base_env());
     check_updated_at_monotonic(server.port(), kSecret, 4);

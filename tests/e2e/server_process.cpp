@@ -187,8 +187,15 @@ HttpResponse HttpClient::read_response() {
 
 HttpResponse HttpClient::request(http::verb method, const std::string& target,
                                  const std::string& token, const std::string& body) {
+    return request(method, target, token, body, {});
+}
+
+HttpResponse HttpClient::request(http::verb method, const std::string& target,
+                                 const std::string& token, const std::string& body,
+                                 const Headers& headers) {
     http::request<http::string_body> req{method, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    for (const auto& [name, value] : headers) req.set(name, value);
     if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
     if (!body.empty()) {
         req.set(http::field::content_type, "application/json");

@@ -10,6 +10,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace taskcore::testing {
 
@@ -52,6 +54,10 @@ class HttpClient {
     HttpResponse read_response();
     HttpResponse request(http::verb method, const std::string& target,
                          const std::string& token = "", const std::string& body = "");
+    using Headers = std::vector<std::pair<std::string, std::string>>;
+    // With extra request headers (If-Match, Idempotency-Key, ...).
+    HttpResponse request(http::verb method, const std::string& target, const std::string& token,
+                         const std::string& body, const Headers& headers);
     // Every byte received until the server closes the connection, `until` has arrived, or
     // `within` passes (raw protocol checks: interim responses, HEAD, framing). A timeout closes
     // the connection (Beast's stream deadline), so wait with `until` to keep using it.

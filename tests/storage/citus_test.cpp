@@ -88,7 +88,9 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
     postgres::Params find;
     find.text(user).text(id);
     postgres::Params toggle;
-    toggle.null().text(now).text(user).text(id);
+    toggle.null().text(now).text(user).text(id).text("{1}");  // with an If-Match version
+    postgres::Params remove;
+    remove.text(user).text(id).null();
     postgres::Params append;
     append.text(id)
         .text(user)
@@ -108,7 +110,7 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
         {"list page", c.plan(list.rows.sql, list.page)},
         {"message append", c.plan(sql::kMessageAppend.sql, append)},
         {"message list", c.plan(sql::kMessageList.sql, messages)},
-        {"delete", c.plan(sql::kTaskDelete.sql, find)},
+        {"delete", c.plan(sql::kTaskDelete.sql, remove)},
     };
     for (const auto& [name, plan] : plans) {
         INFO(name << ":\n" << plan);

@@ -161,13 +161,77 @@ TEST_CASE("completion through update and set_completed manages completed_at") {
     CHECK(u->updated_at == at(50));
 }
 
-TEST_CASE("updated_at never moves backwards") {
+TEST_CASE("updated_at never moves backwards and every write moves it on") {
     const auto user = fresh_user();
     const auto t = make_task(user, "x", at(100));
     store().tasks().insert(t);
+    const auto ms = std::chrono::milliseconds{1};
     CHECK(store().tasks().update(user, t.id, TaskPatch{.title = "y"}, at(50))->updated_at ==
-          at(100));
-    CHECK(store().tasks().set_completed(user, t.id, std::nullopt, at(60))->updated_at == at(100));
+          at(100) + ms);
+    CHECK(store().tasks().set_completed(user, t.id, std::nullopt, at(60))->updated_at ==
+          at(100) + 2 * ms);
+    // Two writes within one millisecond still give two versions.
+    CHECK(store().tasks().update(user, t.id, TaskPatch{.title = "z"}, at(100))->updated_at ==
+          at(100) + 3 * ms);
+    CHECK(store().tasks().update(user, t.id, TaskPatch{.title = "w"}, at(200))->updated_at ==
+          at(200));
+}
+
+TEST_CASE("conditional writes apply only at an expected version, inside the write") {
+    const auto user = fresh_user(), other = fresh_user("other");
+    const auto t = make_task(user, "x", at(100));
+    store().tasks().insert(t);
+    auto& tasks = store().tasks();
+    const Precondition stale{std::vector{at(99)}};
+    const Precondition current{std::vector{at(100)}};
+    const Precondition none{std::vector<Timestamp>{}};
+
+    CHECK_FALSE(tasks.update(user, t.id, TaskPatch{.title = "no"}, at(200), stale));
+    CHECK_FALSE(tasks.update(user, t.id, TaskPatch{.title = "no"}, at(200), none));
+    CHECK_FALSE(tasks.update(other, t.id, TaskPatch{.title = "no"}, at(200), current));
+    CHECK(tasks.find(user, t.id)->title == "x");
+
+    // Any listed version will do.
+    const auto u = tasks.update(user, t.id, TaskPatch{.title = "yes"}, at(200),
+                                Precondition{std::vector{at(7), at(100)}});
+    REQUIRE(u);
+    CHECK(u->title == "yes");
+    CHECK(u->updated_at == at(200));
+    CHECK_FALSE(tasks.update(user, t.id, TaskPatch{.title = "again"}, at(300), current));
+
+    const Precondition now_current{std::vector{at(200)}};
+    CHECK_FALSE(tasks.set_completed(user, t.id, true, at(300), current));
+    CHECK_FALSE(tasks.find(user, t.id)->completed);
+    const auto done = tasks.set_completed(user, t.id, std::nullopt, at(300), now_current);
+    REQUIRE(done);
+    CHECK(done->completed);
+
+    const Precondition latest{std::vector{at(300)}};
+    CHECK_FALSE(tasks.remove(user, t.id, now_current));
+    CHECK_FALSE(tasks.remove(other, t.id, latest));
+    CHECK(tasks.find(user, t.id));
+    CHECK(tasks.remove(user, t.id, latest));
+    CHECK_FALSE(tasks.find(user, t.id));
+}
+
+TEST_CASE("a conditional service call tells a stale version (412) from a missing task (404)") {
+    const auto user = fresh_user();
+    TaskService service(store().tasks(), [] { return at(500); });
+    const auto t = service.create(user, NewTask{.title = "x"});
+    const Precondition stale{std::vector{at(1)}};
+    try {
+        service.update(user, t.id, TaskPatch{.title = "y"}, {}, stale);
+        FAIL("a stale version was accepted");
+    } catch (const PreconditionFailedError& e) {
+        CHECK(e.current_version() == t.updated_at);
+    }
+    CHECK_THROWS_AS(service.update(user, t.id, TaskPatch{}, {}, stale), PreconditionFailedError);
+    CHECK_THROWS_AS(service.set_completed(user, t.id, true, stale), PreconditionFailedError);
+    CHECK_THROWS_AS(service.remove(user, t.id, stale), PreconditionFailedError);
+    CHECK_THROWS_AS(service.remove(user, generate_uuid_v7(), stale), NotFoundError);
+    CHECK_THROWS_AS(service.remove("someone-else", t.id, stale), NotFoundError);
+    service.remove(user, t.id, Precondition{std::vector{t.updated_at}});
+    CHECK_THROWS_AS(service.get(user, t.id), NotFoundError);
 }
 
 TEST_CASE("list filters by status, priority, tag and case-insensitive text") {
@@ -341,7 +405,12 @@ TEST_CASE("conversations are isolated per user and messages cascade on delete") 
     Message intruder{generate_uuid_v7(), bob, c.id, MessageRole::user, "x", at(3)};
     CHECK_FALSE(convs.append_message(intruder));
     CHECK_FALSE(convs.remove(bob, c.id));
+    CHECK_FALSE(
+        convs.remove(bob, c.id, Precondition{std::vector{convs.find(alice, c.id)->updated_at}}));
+    CHECK_FALSE(convs.remove(alice, c.id, Precondition{std::vector{at(1)}}));  // bumped to at(2)
 
+    CHECK(convs.remove(alice, c.id, Precondition{std::vector{at(2)}}));
+    convs.insert(c);
     CHECK(convs.remove(alice, c.id));
     CHECK_FALSE(convs.remove(alice, c.id));
     CHECK_FALSE(convs.list_messages(alice, c.id, 100, 0));

@@ -73,16 +73,21 @@ class PipelinedStore final : public Store {
         Page<Task> list(std::string_view user_id, const TaskListQuery& query) override {
             return s_.wait([&] { return s_.reads_->list_tasks(std::string(user_id), query); });
         }
+        using TaskRepository::remove;
+        using TaskRepository::set_completed;
+        using TaskRepository::update;
         std::optional<Task> update(std::string_view user_id, const Uuid& id, const TaskPatch& patch,
-                                   Timestamp now) override {
-            return s_.blocking_->tasks().update(user_id, id, patch, now);
+                                   Timestamp now, const Precondition& expected) override {
+            return s_.blocking_->tasks().update(user_id, id, patch, now, expected);
         }
         std::optional<Task> set_completed(std::string_view user_id, const Uuid& id,
-                                          std::optional<bool> completed, Timestamp now) override {
-            return s_.blocking_->tasks().set_completed(user_id, id, completed, now);
+                                          std::optional<bool> completed, Timestamp now,
+                                          const Precondition& expected) override {
+            return s_.blocking_->tasks().set_completed(user_id, id, completed, now, expected);
         }
-        bool remove(std::string_view user_id, const Uuid& id) override {
-            return s_.blocking_->tasks().remove(user_id, id);
+        bool remove(std::string_view user_id, const Uuid& id,
+                    const Precondition& expected) override {
+            return s_.blocking_->tasks().remove(user_id, id, expected);
         }
 
       private:
@@ -103,8 +108,10 @@ class PipelinedStore final : public Store {
                                                      PageRequest{limit, offset});
             });
         }
-        bool remove(std::string_view user_id, const Uuid& id) override {
-            return s_.blocking_->conversations().remove(user_id, id);
+        using ConversationRepository::remove;
+        bool remove(std::string_view user_id, const Uuid& id,
+                    const Precondition& expected) override {
+            return s_.blocking_->conversations().remove(user_id, id, expected);
         }
         bool append_message(const Message& m) override {
             return s_.blocking_->conversations().append_message(m);

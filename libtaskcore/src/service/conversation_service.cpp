@@ -31,9 +31,13 @@ Page<Conversation> ConversationService::list(std::string_view user_id, const Pag
     return repository_.list(user_id, page.limit, page.offset);
 }
 
-void ConversationService::remove(std::string_view user_id, const Uuid& id) {
+void ConversationService::remove(std::string_view user_id, const Uuid& id,
+                                 const Precondition& expected) {
     check_user_id(user_id);
-    if (!repository_.remove(user_id, id)) throw NotFoundError("conversation not found");
+    if (repository_.remove(user_id, id, expected)) return;
+    const auto current = repository_.find(user_id, id);  // only to tell 404 from 412
+    if (!current || expected.unconditional()) throw NotFoundError("conversation not found");
+    throw PreconditionFailedError(current->updated_at);
 }
 
 Message ConversationService::add_message(std::string_view user_id, const Uuid& conversation_id,

@@ -42,27 +42,39 @@ Page<Task> TaskService::list(std::string_view user_id, const TaskListQuery& quer
 }
 
 Task TaskService::update(std::string_view user_id, const Uuid& id, TaskPatch patch,
-                         FieldErrors problems) {
+                         FieldErrors problems, const Precondition& expected) {
     check_user_id(user_id);
     check_task_patch(patch, problems);
     throw_if_any(std::move(problems));
-    if (patch.empty()) return get(user_id, id);
-    auto task = repository_.update(user_id, id, patch, clock_());
-    if (!task) throw NotFoundError("task not found");
+    if (patch.empty()) {
+        auto task = get(user_id, id);
+        if (!expected.accepts(task.updated_at)) throw PreconditionFailedError(task.updated_at);
+        return task;
+    }
+    auto task = repository_.update(user_id, id, patch, clock_(), expected);
+    if (!task) refuse(user_id, id, expected);
     return std::move(*task);
 }
 
 Task TaskService::set_completed(std::string_view user_id, const Uuid& id,
-                                std::optional<bool> completed) {
+                                std::optional<bool> completed, const Precondition& expected) {
     check_user_id(user_id);
-    auto task = repository_.set_completed(user_id, id, completed, clock_());
-    if (!task) throw NotFoundError("task not found");
+    auto task = repository_.set_completed(user_id, id, completed, clock_(), expected);
+    if (!task) refuse(user_id, id, expected);
     return std::move(*task);
 }
 
-void TaskService::remove(std::string_view user_id, const Uuid& id) {
+void TaskService::remove(std::string_view user_id, const Uuid& id, const Precondition& expected) {
     check_user_id(user_id);
-    if (!repository_.remove(user_id, id)) throw NotFoundError("task not found");
+    if (!repository_.remove(user_id, id, expected)) refuse(user_id, id, expected);
+}
+
+void TaskService::refuse(std::string_view user_id, const Uuid& id, const Precondition& expected) {
+    // The write matched no row: either no such task, or (conditional) another version. Reading
+    // afterwards only decides which error to report; the write itself was already refused.
+    const auto current = repository_.find(user_id, id);
+    if (!current || expected.unconditional()) throw NotFoundError("task not found");
+    throw PreconditionFailedError(current->updated_at);
 }
 
 }  // namespace taskcore

@@ -59,4 +59,15 @@ std::int64_t status_total(std::int64_t total, std::int64_t completed, StatusFilt
     return total;
 }
 
+std::optional<std::string> versions_list(const Precondition& expected, Dialect dialect) {
+    if (expected.unconditional()) return std::nullopt;
+    std::string out(1, dialect == Dialect::postgres ? '{' : '[');
+    for (const auto version : *expected.versions) {
+        if (out.size() > 1) out += ',';
+        out += std::to_string(to_unix_ms(version));
+    }
+    out += dialect == Dialect::postgres ? '}' : ']';
+    return out;
+}
+
 }  // namespace taskcore::storage

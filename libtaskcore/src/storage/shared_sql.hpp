@@ -4,10 +4,12 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "taskcore/domain/task.hpp"
+#include "taskcore/domain/version.hpp"
 
 namespace taskcore::storage {
 
@@ -27,6 +29,11 @@ bool counts_answer_total(const TaskListQuery& query);
 
 // The total a status filter selects, from the per-user counts.
 std::int64_t status_total(std::int64_t total, std::int64_t completed, StatusFilter status);
+
+// The parameter of a conditional write's version check: nullopt (SQL NULL) when unconditional,
+// else the accepted updated_at milliseconds as a PostgreSQL bigint[] literal "{1,2}" or, for
+// SQLite's json_each, a JSON array "[1,2]".
+std::optional<std::string> versions_list(const Precondition& expected, Dialect dialect);
 
 // Every table holding a user's rows, children before parents (delete order).
 inline constexpr std::array<std::string_view, 4> kUserTables{"messages", "conversations", "tasks",

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "taskcore/domain/time.hpp"
+
 namespace taskcore {
 
 struct FieldError {
@@ -28,6 +30,18 @@ class ValidationError : public std::runtime_error {
 class NotFoundError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
+};
+
+// A conditional write whose precondition does not hold: the resource exists, at another version.
+class PreconditionFailedError : public std::runtime_error {
+  public:
+    explicit PreconditionFailedError(Timestamp current_version)
+        : std::runtime_error("the resource was changed since that version"),
+          current_version_(current_version) {}
+    [[nodiscard]] Timestamp current_version() const { return current_version_; }
+
+  private:
+    Timestamp current_version_;
 };
 
 // The database cannot be reached or is overloaded right now; retrying later may succeed.

@@ -23,7 +23,9 @@ class ConversationService {
                         FieldErrors problems = {});
     Conversation get(std::string_view user_id, const Uuid& id);
     Page<Conversation> list(std::string_view user_id, const PageRequest& page);
-    void remove(std::string_view user_id, const Uuid& id);
+    // Applies only if `expected` accepts the conversation's version (its updated_at), else
+    // PreconditionFailedError; atomically, like TaskService's conditional writes.
+    void remove(std::string_view user_id, const Uuid& id, const Precondition& expected = {});
 
     // Stores the message and bumps the conversation's updated_at; NotFoundError when the
     // conversation does not exist for this user.

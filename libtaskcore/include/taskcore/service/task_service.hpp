@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "taskcore/domain/task.hpp"
+#include "taskcore/domain/version.hpp"
 #include "taskcore/service/input_rules.hpp"
 #include "taskcore/storage/task_repository.hpp"
 
@@ -24,14 +25,22 @@ class TaskService {
     Task create(std::string_view user_id, NewTask input, FieldErrors problems = {});
     Task get(std::string_view user_id, const Uuid& id);
     Page<Task> list(std::string_view user_id, const TaskListQuery& query);
+    // The writes below apply only if `expected` accepts the task's current version (atomically:
+    // the check is part of the write), else PreconditionFailedError names the current version;
+    // a task that does not exist for this user is NotFoundError either way.
     // An empty patch changes nothing (and does not touch updated_at).
     Task update(std::string_view user_id, const Uuid& id, TaskPatch patch,
-                FieldErrors problems = {});
+                FieldErrors problems = {}, const Precondition& expected = {});
     // nullopt toggles.
-    Task set_completed(std::string_view user_id, const Uuid& id, std::optional<bool> completed);
-    void remove(std::string_view user_id, const Uuid& id);
+    Task set_completed(std::string_view user_id, const Uuid& id, std::optional<bool> completed,
+                       const Precondition& expected = {});
+    void remove(std::string_view user_id, const Uuid& id, const Precondition& expected = {});
 
   private:
+    // After a conditional write changed nothing: NotFoundError or PreconditionFailedError.
+    [[noreturn]] void refuse(std::string_view user_id, const Uuid& id,
+                             const Precondition& expected);
+
     TaskRepository& repository_;
     Clock clock_;
 };

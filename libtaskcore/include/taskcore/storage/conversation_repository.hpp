@@ -7,6 +7,7 @@
 
 #include "taskcore/domain/conversation.hpp"
 #include "taskcore/domain/task.hpp"
+#include "taskcore/domain/version.hpp"
 
 namespace taskcore {
 
@@ -18,8 +19,12 @@ class ConversationRepository {
     virtual std::optional<Conversation> find(std::string_view user_id, const Uuid& id) = 0;
     // Most recently updated first (ties by id, newest first).
     virtual Page<Conversation> list(std::string_view user_id, int limit, std::int64_t offset) = 0;
-    // Deletes the conversation and its messages; true when this call deleted it.
-    virtual bool remove(std::string_view user_id, const Uuid& id) = 0;
+    // Deletes the conversation and its messages; true when this call deleted it (false also
+    // when `expected` does not accept its version, its updated_at).
+    virtual bool remove(std::string_view user_id, const Uuid& id, const Precondition& expected) = 0;
+    bool remove(std::string_view user_id, const Uuid& id) {
+        return remove(user_id, id, Precondition{});
+    }
 
     // Stores the message and bumps the conversation's updated_at in one transaction; false when
     // the conversation does not exist for this user.

@@ -2,6 +2,7 @@
 #include "pg_statements.hpp"
 #include "pg_store.hpp"
 #include "storage/row_decoding.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace taskcore::postgres {
 namespace {
@@ -58,9 +59,11 @@ Page<Conversation> PgConversationRepository::list(std::string_view user_id, int 
     });
 }
 
-bool PgConversationRepository::remove(std::string_view user_id, const Uuid& id) {
+bool PgConversationRepository::remove(std::string_view user_id, const Uuid& id,
+                                      const Precondition& expected) {
     Params p;
     p.text(user_id).text(id.to_string());
+    p.nullable_text(storage::versions_list(expected, storage::Dialect::postgres));
     return pool_.run(false, [&](Connection& c) {
         pqxx::nontransaction tx(c.raw());
         return c.exec(tx, sql::kConversationDelete, p).affected_rows() == 1;

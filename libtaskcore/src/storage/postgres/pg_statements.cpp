@@ -43,6 +43,17 @@ std::string where_clause(std::string_view user_id, const TaskListQuery& q, Param
 // Milliseconds since the epoch. `AT TIME ZONE 'UTC'` gives the same value as extract() on the
 // timestamptz itself, but is immutable, which Citus requires of anything in RETURNING.
 #define TC_MILLIS(column) "(extract(epoch FROM " column " AT TIME ZONE 'UTC') * 1000)::bigint"
+// A conditional write's check (storage/shared_sql.hpp, versions_list): the parameter is NULL
+// (unconditional) or a bigint[] of accepted updated_at milliseconds.
+#define TC_VERSION_IN(param) \
+    "(" param "::bigint[] IS NULL OR " TC_MILLIS("updated_at") " = ANY(" param "::bigint[]))"
+// A write's new updated_at: never backwards, and 1 ms past the previous one at least, so every
+// write makes a new version. Written with the immutable timestamp (not timestamptz) + interval:
+// Citus refuses STABLE functions on columns in an UPDATE.
+#define TC_NEXT_VERSION(now)                                                       \
+    "GREATEST(" now                                                                \
+    "::timestamptz, ((updated_at AT TIME ZONE 'UTC') + interval '1 millisecond') " \
+    "AT TIME ZONE 'UTC')"
 constexpr const char* kTaskColumns =
     "id::text, user_id, title, description, completed, priority, " TC_MILLIS("due_date") ", "
     "tags::text, " TC_MILLIS("completed_at") ", " TC_MILLIS("created_at") ", " TC_MILLIS("updated_at");
@@ -74,8 +85,10 @@ const Statement kTaskUpdate{
         "priority = CASE WHEN $9::boolean THEN $10 ELSE priority END, "
         "due_date = CASE WHEN $11::boolean THEN $12::timestamptz ELSE due_date END, "
         "tags = CASE WHEN $13::boolean THEN $15::jsonb ELSE tags END, "
-        "updated_at = GREATEST($14::timestamptz, updated_at) "
-        "WHERE user_id = $16 AND id = $17::uuid RETURNING ") +
+        "updated_at = " TC_NEXT_VERSION(
+            "$14") " "
+                   "WHERE user_id = $16 AND id = $17::uuid AND " TC_VERSION_IN(
+                       "$18") " RETURNING ") +
         kTaskColumns};
 
 const Statement kTaskSetCompleted{
@@ -85,12 +98,14 @@ const Statement kTaskSetCompleted{
         "completed = COALESCE($1::boolean, NOT completed), "
         "completed_at = CASE WHEN COALESCE($1::boolean, NOT completed) "
         "THEN (CASE WHEN completed THEN completed_at ELSE $2::timestamptz END) ELSE NULL END, "
-        "updated_at = GREATEST($2::timestamptz, updated_at) "
-        "WHERE user_id = $3 AND id = $4::uuid RETURNING ") +
+        "updated_at = " TC_NEXT_VERSION(
+            "$2") " "
+                  "WHERE user_id = $3 AND id = $4::uuid AND " TC_VERSION_IN("$5") " RETURNING ") +
         kTaskColumns};
 
-const Statement kTaskDelete{"tasks.delete",
-                            "DELETE FROM tasks WHERE user_id = $1 AND id = $2::uuid"};
+const Statement kTaskDelete{
+    "tasks.delete",
+    "DELETE FROM tasks WHERE user_id = $1 AND id = $2::uuid AND " TC_VERSION_IN("$3")};
 const Statement kTaskCounts{"tasks.counts",
                             "SELECT total, completed FROM task_counts WHERE user_id = $1"};
 
@@ -98,7 +113,6 @@ constexpr const char* kConversationColumns =
     "id::text, user_id, title, " TC_MILLIS("created_at") ", " TC_MILLIS("updated_at");
 constexpr const char* kMessageColumns =
     "id::text, user_id, conversation_id::text, role, content, " TC_MILLIS("created_at");
-#undef TC_MILLIS
 
 const Statement kConversationInsert{
     "conversations.insert",
@@ -115,7 +129,11 @@ const Statement kConversationList{
         " FROM conversations WHERE user_id = $1 "
         "ORDER BY updated_at DESC, id DESC LIMIT $2::bigint OFFSET $3::bigint"};
 const Statement kConversationDelete{
-    "conversations.delete", "DELETE FROM conversations WHERE user_id = $1 AND id = $2::uuid"};
+    "conversations.delete",
+    "DELETE FROM conversations WHERE user_id = $1 AND id = $2::uuid AND " TC_VERSION_IN("$3")};
+#undef TC_MILLIS
+#undef TC_VERSION_IN
+#undef TC_NEXT_VERSION
 // The conversation's updated_at is bumped by a trigger (migration 3); a missing conversation
 // fails the foreign key.
 const Statement kMessageAppend{

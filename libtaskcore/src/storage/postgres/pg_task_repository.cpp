@@ -18,6 +18,10 @@ Task read_task(const pqxx::row& r) {
     return storage::decode_task(PgRow{r});
 }
 
+std::optional<std::string> versions(const Precondition& expected) {
+    return storage::versions_list(expected, storage::Dialect::postgres);
+}
+
 std::optional<Task> first_task(const pqxx::result& result) {
     if (result.empty()) return std::nullopt;
     return read_task(result[0]);
@@ -82,7 +86,8 @@ Page<Task> PgTaskRepository::list(std::string_view user_id, const TaskListQuery&
 }
 
 std::optional<Task> PgTaskRepository::update(std::string_view user_id, const Uuid& id,
-                                             const TaskPatch& patch, Timestamp now) {
+                                             const TaskPatch& patch, Timestamp now,
+                                             const Precondition& expected) {
     Params p;
     p.boolean(patch.title.has_value())
         .nullable_text(patch.title)
@@ -112,7 +117,7 @@ std::optional<Task> PgTaskRepository::update(std::string_view user_id, const Uui
     } else {
         p.null();
     }
-    p.text(user_id).text(id.to_string());
+    p.text(user_id).text(id.to_string()).nullable_text(versions(expected));
     // Setting fields to given values is idempotent, so a broken connection may retry it.
     return pool_.run(true, [&](Connection& c) {
         pqxx::nontransaction tx(c.raw());
@@ -121,14 +126,15 @@ std::optional<Task> PgTaskRepository::update(std::string_view user_id, const Uui
 }
 
 std::optional<Task> PgTaskRepository::set_completed(std::string_view user_id, const Uuid& id,
-                                                    std::optional<bool> completed, Timestamp now) {
+                                                    std::optional<bool> completed, Timestamp now,
+                                                    const Precondition& expected) {
     Params p;
     if (completed) {
         p.boolean(*completed);
     } else {
         p.null();
     }
-    p.time(now).text(user_id).text(id.to_string());
+    p.time(now).text(user_id).text(id.to_string()).nullable_text(versions(expected));
     // A toggle applied twice undoes itself: retry only explicit sets.
     return pool_.run(completed.has_value(), [&](Connection& c) {
         pqxx::nontransaction tx(c.raw());
@@ -136,9 +142,10 @@ std::optional<Task> PgTaskRepository::set_completed(std::string_view user_id, co
     });
 }
 
-bool PgTaskRepository::remove(std::string_view user_id, const Uuid& id) {
+bool PgTaskRepository::remove(std::string_view user_id, const Uuid& id,
+                              const Precondition& expected) {
     Params p;
-    p.text(user_id).text(id.to_string());
+    p.text(user_id).text(id.to_string()).nullable_text(versions(expected));
     return pool_.run(false, [&](Connection& c) {
         pqxx::nontransaction tx(c.raw());
         return c.exec(tx, sql::kTaskDelete, p).affected_rows() == 1;

@@ -1,6 +1,7 @@
 // Conversation and message storage on SQLite, scoped by user_id in every statement.
 #include "sqlite_store.hpp"
 #include "storage/row_decoding.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace taskcore::sqlite {
 namespace {
@@ -24,8 +25,11 @@ const Statement kList{"conversations.list",
                           " FROM conversations WHERE user_id = ? "
                           "ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?"};
 // Messages go with a conversation through ON DELETE CASCADE.
+// Conditional like a task's delete (sqlite_task_repository.cpp): ?3 is NULL or a JSON array of
+// accepted updated_at values.
 const Statement kDelete{"conversations.delete",
-                        "DELETE FROM conversations WHERE user_id = ? AND id = ?"};
+                        "DELETE FROM conversations WHERE user_id = ?1 AND id = ?2 AND (?3 IS NULL "
+                        "OR updated_at IN (SELECT value FROM json_each(?3)))"};
 const Statement kBump{"conversations.bump",
                       "UPDATE conversations SET updated_at = MAX(?, updated_at) "
                       "WHERE user_id = ? AND id = ?"};
@@ -107,11 +111,14 @@ Page<Conversation> SqliteConversationRepository::list(std::string_view user_id, 
     });
 }
 
-bool SqliteConversationRepository::remove(std::string_view user_id, const Uuid& id) {
+bool SqliteConversationRepository::remove(std::string_view user_id, const Uuid& id,
+                                          const Precondition& expected) {
+    const auto versions = storage::versions_list(expected, storage::Dialect::sqlite);
     return pool_.write([&](Connection& c) {
         auto st = c.prepare(kDelete);
         st->bind(1, std::string(user_id));
         st->bind(2, id.to_string());
+        if (versions) st->bind(3, *versions);
         return st->exec() == 1;
     });
 }

@@ -15,11 +15,15 @@ class SqliteTaskRepository final : public TaskRepository {
     void insert(const Task& task) override;
     std::optional<Task> find(std::string_view user_id, const Uuid& id) override;
     Page<Task> list(std::string_view user_id, const TaskListQuery& query) override;
+    using TaskRepository::remove;
+    using TaskRepository::set_completed;
+    using TaskRepository::update;
     std::optional<Task> update(std::string_view user_id, const Uuid& id, const TaskPatch& patch,
-                               Timestamp now) override;
+                               Timestamp now, const Precondition& expected) override;
     std::optional<Task> set_completed(std::string_view user_id, const Uuid& id,
-                                      std::optional<bool> completed, Timestamp now) override;
-    bool remove(std::string_view user_id, const Uuid& id) override;
+                                      std::optional<bool> completed, Timestamp now,
+                                      const Precondition& expected) override;
+    bool remove(std::string_view user_id, const Uuid& id, const Precondition& expected) override;
 
   private:
     Pool& pool_;
@@ -31,7 +35,8 @@ class SqliteConversationRepository final : public ConversationRepository {
     void insert(const Conversation& conversation) override;
     std::optional<Conversation> find(std::string_view user_id, const Uuid& id) override;
     Page<Conversation> list(std::string_view user_id, int limit, std::int64_t offset) override;
-    bool remove(std::string_view user_id, const Uuid& id) override;
+    using ConversationRepository::remove;
+    bool remove(std::string_view user_id, const Uuid& id, const Precondition& expected) override;
     bool append_message(const Message& message) override;
     std::optional<Page<Message>> list_messages(std::string_view user_id,
                                                const Uuid& conversation_id, int limit,

@@ -13,6 +13,11 @@ using storage::folded;
 using storage::Statement;
 using storage::tags_to_json;
 
+// A conditional write's check (storage/shared_sql.hpp, versions_list): NULL (unconditional) or
+// a JSON array of accepted updated_at values. Every write moves updated_at 1 ms on at least, so
+// it is the row's version.
+#define TC_VERSION_IN(n) "(?" #n " IS NULL OR updated_at IN (SELECT value FROM json_each(?" #n ")))"
+
 constexpr const char* kColumns =
     "id, user_id, title, description, completed, priority, due_date, tags, completed_at, "
     "created_at, updated_at";
@@ -26,35 +31,39 @@ const Statement kFind{
     "tasks.find", std::string("SELECT ") + kColumns + " FROM tasks WHERE user_id = ? AND id = ?"};
 const Statement kCounts{"tasks.counts",
                         "SELECT total, completed FROM task_counts WHERE user_id = ?"};
-const Statement kDelete{"tasks.delete", "DELETE FROM tasks WHERE user_id = ? AND id = ?"};
+const Statement kDelete{"tasks.delete",
+                        "DELETE FROM tasks WHERE user_id = ?1 AND id = ?2 AND " TC_VERSION_IN(3)};
 // One UPDATE: each column keeps its value unless its "has" flag is set. SET expressions see the
 // row as it was, so completed_at is decided from the previous completed flag.
-const Statement kUpdate{"tasks.update",
-                        std::string("UPDATE tasks SET "
-                                    "title = CASE WHEN ?1 THEN ?2 ELSE title END, "
-                                    "title_folded = CASE WHEN ?1 THEN ?3 ELSE title_folded END, "
-                                    "description = CASE WHEN ?4 THEN ?5 ELSE description END, "
-                                    "description_folded = CASE WHEN ?4 THEN ?6 ELSE "
-                                    "description_folded END, "
-                                    "completed_at = CASE WHEN ?7 THEN (CASE WHEN ?8 THEN (CASE "
-                                    "WHEN completed THEN completed_at ELSE ?14 END) ELSE NULL "
-                                    "END) ELSE completed_at END, "
-                                    "completed = CASE WHEN ?7 THEN ?8 ELSE completed END, "
-                                    "priority = CASE WHEN ?9 THEN ?10 ELSE priority END, "
-                                    "due_date = CASE WHEN ?11 THEN ?12 ELSE due_date END, "
-                                    "tags = CASE WHEN ?13 THEN ?15 ELSE tags END, "
-                                    "updated_at = MAX(?14, updated_at) "
-                                    "WHERE user_id = ?16 AND id = ?17 RETURNING ") +
-                            kColumns};
+const Statement kUpdate{
+    "tasks.update",
+    std::string("UPDATE tasks SET "
+                "title = CASE WHEN ?1 THEN ?2 ELSE title END, "
+                "title_folded = CASE WHEN ?1 THEN ?3 ELSE title_folded END, "
+                "description = CASE WHEN ?4 THEN ?5 ELSE description END, "
+                "description_folded = CASE WHEN ?4 THEN ?6 ELSE "
+                "description_folded END, "
+                "completed_at = CASE WHEN ?7 THEN (CASE WHEN ?8 THEN (CASE "
+                "WHEN completed THEN completed_at ELSE ?14 END) ELSE NULL "
+                "END) ELSE completed_at END, "
+                "completed = CASE WHEN ?7 THEN ?8 ELSE completed END, "
+                "priority = CASE WHEN ?9 THEN ?10 ELSE priority END, "
+                "due_date = CASE WHEN ?11 THEN ?12 ELSE due_date END, "
+                "tags = CASE WHEN ?13 THEN ?15 ELSE tags END, "
+                "updated_at = MAX(?14, updated_at + 1) "
+                "WHERE user_id = ?16 AND id = ?17 AND " TC_VERSION_IN(18) " RETURNING ") +
+        kColumns};
 const Statement kSetCompleted{
     "tasks.set_completed",
     std::string("UPDATE tasks SET "
                 "completed = COALESCE(?1, NOT completed), "
                 "completed_at = CASE WHEN COALESCE(?1, NOT completed) "
                 "THEN (CASE WHEN completed THEN completed_at ELSE ?2 END) ELSE NULL END, "
-                "updated_at = MAX(?2, updated_at) "
-                "WHERE user_id = ?3 AND id = ?4 RETURNING ") +
+                "updated_at = MAX(?2, updated_at + 1) "
+                "WHERE user_id = ?3 AND id = ?4 AND " TC_VERSION_IN(5) " RETURNING ") +
         kColumns};
+
+#undef TC_VERSION_IN
 
 Task read_task(SQLite::Statement& st) {
     return storage::decode_task(SqliteRow{st});
@@ -79,6 +88,10 @@ void bind_optional_text(SQLite::Statement& st, int index, const std::optional<st
     } else {
         st.bind(index);
     }
+}
+
+std::optional<std::string> versions(const Precondition& expected) {
+    return storage::versions_list(expected, storage::Dialect::sqlite);
 }
 
 // The filter part of a list query; parameters are bound in the same order by bind_filters.
@@ -171,7 +184,8 @@ Page<Task> SqliteTaskRepository::list(std::string_view user_id, const TaskListQu
 }
 
 std::optional<Task> SqliteTaskRepository::update(std::string_view user_id, const Uuid& id,
-                                                 const TaskPatch& p, Timestamp now) {
+                                                 const TaskPatch& p, Timestamp now,
+                                                 const Precondition& expected) {
     return pool_.write([&](Connection& c) {
         auto st = c.prepare(kUpdate);
         st->bind(1, p.title.has_value());
@@ -195,28 +209,33 @@ std::optional<Task> SqliteTaskRepository::update(std::string_view user_id, const
         if (p.tags) st->bind(15, tags_to_json(*p.tags));
         st->bind(16, std::string(user_id));
         st->bind(17, id.to_string());
+        bind_optional_text(*st, 18, versions(expected));
         return read_optional_task(*st);
     });
 }
 
 std::optional<Task> SqliteTaskRepository::set_completed(std::string_view user_id, const Uuid& id,
                                                         std::optional<bool> completed,
-                                                        Timestamp now) {
+                                                        Timestamp now,
+                                                        const Precondition& expected) {
     return pool_.write([&](Connection& c) {
         auto st = c.prepare(kSetCompleted);
         if (completed) st->bind(1, *completed ? 1 : 0);
         st->bind(2, to_unix_ms(now));
         st->bind(3, std::string(user_id));
         st->bind(4, id.to_string());
+        bind_optional_text(*st, 5, versions(expected));
         return read_optional_task(*st);
     });
 }
 
-bool SqliteTaskRepository::remove(std::string_view user_id, const Uuid& id) {
+bool SqliteTaskRepository::remove(std::string_view user_id, const Uuid& id,
+                                  const Precondition& expected) {
     return pool_.write([&](Connection& c) {
         auto st = c.prepare(kDelete);
         st->bind(1, std::string(user_id));
         st->bind(2, id.to_string());
+        bind_optional_text(*st, 3, versions(expected));
         return st->exec() == 1;
     });
 }
