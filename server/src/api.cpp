@@ -11,6 +11,7 @@
 #include "openapi.hpp"
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/json/requests.hpp"
+#include "taskcore/service/idempotent_writes.hpp"
 #include "url.hpp"
 
 namespace taskcore::server {
@@ -22,7 +23,7 @@ Api::Api(const Config& config, Store& store, const JwtVerifier& verifier,
           config.rate_limit_per_minute > 0
               ? std::make_unique<RateLimiter>(config.rate_limit_per_minute, config.rate_limit_burst)
               : nullptr),
-      services_(store, std::move(blocking)),
+      services_(store, std::move(blocking), config.idempotency_ttl),
       matcher_(config.api_prefix, mcp_path_of(config)),
       headers_(config),
       resources_{config,   services_,
@@ -114,6 +115,11 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
         fail(ErrorCode::malformed_json, e.what());
     } catch (const NotFoundError& e) {
         fail(ErrorCode::not_found, e.what());
+    } catch (const IdempotencyKeyReusedError& e) {
+        fail(ErrorCode::idempotency_key_reused, e.what());
+    } catch (const IdempotencyKeyInFlightError& e) {
+        fail(ErrorCode::idempotency_key_in_flight, e.what());
+        reply.response.set(http::field::retry_after, "1");
     } catch (const PreconditionFailedError& e) {
         fail(ErrorCode::precondition_failed, e.what());
         reply.response.set(http::field::etag, strong_etag(e.current_version()));

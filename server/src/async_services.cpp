@@ -33,11 +33,20 @@ PipelinedReads::Stats AsyncServices::pipeline_stats() const {
     return total;
 }
 
-AsyncServices::AsyncServices(Store& store, boost::asio::any_io_executor blocking)
+AsyncServices::AsyncServices(Store& store, boost::asio::any_io_executor blocking,
+                             std::chrono::milliseconds idempotency_ttl)
     : store_(store),
       blocking_(std::move(blocking)),
       tasks_(store.tasks()),
-      conversations_(store.conversations()) {}
+      conversations_(store.conversations()),
+      idempotent_(store, idempotency_ttl) {}
+
+Awaitable<IdempotentOutcome> AsyncServices::run_once(
+    std::string user, std::string key, std::string fingerprint,
+    std::function<StoredResponse(UnitOfWork&)> effect) {
+    return blocking([this, u = std::move(user), k = std::move(key), f = std::move(fingerprint),
+                     e = std::move(effect)] { return idempotent_.run(u, k, f, e); });
+}
 
 Awaitable<Task> AsyncServices::create_task(std::string user, NewTask input, FieldErrors problems) {
     return blocking(

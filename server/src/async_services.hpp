@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "taskcore/service/conversation_service.hpp"
+#include "taskcore/service/idempotent_writes.hpp"
 #include "taskcore/service/pipelined_reads.hpp"
 #include "taskcore/service/task_service.hpp"
 #include "taskcore/storage/store.hpp"
@@ -42,7 +43,9 @@ struct CompletionOf<void> {
 class AsyncServices {
   public:
     // `blocking`: where calls that may block on the database run (never an I/O thread).
-    AsyncServices(Store& store, boost::asio::any_io_executor blocking);
+    // `idempotency_ttl`: how long keyed writes' responses are kept (IDEMPOTENCY_TTL_HOURS).
+    AsyncServices(Store& store, boost::asio::any_io_executor blocking,
+                  std::chrono::milliseconds idempotency_ttl = std::chrono::hours{24});
 
     Awaitable<Task> create_task(std::string user, NewTask input, FieldErrors problems);
     Awaitable<Task> get_task(std::string user, Uuid id);
@@ -63,6 +66,12 @@ class AsyncServices {
                                    std::string content, FieldErrors problems);
     Awaitable<Page<Message>> list_messages(std::string user, Uuid conversation_id,
                                            PageRequest page);
+
+    // A keyed write (IdempotentWrites::run): `effect` runs on the blocking pool inside one
+    // transaction with the storing of its response.
+    Awaitable<IdempotentOutcome> run_once(std::string user, std::string key,
+                                          std::string fingerprint,
+                                          std::function<StoredResponse(UnitOfWork&)> effect);
 
     // Throws StorageUnavailableError when the database does not answer.
     Awaitable<void> ping();
@@ -126,6 +135,7 @@ class AsyncServices {
         pipelined_;
     TaskService tasks_;
     ConversationService conversations_;
+    IdempotentWrites idempotent_;
 };
 
 }  // namespace taskcore::server

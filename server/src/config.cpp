@@ -217,6 +217,7 @@ Config load_config(const Environment& env, bool require_auth) {
         integer(env, "RATE_LIMIT_BURST", c.rate_limit_per_minute, 0, 1'000'000'000);
     if (c.rate_limit_per_minute > 0 && c.rate_limit_burst == 0)
         throw ConfigError("RATE_LIMIT_BURST: must be at least 1 when RATE_LIMIT_PER_MINUTE is set");
+    c.idempotency_ttl = std::chrono::hours{integer(env, "IDEMPOTENCY_TTL_HOURS", 24, 1, 8760)};
     c.idle_timeout = std::chrono::seconds{integer(env, "IDLE_TIMEOUT_SECONDS", 30, 1, 86400)};
     c.shutdown_grace = std::chrono::seconds{integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 3600)};
     const auto hw = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));

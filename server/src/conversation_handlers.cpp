@@ -2,6 +2,7 @@
 #include "conversation_handlers.hpp"
 
 #include "envelope.hpp"
+#include "keyed_writes.hpp"
 #include "taskcore/json/requests.hpp"
 
 namespace taskcore::server::handlers {
@@ -15,14 +16,26 @@ Awaitable<Response> list_conversations(RequestContext& ctx) {
     co_return envelope::page_response(ctx.request, items, page.limit, page.offset, ctx.request_id);
 }
 
+namespace {
+
+Response created(RequestContext& ctx, const Conversation& item) {
+    return envelope::created_response(item, ctx.user_path() + "/conversations", ctx.request_id);
+}
+
+}  // namespace
+
 Awaitable<Response> create_conversation(RequestContext& ctx) {
     json::Decoded<json::NewConversation> input;
     if (auto body = ctx.body(false)) input = json::parse_new_conversation(*body);
+    if (auto key = idempotency_key(ctx.request)) {
+        co_return co_await respond_once(ctx, std::move(*key), [&](UnitOfWork& unit) {
+            ConversationService conversations(unit.conversations);
+            return created(ctx, conversations.create(ctx.user, input.value.title, input.problems));
+        });
+    }
     const auto c = co_await ctx.services().create_conversation(
         ctx.user, std::move(input.value.title), std::move(input.problems));
-    auto res = item_response(http::status::created, c, ctx.request_id);
-    res.set(http::field::location, ctx.user_path() + "/conversations/" + c.id.to_string());
-    co_return res;
+    co_return created(ctx, c);
 }
 
 Awaitable<Response> get_conversation(RequestContext& ctx) {
@@ -47,6 +60,15 @@ Awaitable<Response> list_messages(RequestContext& ctx) {
 Awaitable<Response> add_message(RequestContext& ctx) {
     const auto id = ctx.id();
     auto input = json::parse_new_message(*ctx.body(true));
+    if (auto key = idempotency_key(ctx.request)) {
+        co_return co_await respond_once(ctx, std::move(*key), [&](UnitOfWork& unit) {
+            ConversationService conversations(unit.conversations);
+            return item_response(http::status::created,
+                                 conversations.add_message(ctx.user, id, input.value.role,
+                                                           input.value.content, input.problems),
+                                 ctx.request_id);
+        });
+    }
     const auto m = co_await ctx.services().add_message(
         ctx.user, id, input.value.role, std::move(input.value.content), std::move(input.problems));
     co_return item_response(http::status::created, m, ctx.request_id);

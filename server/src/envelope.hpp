@@ -71,6 +71,15 @@ Response item_response(http::status status, const T& item, std::string_view requ
     return res;
 }
 
+// 201 Created with the item, its ETag and its Location.
+template <typename T>
+Response created_response(const T& item, const std::string& collection,
+                          std::string_view request_id) {
+    auto res = item_response(http::status::created, item, request_id);
+    res.set(http::field::location, collection + "/" + item.id.to_string());
+    return res;
+}
+
 // A GET of an item: 304 when If-None-Match already holds its tag.
 template <typename T>
 Response read_response(const Request& request, const T& item, std::string_view request_id) {

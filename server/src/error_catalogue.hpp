@@ -23,10 +23,12 @@ enum class ErrorCode : std::uint8_t {
     forbidden,
     not_found,
     method_not_allowed,
+    idempotency_key_in_flight,
     payload_too_large,
     unsupported_media_type,
     validation_error,
     precondition_failed,
+    idempotency_key_reused,
     rate_limited,
     request_header_fields_too_large,
     internal_error,
@@ -41,7 +43,7 @@ struct ErrorInfo {
 };
 
 // Indexed by ErrorCode.
-inline constexpr std::array<ErrorInfo, 14> kErrorCatalogue{{
+inline constexpr std::array<ErrorInfo, 16> kErrorCatalogue{{
     {ErrorCode::bad_request, "BAD_REQUEST", http::status::bad_request,
      "the request is not HTTP/1.1 as the server understands it"},
     {ErrorCode::malformed_json, "MALFORMED_JSON", http::status::bad_request,
@@ -54,6 +56,8 @@ inline constexpr std::array<ErrorInfo, 14> kErrorCatalogue{{
      "no such route, or no such resource for this user"},
     {ErrorCode::method_not_allowed, "METHOD_NOT_ALLOWED", http::status::method_not_allowed,
      "known path, method not served there (see Allow)"},
+    {ErrorCode::idempotency_key_in_flight, "IDEMPOTENCY_KEY_IN_FLIGHT", http::status::conflict,
+     "the first request with this Idempotency-Key is still being processed; see Retry-After"},
     {ErrorCode::payload_too_large, "PAYLOAD_TOO_LARGE", http::status::payload_too_large,
      "body over MAX_BODY_BYTES"},
     {ErrorCode::unsupported_media_type, "UNSUPPORTED_MEDIA_TYPE",
@@ -62,6 +66,9 @@ inline constexpr std::array<ErrorInfo, 14> kErrorCatalogue{{
      "wrong types, broken rules, unknown fields or bad query parameters"},
     {ErrorCode::precondition_failed, "PRECONDITION_FAILED", http::status::precondition_failed,
      "If-Match names another version than the current one (its ETag is in the answer)"},
+    {ErrorCode::idempotency_key_reused, "IDEMPOTENCY_KEY_REUSED",
+     http::status::unprocessable_entity,
+     "this Idempotency-Key was used with another method, path or body"},
     {ErrorCode::rate_limited, "RATE_LIMITED", http::status::too_many_requests,
      "over RATE_LIMIT_PER_MINUTE for this user (or, unauthenticated, this address); see "
      "Retry-After"},

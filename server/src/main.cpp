@@ -1,6 +1,7 @@
 // taskcore-server entry point: serve (default), migrate, seed [--reset], version, --help.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 
@@ -19,6 +20,7 @@
 #include "seed.hpp"
 #include "taskcore/auth/jwt_signer.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
+#include "taskcore/service/idempotent_writes.hpp"
 #include "taskcore/storage/store.hpp"
 #include "taskcore/version.hpp"
 
@@ -128,10 +130,31 @@ int serve(const Config& config) {
               std::to_string(endpoint.port()) + " (" + std::to_string(config.threads) +
               " I/O threads" + (api.pipelines() > 0 ? ", PostgreSQL reads pipelined" : "") + ")");
 
+    // Expired Idempotency-Key records are deleted a minute after start and then hourly, on the
+    // blocking pool: never on a request's path. Every instance may do it; deleting is idempotent.
+    IdempotentWrites keyed_writes(*store, config.idempotency_ttl);
+    boost::asio::steady_timer prune_timer(io.main());
+    std::function<void(std::chrono::seconds)> schedule_prune = [&](std::chrono::seconds after) {
+        prune_timer.expires_after(after);
+        prune_timer.async_wait([&](const boost::system::error_code& ec) {
+            if (ec) return;
+            boost::asio::post(workers, [&] {
+                try {
+                    keyed_writes.prune();
+                } catch (const std::exception& e) {
+                    log::warning(std::string("pruning idempotency keys failed: ") + e.what());
+                }
+            });
+            schedule_prune(std::chrono::hours{1});
+        });
+    };
+    schedule_prune(std::chrono::minutes{1});
+
     boost::asio::signal_set signals(io.main(), SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         log::info("signal " + std::to_string(signal) + " received; finishing in-flight requests");
+        prune_timer.cancel();
         server.shutdown(config.shutdown_grace, [&io] { io.stop(); });
     });
 

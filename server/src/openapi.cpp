@@ -26,6 +26,7 @@ constexpr std::string_view kDocument = R"json({
       "Limit50": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
       "Offset": {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
       "IfNoneMatch": {"name": "If-None-Match", "in": "header", "description": "ETags the client holds (weak comparison) or *: 304 while one still matches", "schema": {"type": "string"}},
+      "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "description": "1-255 printable characters; the first request's response is stored for IDEMPOTENCY_TTL_HOURS and replayed (Idempotent-Replayed: true) to a retry with the same method, path and body; another body: 422 IDEMPOTENCY_KEY_REUSED; while the first runs: 409 IDEMPOTENCY_KEY_IN_FLIGHT", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
       "IfMatch": {"name": "If-Match", "in": "header", "description": "Apply only at this version (strong ETags, or * for any): checked inside the write, else 412 with the current ETag", "schema": {"type": "string"}}},
     "headers": {
       "ETag": {"description": "Strong ETag of an item (its version), weak ETag of a list page", "schema": {"type": "string"}}},
@@ -107,6 +108,18 @@ void add_conditional_headers(boost::json::object& operation, http::verb method) 
     }
 }
 
+// Idempotency-Key on the operations that take one (Operation::keyed).
+void add_idempotency_key(boost::json::object& operation) {
+    namespace bj = boost::json;
+    auto* parameters = operation.if_contains("parameters");
+    if (parameters == nullptr) parameters = &(operation["parameters"] = bj::array{});
+    parameters->as_array().push_back(
+        bj::object{{"$ref", "#/components/parameters/IdempotencyKey"}});
+    auto& responses = operation["responses"].as_object();
+    responses["409"] = bj::object{{"$ref", "#/components/responses/Error"}};
+    responses["422"] = bj::object{{"$ref", "#/components/responses/Error"}};
+}
+
 // Every success that returns an item or a page carries its ETag.
 void add_etag_headers(boost::json::object& responses) {
     for (auto& [name, response] : responses) {
@@ -156,6 +169,7 @@ std::string build_openapi_document(std::string_view prefix,
             auto operation = bj::parse(op.openapi).as_object();
             if (route.access == Access::path_user && !route.mcp)
                 add_conditional_headers(operation, op.method);
+            if (op.keyed) add_idempotency_key(operation);
             item[method] = std::move(operation);
         }
         paths[matcher.path_of(route)] = std::move(item);

@@ -34,7 +34,8 @@ ResponseHeaders::ResponseHeaders(const Config& config)
     : config_(config),
       allow_headers_(
           "Authorization, Content-Type, X-Request-ID, traceparent, tracestate, baggage, "
-          "sentry-trace, MCP-Protocol-Version, Mcp-Method, Mcp-Name, If-Match, If-None-Match") {
+          "sentry-trace, MCP-Protocol-Version, Mcp-Method, Mcp-Name, If-Match, If-None-Match, "
+          "Idempotency-Key") {
     for (const auto& h : config_.cors_allow_headers) allow_headers_ += ", " + h;
 }
 
@@ -67,7 +68,7 @@ Response ResponseHeaders::finish(const Request& request, const RequestIdentity& 
         res.set(http::field::vary, "Origin");
         res.set(http::field::access_control_expose_headers,
                 "X-Request-ID, Location, Retry-After, WWW-Authenticate, Allow, RateLimit, "
-                "RateLimit-Policy, ETag");
+                "RateLimit-Policy, ETag, Idempotent-Replayed");
         if (request.method() == verb::options && res.result() == http::status::no_content) {
             res.set(http::field::access_control_allow_methods,
                     "GET, POST, PUT, PATCH, DELETE, OPTIONS");

@@ -21,6 +21,8 @@ struct Operation {
     http::verb method;
     Handler handler;
     std::string_view openapi;  // the OpenAPI operation object (JSON) documenting it
+    // Takes an Idempotency-Key (a write that is not idempotent by itself; keyed_writes.hpp).
+    bool keyed = false;
 };
 
 // Who may call a route: anyone, or the bearer token's user when it equals {user_id}.

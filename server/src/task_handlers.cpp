@@ -2,6 +2,7 @@
 #include "task_handlers.hpp"
 
 #include "envelope.hpp"
+#include "keyed_writes.hpp"
 #include "taskcore/json/requests.hpp"
 
 namespace taskcore::server::handlers {
@@ -15,13 +16,25 @@ Awaitable<Response> list_tasks(RequestContext& ctx) {
     co_return envelope::page_response(ctx.request, page, query.limit, query.offset, ctx.request_id);
 }
 
+namespace {
+
+Response created(RequestContext& ctx, const Task& item) {
+    return envelope::created_response(item, ctx.user_path() + "/tasks", ctx.request_id);
+}
+
+}  // namespace
+
 Awaitable<Response> create_task(RequestContext& ctx) {
     auto input = json::parse_new_task(*ctx.body(true));
+    if (auto key = idempotency_key(ctx.request)) {
+        co_return co_await respond_once(ctx, std::move(*key), [&](UnitOfWork& unit) {
+            TaskService tasks(unit.tasks);
+            return created(ctx, tasks.create(ctx.user, input.value, input.problems));
+        });
+    }
     const auto task = co_await ctx.services().create_task(ctx.user, std::move(input.value),
                                                           std::move(input.problems));
-    auto res = item_response(http::status::created, task, ctx.request_id);
-    res.set(http::field::location, ctx.user_path() + "/tasks/" + task.id.to_string());
-    co_return res;
+    co_return created(ctx, task);
 }
 
 Awaitable<Response> get_task(RequestContext& ctx) {
@@ -47,8 +60,17 @@ Awaitable<Response> complete_task(RequestContext& ctx) {
     const auto id = ctx.id();
     std::optional<bool> completed;
     if (ctx.has_body()) completed = json::parse_completion(*ctx.body(true));
-    const auto task =
-        co_await ctx.services().set_completed(ctx.user, id, completed, if_match(ctx.request));
+    const auto expected = if_match(ctx.request);
+    // A toggle is not idempotent, so it takes a key like the creates do.
+    if (auto key = idempotency_key(ctx.request)) {
+        co_return co_await respond_once(ctx, std::move(*key), [&](UnitOfWork& unit) {
+            TaskService tasks(unit.tasks);
+            return item_response(http::status::ok,
+                                 tasks.set_completed(ctx.user, id, completed, expected),
+                                 ctx.request_id);
+        });
+    }
+    const auto task = co_await ctx.services().set_completed(ctx.user, id, completed, expected);
     co_return item_response(http::status::ok, task, ctx.request_id);
 }
 

@@ -371,3 +371,114 @@ TEST_CASE("GET /metrics counts requests by route template, never by user or id")
     CHECK(text.find("taskcore_db_pool_capacity") != std::string::npos);
     CHECK(text.find(u) == std::string::npos);
 }
+
+namespace {
+
+// A POST with an Idempotency-Key, retried while the first is still in flight (409).
+HttpResponse keyed_post(unsigned short port, const std::string& target, const std::string& tok,
+                        const std::string& body, const std::string& key) {
+    for (int attempt = 0;; ++attempt) {
+        HttpClient c(port);
+        auto res = c.request(http::verb::post, target, tok, body, {{"Idempotency-Key", key}});
+        if (res.result() != http::status::conflict || attempt == 50) return res;
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+}
+
+std::int64_t task_total(unsigned short port, const std::string& u) {
+    HttpClient c(port);
+    const auto res = c.request(http::verb::get, "/api/" + u + "/tasks", token(u));
+    return boost::json::parse(res.body()).at("meta").at("total").as_int64();
+}
+
+}  // namespace
+
+TEST_CASE("Idempotency-Key: a create whose answer was lost is not repeated by its retry") {
+    ServerProcess server(base_env());
+    const auto u = user();
+    const auto target = "/api/" + u + "/tasks";
+    const std::string body = R"({"title":"exactly once"})";
+    {
+        // Send, then hang up without reading the answer.
+        HttpClient lost(server.port());
+        lost.send_raw("POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                      token(u) +
+                      "\r\nContent-Type: application/json\r\nIdempotency-Key: lost-1\r\n"
+                      "Content-Length: " +
+                      std::to_string(body.size()) + "\r\n\r\n" + body);
+    }
+    const auto replay = keyed_post(server.port(), target, token(u), body, "lost-1");
+    REQUIRE(replay.result() == http::status::created);
+    CHECK(task_total(server.port(), u) == 1);
+    // The replay is the original answer: the stored task, and the same bytes every time.
+    const auto again = keyed_post(server.port(), target, token(u), body, "lost-1");
+    CHECK(again.body() == replay.body());
+    CHECK(again[http::field::location] == replay[http::field::location]);
+    CHECK(again[http::field::etag] == replay[http::field::etag]);
+    CHECK(again["Idempotent-Replayed"] == "true");
+    HttpClient c(server.port());
+    const auto stored =
+        c.request(http::verb::get, std::string(replay[http::field::location]), token(u));
+    CHECK(boost::json::parse(stored.body()).at("data") ==
+          boost::json::parse(replay.body()).at("data"));
+    // Same key, another payload: 422, nothing created.
+    const auto other = keyed_post(server.port(), target, token(u), R"({"title":"x"})", "lost-1");
+    CHECK(other.result() == http::status::unprocessable_entity);
+    CHECK(boost::json::parse(other.body()).at("error").at("code") == "IDEMPOTENCY_KEY_REUSED");
+    CHECK(task_total(server.port(), u) == 1);
+}
+
+TEST_CASE("Idempotency-Key: twenty concurrent requests with one key make one task") {
+    ServerProcess server(base_env());
+    const auto u = user();
+    const auto target = "/api/" + u + "/tasks";
+    std::vector<HttpResponse> answers(20);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        threads.emplace_back([&, i] {
+            HttpClient c(server.port());
+            answers[i] = c.request(http::verb::post, target, token(u), R"({"title":"one"})",
+                                   {{"Idempotency-Key", "burst"}});
+        });
+    }
+    for (auto& t : threads) t.join();
+    int created = 0;
+    int conflicts = 0;
+    std::string first_body;
+    for (const auto& a : answers) {
+        if (a.result() == http::status::created) {
+            ++created;
+            if (first_body.empty()) first_body = a.body();
+            CHECK(a.body() == first_body);  // one answer, replayed
+        } else {
+            CHECK(a.result() == http::status::conflict);
+            CHECK(a[http::field::retry_after] == "1");
+            ++conflicts;
+        }
+    }
+    CHECK(created + conflicts == 20);
+    CHECK(created >= 1);
+    CHECK(task_total(server.port(), u) == 1);
+}
+
+TEST_CASE("Idempotency-Key: the replay survives a server restart") {
+    const std::string url = resolve_test_database_url();
+    const auto u = user();
+    const auto target = "/api/" + u + "/conversations";
+    HttpResponse original;
+    {
+        ServerProcess first(base_env(), url);
+        original = keyed_post(first.port(), target, token(u), R"({"title":"kept"})", "restart-1");
+        REQUIRE(original.result() == http::status::created);
+        REQUIRE(first.stop(SIGINT) == 0);
+    }
+    ServerProcess second(base_env(), url);
+    const auto replay =
+        keyed_post(second.port(), target, token(u), R"({"title":"kept"})", "restart-1");
+    CHECK(replay.result() == http::status::created);
+    CHECK(replay.body() == original.body());
+    CHECK(replay["Idempotent-Replayed"] == "true");
+    HttpClient c(second.port());
+    const auto list = c.request(http::verb::get, target, token(u));
+    CHECK(boost::json::parse(list.body()).at("meta").at("total") == 1);
+}

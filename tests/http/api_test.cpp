@@ -260,7 +260,7 @@ TEST_CASE_METHOD(ApiFixture, "CORS headers on every response for allowed origins
         CHECK(field(res, "Vary") == "Origin");
         CHECK(field(res, "Access-Control-Expose-Headers") ==
               "X-Request-ID, Location, Retry-After, WWW-Authenticate, Allow, RateLimit, "
-              "RateLimit-Policy, ETag");
+              "RateLimit-Policy, ETag, Idempotent-Replayed");
     }
     for (const char* origin : {"https://evil.example.com", "http://localhost:3001",
                                "http://app.example.com", "https://app.example.com/"}) {
@@ -284,7 +284,7 @@ TEST_CASE_METHOD(ApiFixture,
     CHECK(field(res, "Access-Control-Allow-Headers") ==
           "Authorization, Content-Type, X-Request-ID, traceparent, tracestate, baggage, "
           "sentry-trace, MCP-Protocol-Version, Mcp-Method, Mcp-Name, If-Match, If-None-Match, "
-          "X-Custom");
+          "Idempotency-Key, X-Custom");
     CHECK(field(res, "Access-Control-Max-Age") == "600");
     const auto denied =
         call(verb::options, "/api/alice/tasks", "", {{"Origin", "http://evil"}}, "");

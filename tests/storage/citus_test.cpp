@@ -66,8 +66,8 @@ TEST_CASE("citus: migrate distributes every table by user_id in one co-location 
             std::vector<std::string>{"citus"});
     CHECK(c.column("SELECT logicalrelid::text || ':' || column_to_column_name(logicalrelid, "
                    "partkey) FROM pg_dist_partition ORDER BY 1") ==
-          std::vector<std::string>{"conversations:user_id", "messages:user_id",
-                                   "task_counts:user_id", "tasks:user_id"});
+          std::vector<std::string>{"conversations:user_id", "idempotency_keys:user_id",
+                                   "messages:user_id", "task_counts:user_id", "tasks:user_id"});
     CHECK(c.column("SELECT count(DISTINCT colocationid) FROM pg_dist_partition") ==
           std::vector<std::string>{"1"});
     // The bookkeeping table stays an ordinary table on the coordinator.
@@ -89,6 +89,11 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
     find.text(user).text(id);
     postgres::Params toggle;
     toggle.null().text(now).text(user).text(id).text("{1}");  // with an If-Match version
+    postgres::Params key_find;
+    key_find.text(user).text("key").text(now);
+    postgres::Params key_insert;
+    key_insert.text(user).text("key").text("fp").integer(201).text("").text("").text("{}");
+    key_insert.text(now).text(now);
     postgres::Params remove;
     remove.text(user).text(id).null();
     postgres::Params append;
@@ -111,6 +116,8 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
         {"message append", c.plan(sql::kMessageAppend.sql, append)},
         {"message list", c.plan(sql::kMessageList.sql, messages)},
         {"delete", c.plan(sql::kTaskDelete.sql, remove)},
+        {"idempotency find", c.plan(sql::kIdempotencyFind.sql, key_find)},
+        {"idempotency insert", c.plan(sql::kIdempotencyInsert.sql, key_insert)},
     };
     for (const auto& [name, plan] : plans) {
         INFO(name << ":\n" << plan);

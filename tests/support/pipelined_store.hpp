@@ -34,6 +34,11 @@ class PipelinedStore final : public Store {
 
     TaskRepository& tasks() override { return tasks_; }
     ConversationRepository& conversations() override { return conversations_; }
+    // Writes, and so keyed writes, are the blocking store's.
+    IdempotencyRepository& idempotency() override { return blocking_->idempotency(); }
+    void transaction(const std::function<void(UnitOfWork&)>& work) override {
+        blocking_->transaction(work);
+    }
     [[nodiscard]] std::string_view backend() const override { return blocking_->backend(); }
     void ping() override {
         wait([&] { return reads_->ping(); });

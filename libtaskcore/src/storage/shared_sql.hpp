@@ -36,7 +36,7 @@ std::int64_t status_total(std::int64_t total, std::int64_t completed, StatusFilt
 std::optional<std::string> versions_list(const Precondition& expected, Dialect dialect);
 
 // Every table holding a user's rows, children before parents (delete order).
-inline constexpr std::array<std::string_view, 4> kUserTables{"messages", "conversations", "tasks",
-                                                             "task_counts"};
+inline constexpr std::array<std::string_view, 5> kUserTables{
+    "idempotency_keys", "messages", "conversations", "tasks", "task_counts"};
 
 }  // namespace taskcore::storage

@@ -8,7 +8,7 @@
 namespace taskcore {
 
 int latest_schema_version() {
-    return 3;
+    return 4;
 }
 
 std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& options) {

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "taskcore/storage/conversation_repository.hpp"
+#include "taskcore/storage/idempotency_repository.hpp"
 #include "taskcore/storage/task_repository.hpp"
 
 namespace taskcore {
@@ -26,6 +28,13 @@ struct StoreOptions {
     Distribution distribution = Distribution::automatic;
 };
 
+// Repositories that share one transaction (Store::transaction).
+struct UnitOfWork {
+    TaskRepository& tasks;
+    ConversationRepository& conversations;
+    IdempotencyRepository& idempotency;
+};
+
 // Thread-safe: repositories may be used from many threads at once; each call checks a
 // connection out for its unit of work.
 class Store {
@@ -34,6 +43,12 @@ class Store {
 
     virtual TaskRepository& tasks() = 0;
     virtual ConversationRepository& conversations() = 0;
+    virtual IdempotencyRepository& idempotency() = 0;
+
+    // Runs `work` with repositories bound to one connection and one transaction, committed when
+    // `work` returns and rolled back when it throws (the exception goes on). Never retried. Keep
+    // it to writes: on SQLite it holds the writer for its whole length.
+    virtual void transaction(const std::function<void(UnitOfWork&)>& work) = 0;
 
     // "sqlite" or "postgresql".
     [[nodiscard]] virtual std::string_view backend() const = 0;

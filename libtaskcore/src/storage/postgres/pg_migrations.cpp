@@ -123,6 +123,20 @@ END
 $$)sql",
           "CREATE TRIGGER messages_bump_conversation AFTER INSERT ON messages FOR EACH ROW EXECUTE "
           "FUNCTION taskcore_bump_conversation()"}},
+        // Idempotency keys: the response of a keyed write, per user (Idempotency-Key).
+        {4,
+         {R"sql(CREATE TABLE idempotency_keys (
+    user_id     text        NOT NULL,
+    key         text        NOT NULL,
+    fingerprint text        NOT NULL,
+    status      integer     NOT NULL,
+    location    text        NOT NULL,
+    etag        text        NOT NULL,
+    body        text        NOT NULL,
+    created_at  timestamptz NOT NULL,
+    PRIMARY KEY (user_id, key)
+))sql",
+          "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)"}},
     };
     return all;
 }

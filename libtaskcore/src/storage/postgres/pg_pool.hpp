@@ -133,4 +133,23 @@ std::string make_conninfo(const std::string& url);
 // no limit), for the asynchronous connect, where libpq itself does not apply it.
 std::chrono::milliseconds connect_timeout_of(const std::string& conninfo);
 
+// Where a repository's statements run: the pool (each call checks a connection out), or one
+// connection already inside a transaction (Store::transaction: no checkout, no retry, the
+// transaction's owner translates errors).
+class PoolRef {
+  public:
+    PoolRef(Pool& pool) : pool_(&pool) {}  // NOLINT(google-explicit-constructor): the common case
+    explicit PoolRef(Connection& bound) : bound_(&bound) {}
+
+    template <typename F>
+    auto run(bool idempotent, F&& work) -> decltype(work(std::declval<Connection&>())) {
+        if (bound_ != nullptr) return work(*bound_);
+        return pool_->run(idempotent, std::forward<F>(work));
+    }
+
+  private:
+    Pool* pool_ = nullptr;
+    Connection* bound_ = nullptr;
+};
+
 }  // namespace taskcore::postgres

@@ -150,6 +150,23 @@ const Statement kMessageList{"messages.list",
                                  " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid "
                                  "ORDER BY created_at, id LIMIT $3::bigint OFFSET $4::bigint"};
 
+const Statement kIdempotencyFind{
+    "idempotency.find",
+    "SELECT fingerprint, status, location, etag, body FROM idempotency_keys "
+    "WHERE user_id = $1 AND key = $2 AND created_at >= $3::timestamptz"};
+// ON CONFLICT waits for a concurrent insert of the same key to commit, then either replaces an
+// expired row or does nothing (0 rows: the key is taken).
+const Statement kIdempotencyInsert{
+    "idempotency.insert",
+    "INSERT INTO idempotency_keys (user_id, key, fingerprint, status, location, etag, body, "
+    "created_at) VALUES ($1, $2, $3, $4::integer, $5, $6, $7, $8::timestamptz) "
+    "ON CONFLICT (user_id, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, "
+    "status = EXCLUDED.status, location = EXCLUDED.location, etag = EXCLUDED.etag, "
+    "body = EXCLUDED.body, created_at = EXCLUDED.created_at "
+    "WHERE idempotency_keys.created_at < $9::timestamptz"};
+const Statement kIdempotencyPrune{
+    "idempotency.prune", "DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz"};
+
 const Statement kBeginSnapshot{"tx.begin_snapshot",
                                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"};
 const Statement kCommit{"tx.commit", "COMMIT"};

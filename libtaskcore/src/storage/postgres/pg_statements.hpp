@@ -51,6 +51,11 @@ extern const Statement kMessageList;         // $1 user, $2 conversation, $3 lim
 
 // A read-only REPEATABLE READ snapshot around several reads (the pipeline's BEGIN/COMMIT; the
 // blocking path lets libpqxx's transaction class send the same).
+// Idempotency keys (pg_idempotency_repository.cpp).
+extern const Statement kIdempotencyFind;    // $1 user, $2 key, $3 not_before
+extern const Statement kIdempotencyInsert;  // ... $9 not_before: replaces only an expired row
+extern const Statement kIdempotencyPrune;   // $1 before
+
 extern const Statement kBeginSnapshot;
 extern const Statement kCommit;
 extern const Statement kPing;

@@ -1,4 +1,4 @@
-// PgStore: connection set-up, health check and per-user data deletion.
+// PgStore: connection set-up, health check, transactions and per-user data deletion.
 #include "pg_store.hpp"
 #include "storage/shared_sql.hpp"
 
@@ -25,6 +25,34 @@ void PgStore::delete_user_data(std::string_view user_id) {
                    p);
         }
         tx.commit();
+    });
+}
+
+void PgStore::transaction(const std::function<void(UnitOfWork&)>& work) {
+    pool_.run(false, [&](Connection& c) {
+        // BEGIN/COMMIT as plain statements: the repositories open their own (non-)transaction
+        // objects on the connection for each statement, which libpqxx allows one at a time.
+        auto exec = [&](const char* statement) {
+            pqxx::nontransaction tx(c.raw());
+            tx.exec(statement);
+        };
+        exec("BEGIN");
+        try {
+            PgTaskRepository tasks{PoolRef(c)};
+            PgConversationRepository conversations{PoolRef(c)};
+            PgIdempotencyRepository idempotency{PoolRef(c)};
+            UnitOfWork unit{tasks, conversations, idempotency};
+            work(unit);
+            exec("COMMIT");
+        } catch (...) {
+            try {
+                exec("ROLLBACK");
+            } catch (...) {
+                // The connection cannot say where it stands: let the pool discard it.
+                throw pqxx::broken_connection("ROLLBACK failed after an error in a transaction");
+            }
+            throw;
+        }
     });
 }
 

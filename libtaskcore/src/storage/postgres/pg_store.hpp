@@ -10,7 +10,7 @@ namespace taskcore::postgres {
 
 class PgTaskRepository final : public TaskRepository {
   public:
-    explicit PgTaskRepository(Pool& pool) : pool_(pool) {}
+    explicit PgTaskRepository(PoolRef pool) : pool_(pool) {}
     void insert(const Task& task) override;
     std::optional<Task> find(std::string_view user_id, const Uuid& id) override;
     Page<Task> list(std::string_view user_id, const TaskListQuery& query) override;
@@ -25,12 +25,12 @@ class PgTaskRepository final : public TaskRepository {
     bool remove(std::string_view user_id, const Uuid& id, const Precondition& expected) override;
 
   private:
-    Pool& pool_;
+    PoolRef pool_;
 };
 
 class PgConversationRepository final : public ConversationRepository {
   public:
-    explicit PgConversationRepository(Pool& pool) : pool_(pool) {}
+    explicit PgConversationRepository(PoolRef pool) : pool_(pool) {}
     void insert(const Conversation& conversation) override;
     std::optional<Conversation> find(std::string_view user_id, const Uuid& id) override;
     Page<Conversation> list(std::string_view user_id, int limit, std::int64_t offset) override;
@@ -42,7 +42,20 @@ class PgConversationRepository final : public ConversationRepository {
                                                std::int64_t offset) override;
 
   private:
-    Pool& pool_;
+    PoolRef pool_;
+};
+
+class PgIdempotencyRepository final : public IdempotencyRepository {
+  public:
+    explicit PgIdempotencyRepository(PoolRef pool) : pool_(pool) {}
+    std::optional<IdempotencyRecord> find(std::string_view user_id, std::string_view key,
+                                          Timestamp not_before) override;
+    bool insert(std::string_view user_id, std::string_view key, const IdempotencyRecord& record,
+                Timestamp now, Timestamp not_before) override;
+    std::int64_t prune(Timestamp before) override;
+
+  private:
+    PoolRef pool_;
 };
 
 class PgStore final : public Store {
@@ -50,6 +63,8 @@ class PgStore final : public Store {
     PgStore(const std::string& url, const StoreOptions& options);
     TaskRepository& tasks() override { return tasks_; }
     ConversationRepository& conversations() override { return conversations_; }
+    IdempotencyRepository& idempotency() override { return idempotency_; }
+    void transaction(const std::function<void(UnitOfWork&)>& work) override;
     [[nodiscard]] std::string_view backend() const override { return "postgresql"; }
     void ping() override;
     int migrate() override;
@@ -61,6 +76,7 @@ class PgStore final : public Store {
     Distribution distribution_;
     PgTaskRepository tasks_{pool_};
     PgConversationRepository conversations_{pool_};
+    PgIdempotencyRepository idempotency_{pool_};
 };
 
 // A libpqxx row as the shared decoders (storage/row_decoding.hpp) read it.

@@ -91,6 +91,21 @@ END;
     // the append already bumps and inserts in one transaction: nothing changes, the version is
     // kept equal across backends.
     Migration{3, "SELECT 1"},
+    // Idempotency keys: the response of a keyed write, per user (Idempotency-Key).
+    Migration{4, R"sql(
+CREATE TABLE idempotency_keys (
+    user_id     TEXT    NOT NULL,
+    key         TEXT    NOT NULL,
+    fingerprint TEXT    NOT NULL,
+    status      INTEGER NOT NULL,
+    location    TEXT    NOT NULL,
+    etag        TEXT    NOT NULL,
+    body        TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+)sql"},
 };
 
 }  // namespace

@@ -152,4 +152,27 @@ class Pool {
     std::thread checkpointer_;
 };
 
+// Where a repository's statements run: the pool, or the writer connection already inside a
+// transaction (Store::transaction), where reads see the transaction's own writes.
+class PoolRef {
+  public:
+    PoolRef(Pool& pool) : pool_(&pool) {}  // NOLINT(google-explicit-constructor): the common case
+    explicit PoolRef(Connection& bound) : bound_(&bound) {}
+
+    template <typename F>
+    auto write(F&& work) {
+        if (bound_ != nullptr) return work(*bound_);
+        return pool_->write(std::forward<F>(work));
+    }
+    template <typename F>
+    auto read(F&& work) {
+        if (bound_ != nullptr) return work(*bound_);
+        return pool_->read(std::forward<F>(work));
+    }
+
+  private:
+    Pool* pool_ = nullptr;
+    Connection* bound_ = nullptr;
+};
+
 }  // namespace taskcore::sqlite

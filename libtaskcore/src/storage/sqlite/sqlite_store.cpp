@@ -35,4 +35,18 @@ void SqliteStore::delete_user_data(std::string_view user_id) {
     });
 }
 
+void SqliteStore::transaction(const std::function<void(UnitOfWork&)>& work) {
+    // One write of the writer queue: inside a group-committed batch the transaction becomes a
+    // savepoint of it, so it still commits (or rolls back) as one.
+    pool_.write([&](Connection& c) {
+        Transaction tx(c, Transaction::Kind::write);
+        SqliteTaskRepository tasks{PoolRef(c)};
+        SqliteConversationRepository conversations{PoolRef(c)};
+        SqliteIdempotencyRepository idempotency{PoolRef(c)};
+        UnitOfWork unit{tasks, conversations, idempotency};
+        work(unit);
+        tx.commit();
+    });
+}
+
 }  // namespace taskcore::sqlite

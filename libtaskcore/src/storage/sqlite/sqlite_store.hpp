@@ -11,7 +11,7 @@ namespace taskcore::sqlite {
 
 class SqliteTaskRepository final : public TaskRepository {
   public:
-    explicit SqliteTaskRepository(Pool& pool) : pool_(pool) {}
+    explicit SqliteTaskRepository(PoolRef pool) : pool_(pool) {}
     void insert(const Task& task) override;
     std::optional<Task> find(std::string_view user_id, const Uuid& id) override;
     Page<Task> list(std::string_view user_id, const TaskListQuery& query) override;
@@ -26,12 +26,12 @@ class SqliteTaskRepository final : public TaskRepository {
     bool remove(std::string_view user_id, const Uuid& id, const Precondition& expected) override;
 
   private:
-    Pool& pool_;
+    PoolRef pool_;
 };
 
 class SqliteConversationRepository final : public ConversationRepository {
   public:
-    explicit SqliteConversationRepository(Pool& pool) : pool_(pool) {}
+    explicit SqliteConversationRepository(PoolRef pool) : pool_(pool) {}
     void insert(const Conversation& conversation) override;
     std::optional<Conversation> find(std::string_view user_id, const Uuid& id) override;
     Page<Conversation> list(std::string_view user_id, int limit, std::int64_t offset) override;
@@ -43,7 +43,20 @@ class SqliteConversationRepository final : public ConversationRepository {
                                                std::int64_t offset) override;
 
   private:
-    Pool& pool_;
+    PoolRef pool_;
+};
+
+class SqliteIdempotencyRepository final : public IdempotencyRepository {
+  public:
+    explicit SqliteIdempotencyRepository(PoolRef pool) : pool_(pool) {}
+    std::optional<IdempotencyRecord> find(std::string_view user_id, std::string_view key,
+                                          Timestamp not_before) override;
+    bool insert(std::string_view user_id, std::string_view key, const IdempotencyRecord& record,
+                Timestamp now, Timestamp not_before) override;
+    std::int64_t prune(Timestamp before) override;
+
+  private:
+    PoolRef pool_;
 };
 
 class SqliteStore final : public Store {
@@ -52,6 +65,8 @@ class SqliteStore final : public Store {
     SqliteStore(std::string path, const StoreOptions& options);
     TaskRepository& tasks() override { return tasks_; }
     ConversationRepository& conversations() override { return conversations_; }
+    IdempotencyRepository& idempotency() override { return idempotency_; }
+    void transaction(const std::function<void(UnitOfWork&)>& work) override;
     [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
     void ping() override;
     int migrate() override;
@@ -62,6 +77,7 @@ class SqliteStore final : public Store {
     Pool pool_;
     SqliteTaskRepository tasks_{pool_};
     SqliteConversationRepository conversations_{pool_};
+    SqliteIdempotencyRepository idempotency_{pool_};
 };
 
 // A stepped SQLite statement as the shared decoders (storage/row_decoding.hpp) read it.
