@@ -89,9 +89,9 @@ bool none_match(const Request& request, std::string_view etag) {
     return matched || listed == Listed::star;
 }
 
-void PageTag::add(std::string_view id, Timestamp version) {
-    for (const char c : id) {
-        hash_ ^= static_cast<unsigned char>(c);
+void PageTag::add(const Uuid& id, Timestamp version) {
+    for (const auto byte : id.bytes) {  // the raw bytes: no text per item on the list path
+        hash_ ^= byte;
         hash_ *= 1099511628211ULL;  // FNV-1a prime
     }
     add_number(to_unix_ms(version));

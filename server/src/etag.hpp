@@ -40,7 +40,7 @@ class PageTag {
   public:
     template <typename T>
     PageTag(const Page<T>& page, int limit, std::int64_t offset) {
-        for (const auto& item : page.items) add(item.id.to_string(), version_of(item));
+        for (const auto& item : page.items) add(item.id, version_of(item));
         add_number(page.total);
         add_number(limit);
         add_number(offset);
@@ -48,7 +48,7 @@ class PageTag {
     [[nodiscard]] std::string etag() const;
 
   private:
-    void add(std::string_view id, Timestamp version);
+    void add(const Uuid& id, Timestamp version);
     void add_number(std::int64_t n);
     std::uint64_t hash_ = 14695981039346656037ULL;  // FNV-1a offset basis
 };
