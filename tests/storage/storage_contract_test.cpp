@@ -699,3 +699,32 @@ TEST_CASE("twenty concurrent keyed writes with one key make one effect") {
         if (r.status != 0) CHECK(r == stored->response);
     }
 }
+
+TEST_CASE("keyed writes racing from two instances make one effect; the loser replays") {
+    // Two IdempotentWrites are two server instances: no shared in-flight set, only the database.
+    const auto user = fresh_user();
+    IdempotentWrites first(store(), std::chrono::hours{24});
+    IdempotentWrites second(store(), std::chrono::hours{24});
+    std::atomic<int> effects{0}, fresh{0}, replays{0}, in_flight{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&, i] {
+            auto& writes = i % 2 == 0 ? first : second;
+            try {
+                const auto out = writes.run(user, "two-instances", "fp", [&](UnitOfWork& unit) {
+                    ++effects;
+                    return create_in(unit, user, "once");
+                });
+                (out.replayed ? replays : fresh)++;
+            } catch (const IdempotencyKeyInFlightError&) {
+                ++in_flight;  // same instance, first still running
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(fresh == 1);
+    CHECK(fresh + replays + in_flight == 8);
+    // Effects that lost the race were rolled back with their transaction.
+    CHECK(store().tasks().list(user, {}).total == 1);
+    CHECK(effects >= 1);
+}
