@@ -76,7 +76,7 @@ TEST_CASE("many idle keys do not pile up: refilled buckets are forgotten") {
     CHECK(limiter.take("k1", t).allowed);
 }
 
-TEST_CASE_METHOD(LimitedFixture, "over the limit a user gets 429 with Retry-After; others do not") {
+TEST_CASE_METHOD(LimitedFixture, "over the limit a user gets 429 with Retry-After, others do not") {
     for (int remaining : {2, 1, 0}) {
         const auto res = from("10.0.0.1", "alice", token_for("alice")).response;
         REQUIRE(res.result() == status::ok);

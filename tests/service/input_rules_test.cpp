@@ -65,7 +65,7 @@ TEST_CASE_METHOD(Fixture, "inputs are normalised the same way for every caller")
     CHECK(tasks.get("u", task.id) == task);
 }
 
-TEST_CASE_METHOD(Fixture, "patches obey the same rules; an invalid patch changes nothing") {
+TEST_CASE_METHOD(Fixture, "patches obey the same rules, an invalid patch changes nothing") {
     const auto task = tasks.create("u", NewTask{"A"});
     CHECK(errors_of([&] {
               tasks.update("u", task.id, TaskPatch{.tags = {{"x", " x"}}});

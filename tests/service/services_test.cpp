@@ -24,7 +24,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "create fills ids and timestamps; completed tasks get completed_at") {
+TEST_CASE_METHOD(Fixture, "create fills ids and timestamps, completed tasks get completed_at") {
     const auto open = tasks.create("u1", NewTask{"Open"});
     CHECK(open.id.version() == 7);
     CHECK(open.user_id == "u1");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "taskcore/domain/errors.hpp"
@@ -605,7 +606,7 @@ StoredResponse create_in(UnitOfWork& unit, const std::string& user, const std::s
 
 }  // namespace
 
-TEST_CASE("a keyed write runs once; its retry gets the stored response back") {
+TEST_CASE("a keyed write runs once, its retry gets the stored response back") {
     const auto user = fresh_user(), other = fresh_user("other");
     Timestamp now = at(1000);
     IdempotentWrites writes(store(), std::chrono::hours{24}, [&] { return now; });
@@ -700,12 +701,14 @@ TEST_CASE("twenty concurrent keyed writes with one key make one effect") {
     }
 }
 
-TEST_CASE("keyed writes racing from two instances make one effect; the loser replays") {
+TEST_CASE("keyed writes racing from two instances make one effect, the loser replays") {
     // Two IdempotentWrites are two server instances: no shared in-flight set, only the database.
     const auto user = fresh_user();
     IdempotentWrites first(store(), std::chrono::hours{24});
     IdempotentWrites second(store(), std::chrono::hours{24});
     std::atomic<int> effects{0}, fresh{0}, replays{0}, in_flight{0};
+    std::mutex failures_mutex;
+    std::vector<std::string> failures;
     std::vector<std::thread> threads;
     for (int i = 0; i < 8; ++i) {
         threads.emplace_back([&, i] {
@@ -718,10 +721,14 @@ TEST_CASE("keyed writes racing from two instances make one effect; the loser rep
                 (out.replayed ? replays : fresh)++;
             } catch (const IdempotencyKeyInFlightError&) {
                 ++in_flight;  // same instance, first still running
+            } catch (const std::exception& e) {
+                const std::lock_guard lock(failures_mutex);
+                failures.emplace_back(e.what());
             }
         });
     }
     for (auto& t : threads) t.join();
+    CHECK(failures == std::vector<std::string>{});
     CHECK(fresh == 1);
     CHECK(fresh + replays + in_flight == 8);
     // Effects that lost the race were rolled back with their transaction.
