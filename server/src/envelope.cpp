@@ -41,6 +41,14 @@ Response json_response(http::status status, std::string body) {
     return res;
 }
 
+std::string next_link(const Request& request, const PageBounds& bounds) {
+    const std::string_view target = request.target();
+    const auto path = target.substr(0, target.find('?'));
+    // A cursor is base64url: nothing in it needs escaping in a query or between <>.
+    return "<" + std::string(path) + "?cursor=" + bounds.next_cursor.value_or("") +
+           "&limit=" + std::to_string(bounds.limit) + ">; rel=\"next\"";
+}
+
 Response not_modified(const std::string& etag) {
     Response res{http::status::not_modified, 11};
     res.set(http::field::etag, etag);

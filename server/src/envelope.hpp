@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,15 +40,26 @@ std::string item_body(const T& item, std::string_view request_id) {
     return out;
 }
 
-// A page with the list meta (count, total, limit, offset).
+// How a list page was asked for, and the cursor of the page after it (nullopt at the end).
+struct PageBounds {
+    int limit = 0;
+    std::int64_t offset = 0;  // 0 on cursor pages
+    std::optional<std::string> next_cursor;
+};
+
+// A page with the list meta (count, total, limit, offset, next_cursor).
 template <typename T>
-std::string list_body(const Page<T>& page, int limit, std::int64_t offset,
-                      std::string_view request_id) {
+std::string list_body(const Page<T>& page, const PageBounds& bounds, std::string_view request_id) {
     auto m = meta(request_id);
     m["count"] = page.items.size();
     m["total"] = page.total;
-    m["limit"] = limit;
-    m["offset"] = offset;
+    m["limit"] = bounds.limit;
+    m["offset"] = bounds.offset;
+    if (bounds.next_cursor) {
+        m["next_cursor"] = *bounds.next_cursor;
+    } else {
+        m["next_cursor"] = nullptr;
+    }
     std::string out = R"({"data":[)";
     out.reserve(page.items.size() * 400 + 200);
     for (std::size_t i = 0; i < page.items.size(); ++i) {
@@ -90,14 +102,20 @@ Response read_response(const Request& request, const T& item, std::string_view r
     return res;
 }
 
-// A GET of a list page, with the page's weak ETag; 304 when If-None-Match holds it.
+// `Link: <path?cursor=...&limit=n>; rel="next"` (RFC 8288): the request's own path, so it
+// resolves against the URL the client used.
+std::string next_link(const Request& request, const PageBounds& bounds);
+
+// A GET of a list page, with the page's weak ETag (and a Link to the next page); 304 when
+// If-None-Match holds the tag.
 template <typename T>
-Response page_response(const Request& request, const Page<T>& page, int limit, std::int64_t offset,
+Response page_response(const Request& request, const Page<T>& page, const PageBounds& bounds,
                        std::string_view request_id) {
-    const auto etag = PageTag(page, limit, offset).etag();
+    const auto etag = PageTag(page, bounds.limit, bounds.offset).etag();
     if (none_match(request, etag)) return not_modified(etag);
-    auto res = json_response(http::status::ok, list_body(page, limit, offset, request_id));
+    auto res = json_response(http::status::ok, list_body(page, bounds, request_id));
     res.set(http::field::etag, etag);
+    if (bounds.next_cursor) res.set(http::field::link, next_link(request, bounds));
     return res;
 }
 

@@ -42,6 +42,7 @@ class PageTag {
     PageTag(const Page<T>& page, int limit, std::int64_t offset) {
         for (const auto& item : page.items) add(item.id, version_of(item));
         add_number(page.total);
+        add_number(page.has_more ? 1 : 0);  // the next_cursor appears or goes
         add_number(limit);
         add_number(offset);
     }

@@ -11,6 +11,7 @@
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/json/codec.hpp"
 #include "taskcore/json/requests.hpp"
+#include "taskcore/service/list_cursor.hpp"
 #include "taskcore/service/query_params.hpp"
 
 namespace taskcore::server::mcp {
@@ -60,7 +61,8 @@ Uuid uuid_argument(const bj::object& arguments, std::string_view name) {
 // {"<key>": [items...], "total", "limit", "offset"} written straight from the rows, as the REST
 // list body is (no JSON DOM per row).
 template <typename T>
-std::string page_result(std::string_view key, const Page<T>& page, int limit, std::int64_t offset) {
+std::string page_result(std::string_view key, const Page<T>& page, int limit, std::int64_t offset,
+                        const std::optional<std::string>& next_cursor) {
     std::string out = "{\"" + std::string(key) + "\":[";
     out.reserve(page.items.size() * 400 + 100);
     for (std::size_t i = 0; i < page.items.size(); ++i) {
@@ -68,7 +70,8 @@ std::string page_result(std::string_view key, const Page<T>& page, int limit, st
         json::append_json(out, page.items[i]);
     }
     out += "],\"total\":" + std::to_string(page.total) + ",\"limit\":" + std::to_string(limit) +
-           ",\"offset\":" + std::to_string(offset) + "}";
+           ",\"offset\":" + std::to_string(offset) + ",\"next_cursor\":" +
+           (next_cursor ? "\"" + *next_cursor + "\"" : std::string("null")) + "}";
     return out;
 }
 
@@ -93,7 +96,8 @@ Awaitable<std::string> add_task(const ToolCall& call) {
 Awaitable<std::string> list_tasks(const ToolCall& call) {
     const auto query = parse_task_list_query(query_of(call.arguments));
     const auto page = co_await call.services.list_tasks(call.user, query);
-    co_return page_result("tasks", page, query.limit, query.offset);
+    co_return page_result("tasks", page, query.limit, query.offset,
+                          next_task_cursor(query, page));
 }
 
 Awaitable<std::string> get_task(const ToolCall& call) {
@@ -131,9 +135,10 @@ Awaitable<std::string> create_conversation(const ToolCall& call) {
 }
 
 Awaitable<std::string> list_conversations(const ToolCall& call) {
-    const auto page = parse_page_request(query_of(call.arguments), kConversationPageDefault);
+    const auto page = parse_conversation_page(query_of(call.arguments));
     const auto items = co_await call.services.list_conversations(call.user, page);
-    co_return page_result("conversations", items, page.limit, page.offset);
+    co_return page_result("conversations", items, page.limit, page.offset,
+                          next_conversation_cursor(items));
 }
 
 Awaitable<std::string> add_message(const ToolCall& call) {
@@ -147,9 +152,10 @@ Awaitable<std::string> add_message(const ToolCall& call) {
 Awaitable<std::string> list_messages(const ToolCall& call) {
     const auto id = uuid_argument(call.arguments, "conversation_id");
     bj::object rest = body_without(call.arguments, "conversation_id").as_object();
-    const auto page = parse_page_request(query_of(rest), kMessagePageDefault);
+    const auto page = parse_message_page(query_of(rest), id);
     const auto items = co_await call.services.list_messages(call.user, id, page);
-    co_return page_result("messages", items, page.limit, page.offset);
+    co_return page_result("messages", items, page.limit, page.offset,
+                          next_message_cursor(id, items));
 }
 
 Awaitable<std::string> delete_conversation(const ToolCall& call) {
@@ -182,9 +188,10 @@ bj::value page_schema(std::string_view key, std::string_view item) {
     bj::object properties{{key, bj::object{{"type", "array"}, {"items", bj::parse(item)}}},
                           {"total", bj::object{{"type", "integer"}, {"minimum", 0}}},
                           {"limit", bj::object{{"type", "integer"}}},
-                          {"offset", bj::object{{"type", "integer"}}}};
+                          {"offset", bj::object{{"type", "integer"}}},
+                          {"next_cursor", bj::object{{"type", bj::array{"string", "null"}}}}};
     return bj::object{{"type", "object"},
-                      {"required", bj::array{key, "total", "limit", "offset"}},
+                      {"required", bj::array{key, "total", "limit", "offset", "next_cursor"}},
                       {"properties", std::move(properties)}};
 }
 
@@ -219,12 +226,12 @@ constexpr std::string_view kTaskId = R"json("task_id": {"type": "string", "forma
 constexpr std::string_view kConversationId =
     R"json("conversation_id": {"type": "string", "format": "uuid"})json";
 
-// limit and offset as the list routes take them.
+// limit, offset and cursor as the list routes take them.
 std::string page_fields(int default_limit) {
     return R"json("limit": {"type": "integer", "minimum": 1, "maximum": )json" +
            std::to_string(kMaxPageLimit) + R"json(, "default": )json" +
            std::to_string(default_limit) +
-           R"json(}, "offset": {"type": "integer", "minimum": 0, "default": 0})json";
+           R"json(}, "offset": {"type": "integer", "minimum": 0, "default": 0}, "cursor": {"type": "string", "description": "next_cursor of the previous result: continues the same list (same filters and sort); not with offset"})json";
 }
 
 // A whole inputSchema: JSON Schema 2020-12, an object of exactly these properties.
@@ -260,7 +267,8 @@ const std::vector<Tool>& tool_table() {
          "count. Filters: status all (default), pending or completed; priority low, medium or "
          "high; tag (exact tag); q (case-insensitive substring of title or description). sort: "
          "created_at, updated_at, due_date, title or priority, prefixed with - for descending "
-         "(default -created_at). limit 1-200 (default 50), offset >= 0 (default 0).",
+         "(default -created_at). limit 1-200 (default 50), offset >= 0 (default 0); for the next "
+         "page pass the result's next_cursor as cursor (it keeps the filters and sort).",
          object_schema(
              "",
              R"json("status": {"type": "string", "enum": ["all", "pending", "completed"], "default": "all"},

@@ -4,6 +4,7 @@
 #include "envelope.hpp"
 #include "keyed_writes.hpp"
 #include "taskcore/json/requests.hpp"
+#include "taskcore/service/list_cursor.hpp"
 
 namespace taskcore::server::handlers {
 
@@ -13,7 +14,9 @@ using envelope::json_response;
 Awaitable<Response> list_tasks(RequestContext& ctx) {
     const auto query = parse_task_list_query(ctx.query);
     const auto page = co_await ctx.services().list_tasks(ctx.user, query);
-    co_return envelope::page_response(ctx.request, page, query.limit, query.offset, ctx.request_id);
+    co_return envelope::page_response(
+        ctx.request, page, {query.limit, query.offset, next_task_cursor(query, page)},
+        ctx.request_id);
 }
 
 namespace {

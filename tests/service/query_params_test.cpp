@@ -69,9 +69,11 @@ TEST_CASE("bad list parameters are all reported") {
 }
 
 TEST_CASE("page requests for conversations and messages") {
-    const auto p = parse_page_request({}, 100);
+    const auto conversation = generate_uuid_v7();
+    const auto p = parse_message_page({}, conversation);
     CHECK(p.limit == 100);
     CHECK(p.offset == 0);
-    CHECK(parse_page_request({{"limit", "7"}, {"offset", "3"}}, 50).limit == 7);
-    CHECK_THROWS_AS(parse_page_request({{"status", "all"}}, 50), ValidationError);
+    CHECK(parse_conversation_page({}).limit == 50);
+    CHECK(parse_conversation_page({{"limit", "7"}, {"offset", "3"}}).limit == 7);
+    CHECK_THROWS_AS(parse_conversation_page({{"status", "all"}}), ValidationError);
 }

@@ -105,8 +105,13 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
         .text(now);
     TaskListQuery query;
     const auto list = sql::task_list(user, query);
-    postgres::Params messages;
-    messages.text(user).text(id).integer(50).integer(0);
+    TaskListQuery after = query;
+    after.after = TaskPosition{1764590400000, "", generate_uuid_v7()};
+    const auto keyset = sql::task_list(user, after);
+    const auto messages =
+        sql::message_list(user, generate_uuid_v7(), PageRequest{50, 0, std::nullopt});
+    const auto conversations_after = sql::conversation_list(
+        user, PageRequest{50, 0, KeysetPosition{from_unix_ms(1764590400000), generate_uuid_v7()}});
 
     const std::vector<std::pair<std::string, std::string>> plans{
         {"get", c.plan(sql::kTaskFind.sql, find)},
@@ -114,7 +119,10 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
         {"list", c.plan(list.rows_with_counts.sql, list.page)},
         {"list page", c.plan(list.rows.sql, list.page)},
         {"message append", c.plan(sql::kMessageAppend.sql, append)},
-        {"message list", c.plan(sql::kMessageList.sql, messages)},
+        {"list after a cursor", c.plan(keyset.rows_with_counts.sql, keyset.page)},
+        {"message list", c.plan(messages.statement.sql, messages.params)},
+        {"conversation list after a cursor",
+         c.plan(conversations_after.statement.sql, conversations_after.params)},
         {"delete", c.plan(sql::kTaskDelete.sql, remove)},
         {"idempotency find", c.plan(sql::kIdempotencyFind.sql, key_find)},
         {"idempotency insert", c.plan(sql::kIdempotencyInsert.sql, key_insert)},

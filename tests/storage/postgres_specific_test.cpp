@@ -218,7 +218,7 @@ TEST_CASE("pooler mode (no named prepared statements) behaves the same") {
     q.tag = "a";
     CHECK(store->tasks().list(user, q).total == 1);
     CHECK(store->tasks().set_completed(user, t.id, std::nullopt, now_ms())->completed);
-    CHECK(store->conversations().list(user, 10, 0).total == 0);
+    CHECK(store->conversations().list(user, PageRequest{10, 0, {}}).total == 0);
 }
 
 TEST_CASE("only failures PostgreSQL provably rolled back are retried") {

@@ -371,26 +371,26 @@ TEST_CASE("conversations: list by most recently updated, messages oldest first")
     convs.insert(c1);
     convs.insert(c2);
     CHECK(convs.find(user, c1.id) == c1);
-    CHECK(convs.list(user, 50, 0).items.front().id == c2.id);
+    CHECK(convs.list(user, PageRequest{50, 0, {}}).items.front().id == c2.id);
 
     const Message m1{generate_uuid_v7(), user, c1.id, MessageRole::user, "hi", at(10)};
     const Message m2{generate_uuid_v7(), user, c1.id, MessageRole::assistant, "hello", at(11)};
     CHECK(convs.append_message(m1));
     CHECK(convs.append_message(m2));
-    const auto listed = convs.list(user, 50, 0);
+    const auto listed = convs.list(user, PageRequest{50, 0, {}});
     REQUIRE(listed.items.size() == 2);
     CHECK(listed.total == 2);
     CHECK(listed.items.front().id == c1.id);
     CHECK(listed.items.front().updated_at == at(11));
 
-    const auto messages = convs.list_messages(user, c1.id, 100, 0);
+    const auto messages = convs.list_messages(user, c1.id, PageRequest{100, 0, {}});
     REQUIRE(messages);
     REQUIRE(messages->items.size() == 2);
     CHECK(messages->items[0] == m1);
     CHECK(messages->items[1] == m2);
     CHECK(messages->total == 2);
-    CHECK(convs.list_messages(user, c1.id, 1, 1)->items.at(0) == m2);
-    CHECK(convs.list_messages(user, c2.id, 100, 0)->items.empty());
+    CHECK(convs.list_messages(user, c1.id, PageRequest{1, 1, {}})->items.at(0) == m2);
+    CHECK(convs.list_messages(user, c2.id, PageRequest{100, 0, {}})->items.empty());
 }
 
 TEST_CASE("conversations are isolated per user and messages cascade on delete") {
@@ -402,8 +402,8 @@ TEST_CASE("conversations are isolated per user and messages cascade on delete") 
     CHECK(convs.append_message(m));
 
     CHECK_FALSE(convs.find(bob, c.id));
-    CHECK(convs.list(bob, 50, 0).total == 0);
-    CHECK_FALSE(convs.list_messages(bob, c.id, 100, 0));
+    CHECK(convs.list(bob, PageRequest{50, 0, {}}).total == 0);
+    CHECK_FALSE(convs.list_messages(bob, c.id, PageRequest{100, 0, {}}));
     Message intruder{generate_uuid_v7(), bob, c.id, MessageRole::user, "x", at(3)};
     CHECK_FALSE(convs.append_message(intruder));
     CHECK_FALSE(convs.remove(bob, c.id));
@@ -415,10 +415,10 @@ TEST_CASE("conversations are isolated per user and messages cascade on delete") 
     convs.insert(c);
     CHECK(convs.remove(alice, c.id));
     CHECK_FALSE(convs.remove(alice, c.id));
-    CHECK_FALSE(convs.list_messages(alice, c.id, 100, 0));
+    CHECK_FALSE(convs.list_messages(alice, c.id, PageRequest{100, 0, {}}));
     // Re-creating a conversation with the same id shows none of the old messages.
     convs.insert(c);
-    CHECK(convs.list_messages(alice, c.id, 100, 0)->total == 0);
+    CHECK(convs.list_messages(alice, c.id, PageRequest{100, 0, {}})->total == 0);
 }
 
 TEST_CASE("delete_user_data removes only that user's rows") {
@@ -431,7 +431,7 @@ TEST_CASE("delete_user_data removes only that user's rows") {
         {generate_uuid_v7(), alice, c.id, MessageRole::user, "m", at(2)});
     store().delete_user_data(alice);
     CHECK(list(alice).total == 0);
-    CHECK(store().conversations().list(alice, 50, 0).total == 0);
+    CHECK(store().conversations().list(alice, PageRequest{50, 0, {}}).total == 0);
     CHECK(list(bob).total == 1);
 }
 
@@ -504,7 +504,7 @@ TEST_CASE("concurrent messages all bump and land in order of their timestamps") 
         });
     }
     for (auto& th : threads) th.join();
-    const auto page = store().conversations().list_messages(user, c.id, 200, 0);
+    const auto page = store().conversations().list_messages(user, c.id, PageRequest{200, 0, {}});
     CHECK(page->total == 100);
     CHECK(store().conversations().find(user, c.id)->updated_at == at(324));
     CHECK(std::is_sorted(

@@ -107,11 +107,9 @@ class PipelinedStore final : public Store {
             return s_.optional(
                 [&] { return s_.reads_->get_conversation(std::string(user_id), id); });
         }
-        Page<Conversation> list(std::string_view user_id, int limit, std::int64_t offset) override {
-            return s_.wait([&] {
-                return s_.reads_->list_conversations(std::string(user_id),
-                                                     PageRequest{limit, offset});
-            });
+        Page<Conversation> list(std::string_view user_id, const PageRequest& page) override {
+            return s_.wait(
+                [&] { return s_.reads_->list_conversations(std::string(user_id), page); });
         }
         using ConversationRepository::remove;
         bool remove(std::string_view user_id, const Uuid& id,
@@ -122,11 +120,10 @@ class PipelinedStore final : public Store {
             return s_.blocking_->conversations().append_message(m);
         }
         std::optional<Page<Message>> list_messages(std::string_view user_id,
-                                                   const Uuid& conversation_id, int limit,
-                                                   std::int64_t offset) override {
+                                                   const Uuid& conversation_id,
+                                                   const PageRequest& page) override {
             return s_.optional([&] {
-                return s_.reads_->list_messages(std::string(user_id), conversation_id,
-                                                PageRequest{limit, offset});
+                return s_.reads_->list_messages(std::string(user_id), conversation_id, page);
             });
         }
 

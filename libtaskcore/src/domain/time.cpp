@@ -1,6 +1,7 @@
 // RFC 3339 formatting and parsing on top of std::chrono civil-calendar types.
 #include "taskcore/domain/time.hpp"
 
+#include <cstdint>
 #include <cstdio>
 
 namespace taskcore {
@@ -112,10 +113,16 @@ std::optional<Timestamp> parse_rfc3339(std::string_view s) {
     const auto local =
         sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{*millis};
     const auto utc = time_point_cast<milliseconds>(local - minutes{*offset_minutes});
-    // Every timestamp must be writable back as YYYY: years 0001-9999 once normalised to UTC.
-    const year_month_day utc_day{floor<days>(utc)};
-    if (utc_day.year() < year{1} || utc_day.year() > year{9999}) return std::nullopt;
+    if (!is_rfc3339_year(utc)) return std::nullopt;
     return utc;
+}
+
+bool is_rfc3339_year(Timestamp t) {
+    // 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: plain numbers, so any int64 (a
+    // decoded cursor's, say) is safe to test.
+    constexpr std::int64_t kFirst = -62135596800000;
+    constexpr std::int64_t kLast = 253402300799999;
+    return to_unix_ms(t) >= kFirst && to_unix_ms(t) <= kLast;
 }
 
 }  // namespace taskcore

@@ -28,7 +28,8 @@ Conversation ConversationService::get(std::string_view user_id, const Uuid& id) 
 
 Page<Conversation> ConversationService::list(std::string_view user_id, const PageRequest& page) {
     check_user_id(user_id);
-    return repository_.list(user_id, page.limit, page.offset);
+    check_page(page.limit, page.offset, page.after.has_value());
+    return repository_.list(user_id, page);
 }
 
 void ConversationService::remove(std::string_view user_id, const Uuid& id,
@@ -57,7 +58,8 @@ Page<Message> ConversationService::list_messages(std::string_view user_id,
                                                  const Uuid& conversation_id,
                                                  const PageRequest& page) {
     check_user_id(user_id);
-    auto messages = repository_.list_messages(user_id, conversation_id, page.limit, page.offset);
+    check_page(page.limit, page.offset, page.after.has_value());
+    auto messages = repository_.list_messages(user_id, conversation_id, page);
     if (!messages) throw NotFoundError("conversation not found");
     return std::move(*messages);
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "taskcore/domain/validation.hpp"
+#include "taskcore/service/query_params.hpp"
 
 namespace taskcore {
 namespace {
@@ -62,6 +63,16 @@ void check_user_id(std::string_view user_id) {
 
 void throw_if_any(FieldErrors errors) {
     if (!errors.empty()) throw ValidationError(std::move(errors));
+}
+
+void check_page(int limit, std::int64_t offset, bool keyset) {
+    FieldErrors errors;
+    if (limit < 1 || limit > kMaxPageLimit) {
+        errors.push_back({"limit", "must be an integer from 1 to 200"});
+    }
+    if (offset < 0) errors.push_back({"offset", "must be an integer >= 0"});
+    if (offset != 0 && keyset) errors.push_back({"offset", "cannot be combined with cursor"});
+    throw_if_any(std::move(errors));
 }
 
 }  // namespace taskcore

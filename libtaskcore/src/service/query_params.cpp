@@ -8,6 +8,7 @@
 
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/domain/text.hpp"
+#include "taskcore/service/list_cursor.hpp"
 
 namespace taskcore {
 namespace {
@@ -48,7 +49,7 @@ class ParamReader {
     }
 
     PageRequest page(int default_limit) {
-        PageRequest page{default_limit, 0};
+        PageRequest page{default_limit, 0, std::nullopt};
         if (const auto* raw = get("limit")) {
             const auto n = parse_integer(*raw);
             if (!n || *n < 1 || *n > kMaxPageLimit) {
@@ -59,13 +60,29 @@ class ParamReader {
         }
         if (const auto* raw = get("offset")) {
             const auto n = parse_integer(*raw);
-            if (!n) {
+            if (get("cursor")) {
+                errors.push_back({"offset", "cannot be combined with cursor"});
+            } else if (!n) {
                 errors.push_back({"offset", "must be an integer >= 0 (at most 18 digits)"});
             } else {
                 page.offset = *n;
             }
         }
         return page;
+    }
+
+    // The cursor's own content, decoded by `decode`; a cursor that does not decode is an error.
+    template <typename Decode>
+    auto cursor(Decode decode) -> decltype(decode(std::string_view{})) {
+        const auto* raw = get("cursor");
+        if (!raw) return std::nullopt;
+        auto decoded = decode(*raw);
+        if (!decoded) {
+            errors.push_back({"cursor",
+                              "is not a cursor of this list (changed, cut short, or from another "
+                              "list); start again without it"});
+        }
+        return decoded;
     }
 
     void throw_if_errors() {
@@ -85,10 +102,17 @@ std::optional<TaskSortKey> parse_sort_key(std::string_view s) {
     return std::nullopt;
 }
 
+// Same filters and sort: the same list.
+bool same_list(const TaskListQuery& a, const TaskListQuery& b) {
+    return a.status == b.status && a.priority == b.priority && a.tag == b.tag &&
+           a.text == b.text && a.sort == b.sort && a.descending == b.descending;
+}
+
 }  // namespace
 
 TaskListQuery parse_task_list_query(const QueryParams& params) {
-    ParamReader r(params, {"status", "priority", "tag", "q", "sort", "limit", "offset"});
+    ParamReader r(params,
+                  {"status", "priority", "tag", "q", "sort", "limit", "offset", "cursor"});
     TaskListQuery q;
     if (const auto* s = r.get("status")) {
         if (*s == "all") {
@@ -133,13 +157,36 @@ TaskListQuery parse_task_list_query(const QueryParams& params) {
     const auto page = r.page(kTaskPageDefault);
     q.limit = page.limit;
     q.offset = page.offset;
+    // A cursor pins the filters and sort it was made with: the request may repeat them, not
+    // change them (that would continue another list from this one's position).
+    if (auto pinned = r.cursor(decode_task_cursor)) {
+        const bool restated = r.get("status") || r.get("priority") || r.get("tag") ||
+                              r.get("q") || r.get("sort");
+        if (restated && !same_list(q, *pinned)) {
+            r.errors.push_back({"cursor",
+                                "was made for other filters or another sort; repeat them exactly "
+                                "or leave them out"});
+        }
+        pinned->limit = q.limit;
+        q = std::move(*pinned);
+    }
     r.throw_if_errors();
     return q;
 }
 
-PageRequest parse_page_request(const QueryParams& params, int default_limit) {
-    ParamReader r(params, {"limit", "offset"});
-    const auto page = r.page(default_limit);
+PageRequest parse_conversation_page(const QueryParams& params) {
+    ParamReader r(params, {"limit", "offset", "cursor"});
+    auto page = r.page(kConversationPageDefault);
+    page.after = r.cursor(decode_conversation_cursor);
+    r.throw_if_errors();
+    return page;
+}
+
+PageRequest parse_message_page(const QueryParams& params, const Uuid& conversation_id) {
+    ParamReader r(params, {"limit", "offset", "cursor"});
+    auto page = r.page(kMessagePageDefault);
+    page.after = r.cursor(
+        [&](std::string_view cursor) { return decode_message_cursor(cursor, conversation_id); });
     r.throw_if_errors();
     return page;
 }

@@ -38,6 +38,7 @@ Task TaskService::get(std::string_view user_id, const Uuid& id) {
 
 Page<Task> TaskService::list(std::string_view user_id, const TaskListQuery& query) {
     check_user_id(user_id);
+    check_page(query.limit, query.offset, query.after.has_value());
     return repository_.list(user_id, query);
 }
 

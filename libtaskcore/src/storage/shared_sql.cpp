@@ -1,7 +1,94 @@
 // Dialect-neutral SQL building for list queries.
 #include "storage/shared_sql.hpp"
 
+#include "taskcore/domain/text.hpp"
+
 namespace taskcore::storage {
+namespace {
+
+// Numbers the placeholders of one condition and collects their values.
+class KeysetBuilder {
+  public:
+    KeysetBuilder(Dialect dialect, int first_param) : dialect_(dialect), next_(first_param) {}
+
+    std::string add(KeysetValue value) {
+        std::string placeholder = "?";
+        if (dialect_ == Dialect::postgres) {
+            placeholder = "$" + std::to_string(next_++);
+            if (std::holds_alternative<std::int64_t>(value)) placeholder += "::bigint";
+            if (std::holds_alternative<Timestamp>(value)) placeholder += "::timestamptz";
+            if (std::holds_alternative<Uuid>(value)) placeholder += "::uuid";
+        }
+        out_.values.push_back(std::move(value));
+        return placeholder;
+    }
+    KeysetCondition finish(std::string sql) {
+        out_.sql = " AND " + std::move(sql);
+        return std::move(out_);
+    }
+
+  private:
+    Dialect dialect_;
+    int next_;
+    KeysetCondition out_;
+};
+
+std::string collated(std::string_view column, Dialect dialect) {
+    std::string out(column);
+    if (dialect == Dialect::postgres) out += " COLLATE \"C\"";
+    return out;
+}
+
+constexpr const char* kPriorityRank =
+    "CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END";
+
+}  // namespace
+
+KeysetCondition task_keyset(const TaskListQuery& q, Dialect dialect, int first_param) {
+    if (!q.after) return {};
+    const auto& after = *q.after;
+    // Row comparison: "(a, b, id) < (x, y, z)" is the lexicographic order the index scans in.
+    const std::string op = q.descending ? " < " : " > ";
+    KeysetBuilder b(dialect, first_param);
+    auto row_after = [&](const std::string& columns, std::vector<KeysetValue> values) {
+        std::string placeholders;
+        for (auto& v : values) {
+            if (!placeholders.empty()) placeholders += ", ";
+            placeholders += b.add(std::move(v));
+        }
+        placeholders += ", " + b.add(after.id);
+        return "(" + columns + ", tasks.id)" + op + "(" + placeholders + ")";
+    };
+    const auto at = [&] { return from_unix_ms(after.value.value_or(0)); };
+    switch (q.sort) {
+        case TaskSortKey::created_at:
+            return b.finish(row_after("created_at", {at()}));
+        case TaskSortKey::updated_at:
+            return b.finish(row_after("updated_at", {at()}));
+        case TaskSortKey::due_date:
+            // Tasks without a due date come last in both directions, by id among themselves.
+            if (!after.value) {
+                return b.finish("(due_date IS NULL AND tasks.id" + op + b.add(after.id) + ")");
+            }
+            return b.finish("(due_date IS NULL OR " + row_after("due_date", {at()}) + ")");
+        case TaskSortKey::title:
+            return b.finish(row_after(
+                collated("title_folded", dialect) + ", " + collated("title", dialect),
+                {fold_case(after.title), after.title}));
+        case TaskSortKey::priority:
+            return b.finish(row_after(kPriorityRank, {after.value.value_or(0)}));
+    }
+    return {};
+}
+
+KeysetCondition timestamp_keyset(std::string_view column, const KeysetPosition& after,
+                                 bool descending, Dialect dialect, int first_param) {
+    KeysetBuilder b(dialect, first_param);
+    const auto at = b.add(after.at);
+    const auto id = b.add(after.id);
+    return b.finish("(" + std::string(column) + ", id)" + (descending ? " < (" : " > (") + at +
+                    ", " + id + ")");
+}
 
 std::string task_order_by(const TaskListQuery& q, Dialect dialect) {
     const std::string dir = q.descending ? " DESC" : " ASC";
@@ -22,7 +109,7 @@ std::string task_order_by(const TaskListQuery& q, Dialect dialect) {
             key = "title_folded" + bytes + dir + ", title" + bytes + dir;
             break;
         case TaskSortKey::priority:
-            key = "CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END" + dir;
+            key = kPriorityRank + dir;
             break;
     }
     return " ORDER BY " + key + ", tasks.id" + dir;

@@ -7,7 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
+#include "taskcore/domain/page.hpp"
 #include "taskcore/domain/task.hpp"
 #include "taskcore/domain/version.hpp"
 
@@ -19,6 +22,33 @@ enum class Dialect { sqlite, postgres };
 // directions; titles in byte order on both backends. The id is the table's column (not the
 // selected id::text), so PostgreSQL can take the order from the (user_id, created_at, id) index.
 std::string task_order_by(const TaskListQuery& query, Dialect dialect);
+
+// The condition of a keyset page, " AND <rows after the position in the list's order>", and
+// its parameters in bind order. Placeholders are "?" (SQLite) or "$<first_param>..." with casts
+// (PostgreSQL). A Timestamp is bound as ms on SQLite and as RFC 3339 text on PostgreSQL.
+using KeysetValue = std::variant<std::int64_t, Timestamp, std::string, Uuid>;
+struct KeysetCondition {
+    std::string sql;
+    std::vector<KeysetValue> values;
+};
+// The order of task_order_by; nothing (no condition) without query.after.
+KeysetCondition task_keyset(const TaskListQuery& query, Dialect dialect, int first_param);
+// (column, id) after `after`, newest first when `descending`.
+KeysetCondition timestamp_keyset(std::string_view column, const KeysetPosition& after,
+                                 bool descending, Dialect dialect, int first_param);
+
+// Lists read one row more than the page holds: when it comes back, has_more is set and it is
+// dropped.
+inline std::int64_t rows_to_read(int limit) {
+    return std::int64_t{limit} + 1;
+}
+template <typename T>
+void finish_page(Page<T>& page, int limit) {
+    if (page.items.size() > static_cast<std::size_t>(limit)) {
+        page.items.resize(static_cast<std::size_t>(limit));
+        page.has_more = true;
+    }
+}
 
 // The filters and sort of a list query as a name suffix, e.g. "status.tag;-created_at": the
 // statement name of every list shape is chosen by the code from its shape.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "taskcore/domain/enums.hpp"
+#include "taskcore/domain/page.hpp"
 #include "taskcore/domain/time.hpp"
 #include "taskcore/domain/uuid.hpp"
 
@@ -77,6 +78,17 @@ constexpr std::string_view to_string(TaskSortKey key) {
     return "created_at";
 }
 
+// Where a keyset page of tasks starts: just after the task with this sort value and id.
+struct TaskPosition {
+    // created_at, updated_at or due_date in ms since the epoch (nullopt: no due date), or the
+    // priority's rank (low 0, medium 1, high 2); unused when sorting by title.
+    std::optional<std::int64_t> value;
+    std::string title;  // when sorting by title
+    Uuid id;
+
+    bool operator==(const TaskPosition&) const = default;
+};
+
 struct TaskListQuery {
     StatusFilter status = StatusFilter::all;
     std::optional<Priority> priority;
@@ -87,12 +99,8 @@ struct TaskListQuery {
     bool descending = true;
     int limit = 50;
     std::int64_t offset = 0;
-};
-
-template <typename T>
-struct Page {
-    std::vector<T> items;
-    std::int64_t total = 0;
+    // A keyset page (never together with an offset): the rows after this one in the order above.
+    std::optional<TaskPosition> after;
 };
 
 }  // namespace taskcore

@@ -22,6 +22,9 @@ std::string format_rfc3339(Timestamp t);
 // normalised to UTC (they could not be written back as RFC 3339).
 std::optional<Timestamp> parse_rfc3339(std::string_view text);
 
+// True for times in the years 0001-9999 (UTC): those RFC 3339 can write, so every stored one.
+bool is_rfc3339_year(Timestamp t);
+
 inline std::int64_t to_unix_ms(Timestamp t) {
     return t.time_since_epoch().count();
 }

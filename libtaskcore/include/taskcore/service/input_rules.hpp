@@ -1,6 +1,7 @@
 // The one validation path of every use case: the field rules applied to whole inputs.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ void check_message_content(std::string_view content, FieldErrors& errors);
 // A user id as every use case takes it: 1-255 code points of valid UTF-8. Throws
 // ValidationError on field "user_id" otherwise.
 void check_user_id(std::string_view user_id);
+
+// A page as every list use case takes it: limit 1-200, offset >= 0, and an offset or a keyset
+// position, not both. Throws ValidationError naming the field otherwise.
+void check_page(int limit, std::int64_t offset, bool keyset);
 
 // Throws ValidationError with all of `errors` unless it is empty.
 void throw_if_any(FieldErrors errors);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "taskcore/domain/page.hpp"
 #include "taskcore/domain/task.hpp"
 
 namespace taskcore {
@@ -18,16 +19,15 @@ inline constexpr int kTaskPageDefault = 50;
 inline constexpr int kConversationPageDefault = 50;
 inline constexpr int kMessagePageDefault = 100;
 
-struct PageRequest {
-    int limit = 50;
-    std::int64_t offset = 0;
-};
-
-// status, priority, tag, q, sort, limit (1-200, default 50), offset (>= 0). Unknown, repeated or
-// invalid parameters throw ValidationError naming each one.
+// status, priority, tag, q, sort, limit (1-200, default 50), offset (>= 0) or cursor (a
+// next_cursor of the same list, list_cursor.hpp: it brings its filters and sort, which the
+// request may repeat but not change). Unknown, repeated or invalid parameters throw
+// ValidationError naming each one.
 TaskListQuery parse_task_list_query(const QueryParams& params);
 
-// limit (1-200, default `default_limit`) and offset only.
-PageRequest parse_page_request(const QueryParams& params, int default_limit);
+// limit (1-200, default 50 or 100), offset or cursor; a message cursor belongs to its
+// conversation.
+PageRequest parse_conversation_page(const QueryParams& params);
+PageRequest parse_message_page(const QueryParams& params, const Uuid& conversation_id);
 
 }  // namespace taskcore

@@ -15,7 +15,8 @@ class TaskRepository {
 
     virtual void insert(const Task& task) = 0;
     virtual std::optional<Task> find(std::string_view user_id, const Uuid& id) = 0;
-    // Items and total come from one consistent snapshot.
+    // Items and total come from one consistent snapshot: `query.limit` rows after `query.offset`
+    // rows or after `query.after`; one row more is read to set has_more.
     virtual Page<Task> list(std::string_view user_id, const TaskListQuery& query) = 0;
     // One atomic statement; nullopt when the task does not exist for this user or `expected`
     // does not accept its version (the check is part of the statement). `updated_at` becomes

@@ -39,22 +39,22 @@ std::optional<Conversation> PgConversationRepository::find(std::string_view user
     });
 }
 
-Page<Conversation> PgConversationRepository::list(std::string_view user_id, int limit,
-                                                  std::int64_t offset) {
+Page<Conversation> PgConversationRepository::list(std::string_view user_id,
+                                                  const PageRequest& request) {
     Params count;
     count.text(user_id);
-    Params page_params = count;
-    page_params.integer(limit).integer(offset);
+    const auto list = sql::conversation_list(user_id, request);
     return pool_.run(true, [&](Connection& c) {
         Page<Conversation> page;
         pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c.raw());
         page.total = c.exec(tx, sql::kConversationCount, count)[0][0].as<std::int64_t>();
-        if (offset < page.total) {
-            for (const auto& row : c.exec(tx, sql::kConversationList, page_params)) {
+        if (request.offset < page.total) {
+            for (const auto& row : c.exec(tx, list.statement, list.params)) {
                 page.items.push_back(read_conversation(row));
             }
         }
         tx.commit();
+        storage::finish_page(page, request.limit);
         return page;
     });
 }
@@ -87,23 +87,22 @@ bool PgConversationRepository::append_message(const Message& m) {
 
 std::optional<Page<Message>> PgConversationRepository::list_messages(std::string_view user_id,
                                                                      const Uuid& conversation_id,
-                                                                     int limit,
-                                                                     std::int64_t offset) {
+                                                                     const PageRequest& request) {
     Params key;
     key.text(user_id).text(conversation_id.to_string());
-    Params page_params = key;
-    page_params.integer(limit).integer(offset);
+    const auto list = sql::message_list(user_id, conversation_id, request);
     return pool_.run(true, [&](Connection& c) -> std::optional<Page<Message>> {
         Page<Message> page;
         pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c.raw());
         if (c.exec(tx, sql::kConversationExists, key).empty()) return std::nullopt;
         page.total = c.exec(tx, sql::kMessageCount, key)[0][0].as<std::int64_t>();
-        if (offset < page.total) {
-            for (const auto& row : c.exec(tx, sql::kMessageList, page_params)) {
+        if (request.offset < page.total) {
+            for (const auto& row : c.exec(tx, list.statement, list.params)) {
                 page.items.push_back(read_message(row));
             }
         }
         tx.commit();
+        storage::finish_page(page, request.limit);
         return page;
     });
 }

@@ -69,6 +69,7 @@ class PgPipelinedReads final : public PipelinedReads {
 
     awaitable<Page<Task>> list_tasks(std::string user_id, TaskListQuery q) override {
         check_user_id(user_id);
+        check_page(q.limit, q.offset, q.after.has_value());
         const auto s = sql::task_list(user_id, q);
         Page<Task> page;
         if (s.counts_answer) {
@@ -80,6 +81,7 @@ class PgPipelinedReads final : public PipelinedReads {
                 page.total = storage::status_total(first.int64(sql::kCountsColumn),
                                                    first.int64(sql::kCountsColumn + 1), q.status);
                 for (int i = 0; i < n; ++i) page.items.push_back(decode_task(r[0], i));
+                storage::finish_page(page, q.limit);
                 co_return page;
             }
             // An empty page: count and page in one snapshot, as the blocking path does.
@@ -101,6 +103,7 @@ class PgPipelinedReads final : public PipelinedReads {
             page.total = PqRow{r[1].get(), 0}.int64(0);
         }
         for (int i = 0; i < rows(r[2]); ++i) page.items.push_back(decode_task(r[2], i));
+        storage::finish_page(page, q.limit);
         co_return page;
     }
 
@@ -112,14 +115,14 @@ class PgPipelinedReads final : public PipelinedReads {
     awaitable<Page<Conversation>> list_conversations(std::string user_id,
                                                      PageRequest page_request) override {
         check_user_id(user_id);
+        check_page(page_request.limit, page_request.offset, page_request.after.has_value());
         Params user;
         user.text(user_id);
-        Params paged = user;
-        paged.integer(page_request.limit).integer(page_request.offset);
+        auto list = sql::conversation_list(user_id, page_request);
         std::vector<Command> snapshot;
         snapshot.push_back(command(sql::kBeginSnapshot, {}));
         snapshot.push_back(command(sql::kConversationCount, std::move(user)));
-        snapshot.push_back(command(sql::kConversationList, std::move(paged)));
+        snapshot.push_back(command(list.statement, std::move(list.params)));
         snapshot.push_back(command(sql::kCommit, {}));
         auto op = run(std::move(snapshot));
         const auto r = co_await std::move(op);
@@ -127,20 +130,21 @@ class PgPipelinedReads final : public PipelinedReads {
         page.total = PqRow{r[1].get(), 0}.int64(0);
         for (int i = 0; i < rows(r[2]); ++i)
             page.items.push_back(storage::decode_conversation(PqRow{r[2].get(), i}));
+        storage::finish_page(page, page_request.limit);
         co_return page;
     }
 
     awaitable<Page<Message>> list_messages(std::string user_id, Uuid conversation_id,
                                            PageRequest page_request) override {
         check_user_id(user_id);
+        check_page(page_request.limit, page_request.offset, page_request.after.has_value());
         const auto key = user_and(user_id, conversation_id);
-        Params paged = key;
-        paged.integer(page_request.limit).integer(page_request.offset);
+        auto list = sql::message_list(user_id, conversation_id, page_request);
         std::vector<Command> snapshot;
         snapshot.push_back(command(sql::kBeginSnapshot, {}));
         snapshot.push_back(command(sql::kConversationExists, key));
         snapshot.push_back(command(sql::kMessageCount, key));
-        snapshot.push_back(command(sql::kMessageList, std::move(paged)));
+        snapshot.push_back(command(list.statement, std::move(list.params)));
         snapshot.push_back(command(sql::kCommit, {}));
         auto op = run(std::move(snapshot));
         const auto r = co_await std::move(op);
@@ -149,6 +153,7 @@ class PgPipelinedReads final : public PipelinedReads {
         page.total = PqRow{r[2].get(), 0}.int64(0);
         for (int i = 0; i < rows(r[3]); ++i)
             page.items.push_back(storage::decode_message(PqRow{r[3].get(), i}));
+        storage::finish_page(page, page_request.limit);
         co_return page;
     }
 

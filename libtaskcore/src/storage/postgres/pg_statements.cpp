@@ -38,6 +38,46 @@ std::string where_clause(std::string_view user_id, const TaskListQuery& q, Param
     return sql;
 }
 
+// Keyset values as text parameters (their placeholders carry the casts).
+void bind(Params& params, const storage::KeysetCondition& keyset) {
+    for (const auto& value : keyset.values) {
+        if (const auto* n = std::get_if<std::int64_t>(&value)) params.integer(*n);
+        if (const auto* t = std::get_if<Timestamp>(&value)) params.time(*t);
+        if (const auto* s = std::get_if<std::string>(&value)) params.text(*s);
+        if (const auto* id = std::get_if<Uuid>(&value)) params.text(id->to_string());
+    }
+}
+
+// " LIMIT $n" (one row more than the page, see storage::rows_to_read) and, for offset pages,
+// " OFFSET $n+1"; appends their values.
+std::string limit_clause(Params& params, int limit, std::int64_t offset, bool keyset) {
+    std::string sql = " LIMIT $" + std::to_string(params.size() + 1) + "::bigint";
+    params.integer(storage::rows_to_read(limit));
+    if (!keyset) {
+        sql += " OFFSET $" + std::to_string(params.size() + 1) + "::bigint";
+        params.integer(offset);
+    }
+    return sql;
+}
+
+// A page of a (timestamp, id)-ordered list whose WHERE clause `where` takes `params` so far.
+ListStatement timestamp_list(std::string name, std::string select, std::string_view column,
+                             bool descending, const PageRequest& page, Params params) {
+    std::string sql = std::move(select);
+    if (page.after) {
+        const auto keyset = storage::timestamp_keyset(
+            column, *page.after, descending, storage::Dialect::postgres,
+            static_cast<int>(params.size()) + 1);
+        sql += keyset.sql;
+        bind(params, keyset);
+        name += ":after";
+    }
+    const std::string dir = descending ? " DESC" : "";
+    sql += " ORDER BY " + std::string(column) + dir + ", id" + dir;
+    sql += limit_clause(params, page.limit, page.offset, page.after.has_value());
+    return {{std::move(name), std::move(sql)}, std::move(params)};
+}
+
 }  // namespace
 
 // Milliseconds since the epoch. `AT TIME ZONE 'UTC'` gives the same value as extract() on the
@@ -123,11 +163,6 @@ const Statement kConversationFind{"conversations.find",
                                       " FROM conversations WHERE user_id = $1 AND id = $2::uuid"};
 const Statement kConversationCount{"conversations.count",
                                    "SELECT COUNT(*) FROM conversations WHERE user_id = $1"};
-const Statement kConversationList{
-    "conversations.list",
-    std::string("SELECT ") + kConversationColumns +
-        " FROM conversations WHERE user_id = $1 "
-        "ORDER BY updated_at DESC, id DESC LIMIT $2::bigint OFFSET $3::bigint"};
 const Statement kConversationDelete{
     "conversations.delete",
     "DELETE FROM conversations WHERE user_id = $1 AND id = $2::uuid AND " TC_VERSION_IN("$3")};
@@ -145,10 +180,6 @@ const Statement kConversationExists{
 const Statement kMessageCount{
     "messages.count",
     "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid"};
-const Statement kMessageList{"messages.list",
-                             std::string("SELECT ") + kMessageColumns +
-                                 " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid "
-                                 "ORDER BY created_at, id LIMIT $3::bigint OFFSET $4::bigint"};
 
 const Statement kIdempotencyFind{
     "idempotency.find",
@@ -175,13 +206,17 @@ const Statement kPing{"ping", "SELECT 1"};
 TaskList task_list(std::string_view user_id, const TaskListQuery& q) {
     TaskList out;
     const std::string where = where_clause(user_id, q, out.filters);
-    const auto shape = storage::list_shape(q);
+    auto shape = storage::list_shape(q);
     out.count = {"tasks.count:" + shape, "SELECT COUNT(*) FROM tasks" + where};
     out.page = out.filters;
-    const auto n = out.filters.size();
-    const std::string page_clause = storage::task_order_by(q, storage::Dialect::postgres) +
-                                    " LIMIT $" + std::to_string(n + 1) + "::bigint OFFSET $" +
-                                    std::to_string(n + 2) + "::bigint";
+    // A keyset page: the position's condition instead of an OFFSET, so the scan starts at it.
+    const auto keyset = storage::task_keyset(q, storage::Dialect::postgres,
+                                             static_cast<int>(out.page.size()) + 1);
+    bind(out.page, keyset);
+    if (q.after) shape += ":after";
+    const std::string page_clause = keyset.sql +
+                                    storage::task_order_by(q, storage::Dialect::postgres) +
+                                    limit_clause(out.page, q.limit, q.offset, q.after.has_value());
     out.rows = {"tasks.list:" + shape,
                 std::string("SELECT ") + kTaskColumns + " FROM tasks" + where + page_clause};
     out.counts_answer = storage::counts_answer_total(q);
@@ -191,9 +226,27 @@ TaskList task_list(std::string_view user_id, const TaskListQuery& q) {
             ", (SELECT total FROM task_counts WHERE user_id = $1), (SELECT completed FROM "
             "task_counts WHERE user_id = $1) FROM tasks" +
             where + page_clause};
-    out.page.integer(q.limit).integer(q.offset);
     out.user_only.text(user_id);
     return out;
+}
+
+ListStatement conversation_list(std::string_view user_id, const PageRequest& page) {
+    Params params;
+    params.text(user_id);
+    return timestamp_list(
+        "conversations.list",
+        std::string("SELECT ") + kConversationColumns + " FROM conversations WHERE user_id = $1",
+        "updated_at", true, page, std::move(params));
+}
+
+ListStatement message_list(std::string_view user_id, const Uuid& conversation_id,
+                           const PageRequest& page) {
+    Params params;
+    params.text(user_id).text(conversation_id.to_string());
+    return timestamp_list("messages.list",
+                          std::string("SELECT ") + kMessageColumns +
+                              " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid",
+                          "created_at", false, page, std::move(params));
 }
 
 }  // namespace taskcore::postgres::sql

@@ -7,6 +7,7 @@
 
 #include "pg_params.hpp"
 #include "storage/statement.hpp"
+#include "taskcore/domain/page.hpp"
 #include "taskcore/domain/task.hpp"
 
 namespace taskcore::postgres::sql {
@@ -42,12 +43,20 @@ TaskList task_list(std::string_view user_id, const TaskListQuery& query);
 extern const Statement kConversationInsert;
 extern const Statement kConversationFind;   // $1 user, $2 id
 extern const Statement kConversationCount;  // $1 user
-extern const Statement kConversationList;   // $1 user, $2 limit, $3 offset
 extern const Statement kConversationDelete;
 extern const Statement kMessageAppend;
 extern const Statement kConversationExists;  // $1 user, $2 conversation
 extern const Statement kMessageCount;        // $1 user, $2 conversation
-extern const Statement kMessageList;         // $1 user, $2 conversation, $3 limit, $4 offset
+
+// A page of conversations (newest first) or of one conversation's messages (oldest first), by
+// offset or after a keyset position; reads one row more than the page (storage::finish_page).
+struct ListStatement {
+    Statement statement;
+    Params params;
+};
+ListStatement conversation_list(std::string_view user_id, const PageRequest& page);
+ListStatement message_list(std::string_view user_id, const Uuid& conversation_id,
+                           const PageRequest& page);
 
 // A read-only REPEATABLE READ snapshot around several reads (the pipeline's BEGIN/COMMIT; the
 // blocking path lets libpqxx's transaction class send the same).

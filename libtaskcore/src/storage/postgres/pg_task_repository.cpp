@@ -65,6 +65,7 @@ Page<Task> PgTaskRepository::list(std::string_view user_id, const TaskListQuery&
                 page.total = total_from(rows[0][sql::kCountsColumn].as<std::int64_t>(),
                                         rows[0][sql::kCountsColumn + 1].as<std::int64_t>());
                 for (const auto& row : rows) page.items.push_back(read_task(row));
+                storage::finish_page(page, q.limit);
                 return page;
             }
             // An empty page (no tasks, or offset past the end): the snapshot path below.
@@ -81,6 +82,7 @@ Page<Task> PgTaskRepository::list(std::string_view user_id, const TaskListQuery&
             for (const auto& row : c.exec(tx, s.rows, s.page)) page.items.push_back(read_task(row));
         }
         tx.commit();
+        storage::finish_page(page, q.limit);
         return page;
     });
 }

@@ -73,4 +73,21 @@ void Transaction::commit() {
     done_ = true;
 }
 
+void bind_page(SQLite::Statement& statement, int index, const storage::KeysetCondition& keyset,
+               int limit, std::int64_t offset) {
+    for (const auto& value : keyset.values) {
+        if (const auto* n = std::get_if<std::int64_t>(&value)) statement.bind(index, *n);
+        if (const auto* t = std::get_if<Timestamp>(&value)) statement.bind(index, to_unix_ms(*t));
+        if (const auto* s = std::get_if<std::string>(&value)) statement.bind(index, *s);
+        if (const auto* id = std::get_if<Uuid>(&value)) statement.bind(index, id->to_string());
+        ++index;
+    }
+    statement.bind(index++, storage::rows_to_read(limit));
+    if (keyset.values.empty()) statement.bind(index, offset);
+}
+
+std::string page_clause(bool keyset) {
+    return keyset ? " LIMIT ?" : " LIMIT ? OFFSET ?";
+}
+
 }  // namespace taskcore::sqlite

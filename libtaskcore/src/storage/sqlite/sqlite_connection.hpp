@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "storage/shared_sql.hpp"
 #include "storage/statement.hpp"
 
 namespace taskcore::sqlite {
@@ -44,6 +45,13 @@ class Connection {
     SQLite::Database db_;
     std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;  // by name
 };
+
+// Binds a keyset page's condition values from parameter `index` on, then its limit (one row more
+// than the page, storage::rows_to_read) and, unless `keyset`, its offset; the statement ends in
+// " LIMIT ? OFFSET ?" or, for keyset pages, " LIMIT ?" (page_clause).
+void bind_page(SQLite::Statement& statement, int index, const storage::KeysetCondition& keyset,
+               int limit, std::int64_t offset);
+std::string page_clause(bool keyset);
 
 // BEGIN IMMEDIATE (takes the write lock up front, so no deadlock-prone lock upgrades) or a
 // deferred BEGIN for read snapshots; rolls back in the destructor unless committed. Opened

@@ -20,10 +20,6 @@ const Statement kFind{"conversations.find", std::string("SELECT ") + kConversati
                                                 " FROM conversations WHERE user_id = ? AND id = ?"};
 const Statement kCount{"conversations.count",
                        "SELECT COUNT(*) FROM conversations WHERE user_id = ?"};
-const Statement kList{"conversations.list",
-                      std::string("SELECT ") + kConversationColumns +
-                          " FROM conversations WHERE user_id = ? "
-                          "ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?"};
 // Messages go with a conversation through ON DELETE CASCADE.
 // Conditional like a task's delete (sqlite_task_repository.cpp): ?3 is NULL or a JSON array of
 // accepted updated_at values.
@@ -39,10 +35,6 @@ const Statement kInsertMessage{
     "VALUES (?, ?, ?, ?, ?, ?)"};
 const Statement kCountMessages{
     "messages.count", "SELECT COUNT(*) FROM messages WHERE user_id = ? AND conversation_id = ?"};
-const Statement kListMessages{"messages.list",
-                              std::string("SELECT ") + kMessageColumns +
-                                  " FROM messages WHERE user_id = ? AND conversation_id = ? "
-                                  "ORDER BY created_at, id LIMIT ? OFFSET ?"};
 
 Conversation read_conversation(SQLite::Statement& st) {
     return storage::decode_conversation(SqliteRow{st});
@@ -50,6 +42,27 @@ Conversation read_conversation(SQLite::Statement& st) {
 
 Message read_message(SQLite::Statement& st) {
     return storage::decode_message(SqliteRow{st});
+}
+
+// A page of a (timestamp, id)-ordered list: `select` ends in its WHERE clause; the page's
+// parameters follow that clause's (bind_page).
+struct PageSql {
+    Statement statement;
+    storage::KeysetCondition keyset;
+};
+PageSql page_sql(std::string name, std::string_view select, std::string_view column,
+                 bool descending, const PageRequest& page) {
+    PageSql out;
+    if (page.after) {
+        out.keyset = storage::timestamp_keyset(column, *page.after, descending,
+                                               storage::Dialect::sqlite, 0);
+        name += ":after";
+    }
+    const std::string dir = descending ? " DESC" : "";
+    out.statement = {std::move(name), std::string(select) + out.keyset.sql + " ORDER BY " +
+                                          std::string(column) + dir + ", id" + dir +
+                                          page_clause(page.after.has_value())};
+    return out;
 }
 
 bool conversation_exists(Connection& c, std::string_view user_id, const Uuid& id) {
@@ -88,8 +101,12 @@ std::optional<Conversation> SqliteConversationRepository::find(std::string_view 
     });
 }
 
-Page<Conversation> SqliteConversationRepository::list(std::string_view user_id, int limit,
-                                                      std::int64_t offset) {
+Page<Conversation> SqliteConversationRepository::list(std::string_view user_id,
+                                                      const PageRequest& request) {
+    const auto list = page_sql("conversations.list",
+                               std::string("SELECT ") + kConversationColumns +
+                                   " FROM conversations WHERE user_id = ?",
+                               "updated_at", true, request);
     return pool_.read([&](Connection& c) {
         Page<Conversation> page;
         Transaction snapshot(c, Transaction::Kind::read);
@@ -99,14 +116,14 @@ Page<Conversation> SqliteConversationRepository::list(std::string_view user_id, 
             st->executeStep();
             page.total = st->getColumn(0).getInt64();
         }
-        if (offset < page.total) {
-            auto st = c.prepare(kList);
+        if (request.offset < page.total) {
+            auto st = c.prepare(list.statement);
             st->bind(1, std::string(user_id));
-            st->bind(2, limit);
-            st->bind(3, offset);
+            bind_page(*st, 2, list.keyset, request.limit, request.offset);
             while (st->executeStep()) page.items.push_back(read_conversation(*st));
         }
         snapshot.commit();
+        storage::finish_page(page, request.limit);
         return page;
     });
 }
@@ -149,7 +166,11 @@ bool SqliteConversationRepository::append_message(const Message& m) {
 }
 
 std::optional<Page<Message>> SqliteConversationRepository::list_messages(
-    std::string_view user_id, const Uuid& conversation_id, int limit, std::int64_t offset) {
+    std::string_view user_id, const Uuid& conversation_id, const PageRequest& request) {
+    const auto list = page_sql("messages.list",
+                               std::string("SELECT ") + kMessageColumns +
+                                   " FROM messages WHERE user_id = ? AND conversation_id = ?",
+                               "created_at", false, request);
     return pool_.read([&](Connection& c) -> std::optional<Page<Message>> {
         Page<Message> page;
         Transaction snapshot(c, Transaction::Kind::read);
@@ -161,15 +182,15 @@ std::optional<Page<Message>> SqliteConversationRepository::list_messages(
             st->executeStep();
             page.total = st->getColumn(0).getInt64();
         }
-        if (offset < page.total) {
-            auto st = c.prepare(kListMessages);
+        if (request.offset < page.total) {
+            auto st = c.prepare(list.statement);
             st->bind(1, std::string(user_id));
             st->bind(2, conversation_id.to_string());
-            st->bind(3, limit);
-            st->bind(4, offset);
+            bind_page(*st, 3, list.keyset, request.limit, request.offset);
             while (st->executeStep()) page.items.push_back(read_message(*st));
         }
         snapshot.commit();
+        storage::finish_page(page, request.limit);
         return page;
     });
 }

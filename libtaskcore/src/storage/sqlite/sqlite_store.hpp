@@ -34,13 +34,11 @@ class SqliteConversationRepository final : public ConversationRepository {
     explicit SqliteConversationRepository(PoolRef pool) : pool_(pool) {}
     void insert(const Conversation& conversation) override;
     std::optional<Conversation> find(std::string_view user_id, const Uuid& id) override;
-    Page<Conversation> list(std::string_view user_id, int limit, std::int64_t offset) override;
+    Page<Conversation> list(std::string_view user_id, const PageRequest& page) override;
     using ConversationRepository::remove;
     bool remove(std::string_view user_id, const Uuid& id, const Precondition& expected) override;
     bool append_message(const Message& message) override;
-    std::optional<Page<Message>> list_messages(std::string_view user_id,
-                                               const Uuid& conversation_id, int limit,
-                                               std::int64_t offset) override;
+    std::optional<Page<Message>> list_messages(std::string_view user_id, const Uuid& conversation_id, const PageRequest& page) override;
 
   private:
     PoolRef pool_;

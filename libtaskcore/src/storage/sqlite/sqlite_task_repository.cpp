@@ -151,6 +151,11 @@ std::optional<Task> SqliteTaskRepository::find(std::string_view user_id, const U
 Page<Task> SqliteTaskRepository::list(std::string_view user_id, const TaskListQuery& q) {
     const std::string where = where_clause(q);
     const auto shape = storage::list_shape(q);
+    const auto keyset = storage::task_keyset(q, storage::Dialect::sqlite, 0);
+    const Statement rows{"tasks.list:" + shape + (q.after ? ":after" : ""),
+                         std::string("SELECT ") + kColumns + " FROM tasks" + where + keyset.sql +
+                             storage::task_order_by(q, storage::Dialect::sqlite) +
+                             page_clause(q.after.has_value())};
     return pool_.read([&](Connection& c) {
         Page<Task> page;
         Transaction snapshot(c, Transaction::Kind::read);  // count and rows from one snapshot
@@ -169,16 +174,12 @@ Page<Task> SqliteTaskRepository::list(std::string_view user_id, const TaskListQu
             page.total = st->getColumn(0).getInt64();
         }
         if (q.offset < page.total) {
-            auto st = c.prepare(
-                {"tasks.list:" + shape, std::string("SELECT ") + kColumns + " FROM tasks" + where +
-                                            storage::task_order_by(q, storage::Dialect::sqlite) +
-                                            " LIMIT ? OFFSET ?"});
-            const int next = bind_filters(*st, user_id, q);
-            st->bind(next, q.limit);
-            st->bind(next + 1, q.offset);
+            auto st = c.prepare(rows);
+            bind_page(*st, bind_filters(*st, user_id, q), keyset, q.limit, q.offset);
             while (st->executeStep()) page.items.push_back(read_task(*st));
         }
         snapshot.commit();
+        storage::finish_page(page, q.limit);
         return page;
     });
 }
