@@ -3,53 +3,21 @@
 // test has no citus extension, so this target can never pass on plain PostgreSQL by accident.
 #include <catch2/catch.hpp>
 
-#include <libpq-fe.h>
-
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "storage/postgres/pg_statements.hpp"
+#include "support/pg_connection.hpp"
 #include "support/test_database.hpp"
 #include "taskcore/domain/uuid.hpp"
 #include "taskcore/storage/store.hpp"
 
 using namespace taskcore;
+using taskcore::testing::PgConnection;
 namespace sql = taskcore::postgres::sql;
 
 namespace {
-
-struct PgConnection {
-    explicit PgConnection(const std::string& url) : raw(PQconnectdb(url.c_str())) {
-        REQUIRE(PQstatus(raw) == CONNECTION_OK);
-    }
-    ~PgConnection() { PQfinish(raw); }
-    PgConnection(const PgConnection&) = delete;
-    PgConnection& operator=(const PgConnection&) = delete;
-
-    // Every row's first column, as text.
-    std::vector<std::string> column(const std::string& text,
-                                    const postgres::Params& params = postgres::Params{}) {
-        const auto values = params.pointers();
-        PGresult* result = PQexecParams(raw, text.c_str(), static_cast<int>(values.size()), nullptr,
-                                        values.data(), nullptr, nullptr, 0);
-        INFO(text << "\n" << PQresultErrorMessage(result));
-        REQUIRE(PQresultStatus(result) == PGRES_TUPLES_OK);
-        std::vector<std::string> out;
-        for (int i = 0; i < PQntuples(result); ++i) out.emplace_back(PQgetvalue(result, i, 0));
-        PQclear(result);
-        return out;
-    }
-    // EXPLAIN of one statement with its parameters, one string.
-    std::string plan(const std::string& statement, const postgres::Params& params) {
-        std::string text;
-        for (const auto& line : column("EXPLAIN (COSTS OFF) " + statement, params)) {
-            text += line + "\n";
-        }
-        return text;
-    }
-    PGconn* raw;
-};
 
 std::unique_ptr<Store> migrated_store() {
     auto store = open_store(testing::resolve_test_database_url());

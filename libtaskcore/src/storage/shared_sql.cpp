@@ -22,8 +22,9 @@ class KeysetBuilder {
         out_.values.push_back(std::move(value));
         return placeholder;
     }
-    KeysetCondition finish(std::string sql) {
+    KeysetCondition finish(std::string sql, std::string_view shape = ":after") {
         out_.sql = " AND " + std::move(sql);
+        out_.shape = shape;
         return std::move(out_);
     }
 
@@ -68,7 +69,8 @@ KeysetCondition task_keyset(const TaskListQuery& q, Dialect dialect, int first_p
         case TaskSortKey::due_date:
             // Tasks without a due date come last in both directions, by id among themselves.
             if (!after.value) {
-                return b.finish("(due_date IS NULL AND tasks.id" + op + b.add(after.id) + ")");
+                return b.finish("(due_date IS NULL AND tasks.id" + op + b.add(after.id) + ")",
+                                ":after_undated");
             }
             return b.finish("(due_date IS NULL OR " + row_after("due_date", {at()}) + ")");
         case TaskSortKey::title:

@@ -30,6 +30,7 @@ using KeysetValue = std::variant<std::int64_t, Timestamp, std::string, Uuid>;
 struct KeysetCondition {
     std::string sql;
     std::vector<KeysetValue> values;
+    std::string shape;  // for the statement name: "" (no condition), ":after", ":after_undated"
 };
 // The order of task_order_by; nothing (no condition) without query.after.
 KeysetCondition task_keyset(const TaskListQuery& query, Dialect dialect, int first_param);

@@ -60,9 +60,12 @@ std::string limit_clause(Params& params, int limit, std::int64_t offset, bool ke
     return sql;
 }
 
-// A page of a (timestamp, id)-ordered list whose WHERE clause `where` takes `params` so far.
-ListStatement timestamp_list(std::string name, std::string select, std::string_view column,
-                             bool descending, const PageRequest& page, Params params) {
+// A page of `table` ordered by (column, id): `select` ends in its WHERE clause, which takes
+// `params` so far. The ORDER BY names the table's columns: a bare "id" would be the selected
+// id::text, and PostgreSQL would sort on the text instead of reading the index in order.
+ListStatement timestamp_list(std::string name, std::string select, std::string_view table,
+                             std::string_view column, bool descending, const PageRequest& page,
+                             Params params) {
     std::string sql = std::move(select);
     if (page.after) {
         const auto keyset = storage::timestamp_keyset(
@@ -70,10 +73,11 @@ ListStatement timestamp_list(std::string name, std::string select, std::string_v
             static_cast<int>(params.size()) + 1);
         sql += keyset.sql;
         bind(params, keyset);
-        name += ":after";
+        name += keyset.shape;
     }
     const std::string dir = descending ? " DESC" : "";
-    sql += " ORDER BY " + std::string(column) + dir + ", id" + dir;
+    const std::string qualified = std::string(table) + ".";
+    sql += " ORDER BY " + qualified + std::string(column) + dir + ", " + qualified + "id" + dir;
     sql += limit_clause(params, page.limit, page.offset, page.after.has_value());
     return {{std::move(name), std::move(sql)}, std::move(params)};
 }
@@ -213,7 +217,7 @@ TaskList task_list(std::string_view user_id, const TaskListQuery& q) {
     const auto keyset = storage::task_keyset(q, storage::Dialect::postgres,
                                              static_cast<int>(out.page.size()) + 1);
     bind(out.page, keyset);
-    if (q.after) shape += ":after";
+    shape += keyset.shape;
     const std::string page_clause = keyset.sql +
                                     storage::task_order_by(q, storage::Dialect::postgres) +
                                     limit_clause(out.page, q.limit, q.offset, q.after.has_value());
@@ -236,7 +240,7 @@ ListStatement conversation_list(std::string_view user_id, const PageRequest& pag
     return timestamp_list(
         "conversations.list",
         std::string("SELECT ") + kConversationColumns + " FROM conversations WHERE user_id = $1",
-        "updated_at", true, page, std::move(params));
+        "conversations", "updated_at", true, page, std::move(params));
 }
 
 ListStatement message_list(std::string_view user_id, const Uuid& conversation_id,
@@ -246,7 +250,7 @@ ListStatement message_list(std::string_view user_id, const Uuid& conversation_id
     return timestamp_list("messages.list",
                           std::string("SELECT ") + kMessageColumns +
                               " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid",
-                          "created_at", false, page, std::move(params));
+                          "messages", "created_at", false, page, std::move(params));
 }
 
 }  // namespace taskcore::postgres::sql

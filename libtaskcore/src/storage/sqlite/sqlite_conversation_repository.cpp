@@ -56,7 +56,7 @@ PageSql page_sql(std::string name, std::string_view select, std::string_view col
     if (page.after) {
         out.keyset = storage::timestamp_keyset(column, *page.after, descending,
                                                storage::Dialect::sqlite, 0);
-        name += ":after";
+        name += out.keyset.shape;
     }
     const std::string dir = descending ? " DESC" : "";
     out.statement = {std::move(name), std::string(select) + out.keyset.sql + " ORDER BY " +

@@ -152,7 +152,7 @@ Page<Task> SqliteTaskRepository::list(std::string_view user_id, const TaskListQu
     const std::string where = where_clause(q);
     const auto shape = storage::list_shape(q);
     const auto keyset = storage::task_keyset(q, storage::Dialect::sqlite, 0);
-    const Statement rows{"tasks.list:" + shape + (q.after ? ":after" : ""),
+    const Statement rows{"tasks.list:" + shape + keyset.shape,
                          std::string("SELECT ") + kColumns + " FROM tasks" + where + keyset.sql +
                              storage::task_order_by(q, storage::Dialect::sqlite) +
                              page_clause(q.after.has_value())};
