@@ -106,8 +106,7 @@ TEST_CASE("no cursor after the last page or an empty one") {
 
 TEST_CASE("a cursor changed in any character, cut short or lengthened does not decode") {
     const auto cursor = *next_task_cursor({}, page_of(sample_task()));
-    const std::string alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     for (std::size_t i = 0; i < cursor.size(); ++i) {
         auto changed = cursor;
         changed[i] = alphabet[(alphabet.find(cursor[i]) + 1 + i) % alphabet.size()];
@@ -145,7 +144,8 @@ TEST_CASE("a cursor of one list does not continue another") {
     CHECK_FALSE(decode_message_cursor(message_cursor, generate_uuid_v7()));  // another conversation
 
     CHECK(decode_conversation_cursor(conversation_cursor) == KeysetPosition{c.updated_at, c.id});
-    CHECK(decode_message_cursor(message_cursor, conversation) == KeysetPosition{m.created_at, m.id});
+    CHECK(decode_message_cursor(message_cursor, conversation) ==
+          KeysetPosition{m.created_at, m.id});
 }
 
 TEST_CASE("cursor= in a task list: pinned filters may be repeated, not changed") {

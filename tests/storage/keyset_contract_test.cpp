@@ -56,8 +56,8 @@ TEST_CASE("keyset pages follow the full order under every sort, direction and fi
     const auto user = fresh_user();
     // Ties on every key (timestamps, titles that fold alike, priorities, missing due dates) so
     // the id tie-break is what separates rows across page boundaries.
-    const std::vector<std::string> titles{"apple", "Apple", "APPLE", "banana", "Äpfel", "cherry",
-                                          "apple", "Zebra", "zebra", "Banana"};
+    const std::vector<std::string> titles{"apple",  "Apple", "APPLE", "banana", "Äpfel",
+                                          "cherry", "apple", "Zebra", "zebra",  "Banana"};
     std::vector<Task> all;
     for (int i = 0; i < 23; ++i) {
         Task t;
@@ -153,7 +153,7 @@ TEST_CASE("conversations and messages page by keyset in their list order") {
     const auto& conversation = all.front();
     std::vector<Uuid> messages;
     for (int i = 0; i < 7; ++i) {
-        const Message m{generate_uuid_v7(), user, conversation.id, MessageRole::user,
+        const Message m{generate_uuid_v7(),      user,          conversation.id, MessageRole::user,
                         "m" + std::to_string(i), at(50 + i / 3)};
         REQUIRE(convs.append_message(m));
         messages.push_back(m.id);

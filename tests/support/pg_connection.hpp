@@ -1,8 +1,8 @@
 // A bare libpq connection for tests that look at the database itself (catalogues, plans).
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <libpq-fe.h>
+#include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
