@@ -68,7 +68,7 @@ Response ResponseHeaders::finish(const Request& request, const RequestIdentity& 
         res.set(http::field::vary, "Origin");
         res.set(http::field::access_control_expose_headers,
                 "X-Request-ID, Location, Retry-After, WWW-Authenticate, Allow, RateLimit, "
-                "RateLimit-Policy, ETag, Idempotent-Replayed");
+                "RateLimit-Policy, ETag, Idempotent-Replayed, Link");
         if (request.method() == verb::options && res.result() == http::status::no_content) {
             res.set(http::field::access_control_allow_methods,
                     "GET, POST, PUT, PATCH, DELETE, OPTIONS");
