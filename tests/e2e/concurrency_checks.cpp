@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <latch>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -189,6 +191,56 @@ void check_if_match_race(unsigned short port, const std::string& secret, int tri
         const auto stored = setup.request(http::verb::get, target, token);
         CHECK(data_of(stored).at("title").as_string() == "writer " + std::to_string(winner));
     }
+}
+
+void check_cursor_walk_under_writes(unsigned short port, const std::string& secret, int stable) {
+    const auto user = fresh_user();
+    const auto token = test_token(user, secret);
+    const auto tasks = "/api/" + user + "/tasks";
+    std::set<std::string> stable_ids;
+    {
+        HttpClient setup(port);
+        for (int i = 0; i < stable; ++i) stable_ids.insert(create_task(setup, user, token));
+    }
+    std::atomic<bool> done{false};
+    std::atomic<int> created{0};
+    std::atomic<int> deleted{0};
+    std::thread writer([&] {
+        HttpClient c(port);
+        while (!done) {
+            const auto id = create_task(c, user, token);
+            ++created;
+            const auto gone = c.request(http::verb::delete_, tasks + "/" + id, token);
+            if (gone.result() == http::status::ok) ++deleted;
+        }
+    });
+    HttpClient reader(port);
+    std::map<std::string, int> seen;
+    std::string target = tasks + "?limit=200";
+    int pages = 0;
+    while (!target.empty() && pages < 1000) {
+        ++pages;
+        const auto page = reader.request(http::verb::get, target, token);
+        REQUIRE(page.result() == http::status::ok);
+        const auto data = data_of(page);
+        for (const auto& t : data.as_array()) ++seen[std::string(t.at("id").as_string())];
+        const std::string link(page[http::field::link]);
+        target = link.empty() ? "" : link.substr(1, link.find('>') - 1);
+    }
+    done = true;
+    writer.join();
+    int stable_seen = 0;
+    int repeated = 0;
+    for (const auto& [id, count] : seen) {
+        if (count > 1) ++repeated;
+        if (stable_ids.count(id) > 0) ++stable_seen;
+    }
+    INFO(pages << " pages; " << created.load() << " created, " << deleted.load()
+               << " deleted meanwhile");
+    CHECK(repeated == 0);
+    CHECK(stable_seen == stable);
+    CHECK(pages >= stable / 200);
+    CHECK(created > 0);
 }
 
 }  // namespace taskcore::testing

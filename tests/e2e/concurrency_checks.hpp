@@ -26,4 +26,8 @@ void check_list_totals_consistent(unsigned short port, const std::string& secret
 // 200 and the other 412 with the winner's ETag (the check is part of the write).
 void check_if_match_race(unsigned short port, const std::string& secret, int trials);
 
+// `stable` tasks, then a client walks the list by Link rel="next" (200 a page) while another
+// creates and deletes tasks all along: every stable task is seen exactly once, nothing twice.
+void check_cursor_walk_under_writes(unsigned short port, const std::string& secret, int stable);
+
 }  // namespace taskcore::testing

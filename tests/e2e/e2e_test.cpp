@@ -293,6 +293,11 @@ TEST_CASE("two writers with one If-Match: exactly one 200 and one 412, 100 times
     check_if_match_race(server.port(), kSecret, 100);
 }
 
+TEST_CASE("cursor pages skip and repeat nothing while tasks are created and deleted") {
+    ServerProcess server(base_env());
+    check_cursor_walk_under_writes(server.port(), kSecret, 2000);
+}
+
 TEST_CASE("updated_at never goes backwards and list totals match the rows under concurrency") {
     ServerProcess server(base_env());
     check_updated_at_monotonic(server.port(), kSecret, 4);

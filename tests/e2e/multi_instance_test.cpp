@@ -210,6 +210,11 @@ TEST_CASE("through the balancer: updated_at never goes backwards, list totals ma
     check_list_totals_consistent(d.balancer->port(), kSecret, 6);
 }
 
+TEST_CASE("through the balancer: cursor pages from any instance skip and repeat nothing") {
+    Deployment d;
+    check_cursor_walk_under_writes(d.balancer->port(), kSecret, 1000);
+}
+
 TEST_CASE("the balancer spreads requests over every instance") {
     Deployment d;
     check_no_lost_toggle(d.balancer->port(), kSecret, 3, 20);

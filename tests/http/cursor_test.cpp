@@ -44,7 +44,8 @@ std::string field_of_error(const server::Response& res) {
 TEST_CASE_METHOD(ApiFixture, "following Link rel=next walks a filtered task list to its end") {
     std::set<std::string> pending;
     for (int i = 0; i < 11; ++i) {
-        const auto id = create(*this, "/api/alice/tasks", R"({"title":"t)" + std::to_string(i) + R"("})");
+        const auto id =
+            create(*this, "/api/alice/tasks", R"({"title":"t)" + std::to_string(i) + R"("})");
         if (i % 4 == 0) {
             REQUIRE(call(verb::patch, "/api/alice/tasks/" + id + "/complete").result() ==
                     status::ok);
@@ -102,8 +103,7 @@ TEST_CASE_METHOD(ApiFixture, "a changed or misused cursor is a 422 naming the pa
     const auto conversation = create(*this, "/api/alice/conversations", "{}");
     create(*this, "/api/alice/conversations", "{}");
     const auto conversations = json(call(verb::get, "/api/alice/conversations?limit=1"));
-    const std::string conversation_cursor(
-        conversations.at("meta").at("next_cursor").as_string());
+    const std::string conversation_cursor(conversations.at("meta").at("next_cursor").as_string());
     CHECK(field_of_error(call(verb::get, base + conversation_cursor)) == "cursor");
     CHECK(field_of_error(call(verb::get, "/api/alice/conversations/" + conversation +
                                              "/messages?cursor=" + conversation_cursor)) ==
@@ -153,8 +153,7 @@ TEST_CASE_METHOD(ApiFixture, "offset pages carry next_cursor too and browsers ma
     for (int i = 0; i < 3; ++i) create(*this, "/api/alice/tasks", R"({"title":"t"})");
     const auto res = call(verb::get, "/api/alice/tasks?limit=1&offset=1", "",
                           {{"Origin", "http://localhost:3000"}});
-    CHECK(std::string(res[field::access_control_expose_headers]).find("Link") !=
-          std::string::npos);
+    CHECK(std::string(res[field::access_control_expose_headers]).find("Link") != std::string::npos);
     const auto body = json(res);
     const std::string cursor(body.at("meta").at("next_cursor").as_string());
     const auto next = json(call(verb::get, "/api/alice/tasks?limit=5&cursor=" + cursor));
