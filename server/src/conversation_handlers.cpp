@@ -14,9 +14,9 @@ using envelope::json_response;
 Awaitable<Response> list_conversations(RequestContext& ctx) {
     const auto page = parse_conversation_page(ctx.query);
     const auto items = co_await ctx.services().list_conversations(ctx.user, page);
-    co_return envelope::page_response(
-        ctx.request, items, {page.limit, page.offset, next_conversation_cursor(items)},
-        ctx.request_id);
+    co_return envelope::page_response(ctx.request, items,
+                                      {page.limit, page.offset, next_conversation_cursor(items)},
+                                      ctx.request_id);
 }
 
 namespace {
@@ -56,9 +56,9 @@ Awaitable<Response> list_messages(RequestContext& ctx) {
     const auto id = ctx.id();
     const auto page = parse_message_page(ctx.query, id);
     const auto items = co_await ctx.services().list_messages(ctx.user, id, page);
-    co_return envelope::page_response(
-        ctx.request, items, {page.limit, page.offset, next_message_cursor(id, items)},
-        ctx.request_id);
+    co_return envelope::page_response(ctx.request, items,
+                                      {page.limit, page.offset, next_message_cursor(id, items)},
+                                      ctx.request_id);
 }
 
 // No Location: there is no single-message route.

@@ -70,8 +70,9 @@ std::string page_result(std::string_view key, const Page<T>& page, int limit, st
         json::append_json(out, page.items[i]);
     }
     out += "],\"total\":" + std::to_string(page.total) + ",\"limit\":" + std::to_string(limit) +
-           ",\"offset\":" + std::to_string(offset) + ",\"next_cursor\":" +
-           (next_cursor ? "\"" + *next_cursor + "\"" : std::string("null")) + "}";
+           ",\"offset\":" + std::to_string(offset) +
+           ",\"next_cursor\":" + (next_cursor ? "\"" + *next_cursor + "\"" : std::string("null")) +
+           "}";
     return out;
 }
 
@@ -96,8 +97,7 @@ Awaitable<std::string> add_task(const ToolCall& call) {
 Awaitable<std::string> list_tasks(const ToolCall& call) {
     const auto query = parse_task_list_query(query_of(call.arguments));
     const auto page = co_await call.services.list_tasks(call.user, query);
-    co_return page_result("tasks", page, query.limit, query.offset,
-                          next_task_cursor(query, page));
+    co_return page_result("tasks", page, query.limit, query.offset, next_task_cursor(query, page));
 }
 
 Awaitable<std::string> get_task(const ToolCall& call) {

@@ -25,11 +25,13 @@ constexpr std::string_view kDocument = R"json({
       "Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
       "Limit50": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
       "Offset": {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+      "Cursor": {"name": "cursor", "in": "query", "description": "meta.next_cursor of the previous page (opaque): the page after its last row, by an index range scan, stable while rows are inserted and deleted. A task cursor keeps the filters and sort it was made with (repeat them unchanged or leave them out); not with offset; a changed cursor or one of another list: 422", "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}},
       "IfNoneMatch": {"name": "If-None-Match", "in": "header", "description": "ETags the client holds (weak comparison) or *: 304 while one still matches", "schema": {"type": "string"}},
       "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "description": "1-255 printable characters; the first request's response is stored for IDEMPOTENCY_TTL_HOURS and replayed (Idempotent-Replayed: true) to a retry with the same method, path and body; another body: 422 IDEMPOTENCY_KEY_REUSED; while the first runs: 409 IDEMPOTENCY_KEY_IN_FLIGHT", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
       "IfMatch": {"name": "If-Match", "in": "header", "description": "Apply only at this version (strong ETags, or * for any): checked inside the write, else 412 with the current ETag", "schema": {"type": "string"}}},
     "headers": {
-      "ETag": {"description": "Strong ETag of an item (its version), weak ETag of a list page", "schema": {"type": "string"}}},
+      "ETag": {"description": "Strong ETag of an item (its version), weak ETag of a list page", "schema": {"type": "string"}},
+      "Link": {"description": "RFC 8288 link to the next page, <path?cursor=...&limit=n>; rel=\"next\" (absent on the last page)", "schema": {"type": "string"}}},
     "schemas": {
       "Priority": {"type": "string", "enum": ["low", "medium", "high"]},
       "Timestamp": {"type": "string", "format": "date-time", "examples": ["2026-11-22T20:19:49.123Z"]},
@@ -60,8 +62,9 @@ constexpr std::string_view kDocument = R"json({
         "properties": {"role": {"type": "string", "enum": ["user", "assistant", "system", "tool"]}, "content": {"type": "string", "minLength": 1, "maxLength": 32000}}},
       "Meta": {"type": "object", "required": ["timestamp", "request_id"],
         "properties": {"timestamp": {"$ref": "#/components/schemas/Timestamp"}, "request_id": {"type": "string"}}},
-      "ListMeta": {"allOf": [{"$ref": "#/components/schemas/Meta"}, {"type": "object", "required": ["count", "total", "limit", "offset"],
-        "properties": {"count": {"type": "integer"}, "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}}]},
+      "ListMeta": {"allOf": [{"$ref": "#/components/schemas/Meta"}, {"type": "object", "required": ["count", "total", "limit", "offset", "next_cursor"],
+        "properties": {"count": {"type": "integer"}, "total": {"type": "integer", "description": "Every row the filters select (not only those after the page)"}, "limit": {"type": "integer"}, "offset": {"type": "integer", "description": "0 on cursor pages"},
+          "next_cursor": {"type": ["string", "null"], "description": "Pass as cursor= for the next page; null on the last page"}}}]},
       "Error": {"type": "object", "required": ["error", "meta"],
         "properties": {"error": {"type": "object", "required": ["code", "message"],
             "properties": {"code": {"type": "string", "enum": []},
@@ -120,7 +123,7 @@ void add_idempotency_key(boost::json::object& operation) {
     responses["422"] = bj::object{{"$ref", "#/components/responses/Error"}};
 }
 
-// Every success that returns an item or a page carries its ETag.
+// Every success that returns an item or a page carries its ETag; a page also its Link.
 void add_etag_headers(boost::json::object& responses) {
     for (auto& [name, response] : responses) {
         if (name == "Error" || name == "Deleted" || name.ends_with("Modified") ||
@@ -129,6 +132,10 @@ void add_etag_headers(boost::json::object& responses) {
         auto& headers = response.as_object()["headers"];
         if (!headers.is_object()) headers.emplace_object();
         headers.as_object()["ETag"] = boost::json::object{{"$ref", "#/components/headers/ETag"}};
+        if (name.ends_with("List")) {
+            headers.as_object()["Link"] =
+                boost::json::object{{"$ref", "#/components/headers/Link"}};
+        }
     }
 }
 

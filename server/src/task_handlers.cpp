@@ -14,9 +14,9 @@ using envelope::json_response;
 Awaitable<Response> list_tasks(RequestContext& ctx) {
     const auto query = parse_task_list_query(ctx.query);
     const auto page = co_await ctx.services().list_tasks(ctx.user, query);
-    co_return envelope::page_response(
-        ctx.request, page, {query.limit, query.offset, next_task_cursor(query, page)},
-        ctx.request_id);
+    co_return envelope::page_response(ctx.request, page,
+                                      {query.limit, query.offset, next_task_cursor(query, page)},
+                                      ctx.request_id);
 }
 
 namespace {

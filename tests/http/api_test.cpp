@@ -260,7 +260,7 @@ TEST_CASE_METHOD(ApiFixture, "CORS headers on every response for allowed origins
         CHECK(field(res, "Vary") == "Origin");
         CHECK(field(res, "Access-Control-Expose-Headers") ==
               "X-Request-ID, Location, Retry-After, WWW-Authenticate, Allow, RateLimit, "
-              "RateLimit-Policy, ETag, Idempotent-Replayed");
+              "RateLimit-Policy, ETag, Idempotent-Replayed, Link");
     }
     for (const char* origin : {"https://evil.example.com", "http://localhost:3001",
                                "http://app.example.com", "https://app.example.com/"}) {

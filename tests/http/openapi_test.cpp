@@ -91,3 +91,33 @@ TEST_CASE("the document follows API_PREFIX") {
     CHECK_FALSE(doc.at("paths").as_object().contains("/api/{user_id}/tasks"));
     CHECK(doc.at("paths").as_object().contains("/health"));
 }
+
+TEST_CASE("every list operation documents cursor paging: the parameter, next_cursor and Link") {
+    const auto doc = boost::json::parse(build_openapi_document("/api")).as_object();
+    const auto& components = doc.at("components").as_object();
+    int lists = 0;
+    for (const auto& [path, item] : doc.at("paths").as_object()) {
+        const auto* get = item.as_object().if_contains("get");
+        if (get == nullptr) continue;
+        const auto& response = get->as_object().at("responses").as_object().at("200");
+        const auto* ref = response.as_object().if_contains("$ref");
+        if (ref == nullptr || !ref->as_string().ends_with("List")) continue;
+        ++lists;
+        INFO(path);
+        bool cursor = false;
+        for (const auto& p : get->as_object().at("parameters").as_array()) {
+            const auto* r = p.as_object().if_contains("$ref");
+            if (r != nullptr && *r == "#/components/parameters/Cursor") cursor = true;
+        }
+        CHECK(cursor);
+        const auto name = std::string(ref->as_string()).substr(ref->as_string().rfind('/') + 1);
+        const auto& headers = components.at("responses").at(name).at("headers").as_object();
+        CHECK(headers.contains("Link"));
+        CHECK(headers.contains("ETag"));
+    }
+    CHECK(lists == 3);
+    const auto& meta = components.at("schemas").at("ListMeta").at("allOf").at(1).as_object();
+    const auto& required = meta.at("required").as_array();
+    CHECK(std::find(required.begin(), required.end(), boost::json::value("next_cursor")) !=
+          required.end());
+}

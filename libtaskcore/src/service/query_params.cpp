@@ -104,15 +104,31 @@ std::optional<TaskSortKey> parse_sort_key(std::string_view s) {
 
 // Same filters and sort: the same list.
 bool same_list(const TaskListQuery& a, const TaskListQuery& b) {
-    return a.status == b.status && a.priority == b.priority && a.tag == b.tag &&
-           a.text == b.text && a.sort == b.sort && a.descending == b.descending;
+    return a.status == b.status && a.priority == b.priority && a.tag == b.tag && a.text == b.text &&
+           a.sort == b.sort && a.descending == b.descending;
+}
+
+// A cursor pins the filters and sort it was made with: the request may repeat them, not change
+// them (that would continue another list from this one's position). `q` becomes the cursor's
+// list with the request's limit.
+void continue_from_cursor(ParamReader& r, TaskListQuery& q) {
+    auto pinned = r.cursor(decode_task_cursor);
+    if (!pinned) return;
+    const bool restated =
+        r.get("status") || r.get("priority") || r.get("tag") || r.get("q") || r.get("sort");
+    if (restated && !same_list(q, *pinned)) {
+        r.errors.push_back({"cursor",
+                            "was made for other filters or another sort; repeat them exactly or "
+                            "leave them out"});
+    }
+    pinned->limit = q.limit;
+    q = std::move(*pinned);
 }
 
 }  // namespace
 
 TaskListQuery parse_task_list_query(const QueryParams& params) {
-    ParamReader r(params,
-                  {"status", "priority", "tag", "q", "sort", "limit", "offset", "cursor"});
+    ParamReader r(params, {"status", "priority", "tag", "q", "sort", "limit", "offset", "cursor"});
     TaskListQuery q;
     if (const auto* s = r.get("status")) {
         if (*s == "all") {
@@ -157,19 +173,7 @@ TaskListQuery parse_task_list_query(const QueryParams& params) {
     const auto page = r.page(kTaskPageDefault);
     q.limit = page.limit;
     q.offset = page.offset;
-    // A cursor pins the filters and sort it was made with: the request may repeat them, not
-    // change them (that would continue another list from this one's position).
-    if (auto pinned = r.cursor(decode_task_cursor)) {
-        const bool restated = r.get("status") || r.get("priority") || r.get("tag") ||
-                              r.get("q") || r.get("sort");
-        if (restated && !same_list(q, *pinned)) {
-            r.errors.push_back({"cursor",
-                                "was made for other filters or another sort; repeat them exactly "
-                                "or leave them out"});
-        }
-        pinned->limit = q.limit;
-        q = std::move(*pinned);
-    }
+    continue_from_cursor(r, q);
     r.throw_if_errors();
     return q;
 }

@@ -74,9 +74,9 @@ KeysetCondition task_keyset(const TaskListQuery& q, Dialect dialect, int first_p
             }
             return b.finish("(due_date IS NULL OR " + row_after("due_date", {at()}) + ")");
         case TaskSortKey::title:
-            return b.finish(row_after(
-                collated("title_folded", dialect) + ", " + collated("title", dialect),
-                {fold_case(after.title), after.title}));
+            return b.finish(
+                row_after(collated("title_folded", dialect) + ", " + collated("title", dialect),
+                          {fold_case(after.title), after.title}));
         case TaskSortKey::priority:
             return b.finish(row_after(kPriorityRank, {after.value.value_or(0)}));
     }

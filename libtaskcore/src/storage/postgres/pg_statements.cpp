@@ -68,9 +68,9 @@ ListStatement timestamp_list(std::string name, std::string select, std::string_v
                              Params params) {
     std::string sql = std::move(select);
     if (page.after) {
-        const auto keyset = storage::timestamp_keyset(
-            column, *page.after, descending, storage::Dialect::postgres,
-            static_cast<int>(params.size()) + 1);
+        const auto keyset =
+            storage::timestamp_keyset(column, *page.after, descending, storage::Dialect::postgres,
+                                      static_cast<int>(params.size()) + 1);
         sql += keyset.sql;
         bind(params, keyset);
         name += keyset.shape;
@@ -214,8 +214,8 @@ TaskList task_list(std::string_view user_id, const TaskListQuery& q) {
     out.count = {"tasks.count:" + shape, "SELECT COUNT(*) FROM tasks" + where};
     out.page = out.filters;
     // A keyset page: the position's condition instead of an OFFSET, so the scan starts at it.
-    const auto keyset = storage::task_keyset(q, storage::Dialect::postgres,
-                                             static_cast<int>(out.page.size()) + 1);
+    const auto keyset =
+        storage::task_keyset(q, storage::Dialect::postgres, static_cast<int>(out.page.size()) + 1);
     bind(out.page, keyset);
     shape += keyset.shape;
     const std::string page_clause = keyset.sql +

@@ -37,7 +37,9 @@ class PgConversationRepository final : public ConversationRepository {
     using ConversationRepository::remove;
     bool remove(std::string_view user_id, const Uuid& id, const Precondition& expected) override;
     bool append_message(const Message& message) override;
-    std::optional<Page<Message>> list_messages(std::string_view user_id, const Uuid& conversation_id, const PageRequest& page) override;
+    std::optional<Page<Message>> list_messages(std::string_view user_id,
+                                               const Uuid& conversation_id,
+                                               const PageRequest& page) override;
 
   private:
     PoolRef pool_;

@@ -54,8 +54,8 @@ PageSql page_sql(std::string name, std::string_view select, std::string_view col
                  bool descending, const PageRequest& page) {
     PageSql out;
     if (page.after) {
-        out.keyset = storage::timestamp_keyset(column, *page.after, descending,
-                                               storage::Dialect::sqlite, 0);
+        out.keyset =
+            storage::timestamp_keyset(column, *page.after, descending, storage::Dialect::sqlite, 0);
         name += out.keyset.shape;
     }
     const std::string dir = descending ? " DESC" : "";
@@ -103,10 +103,10 @@ std::optional<Conversation> SqliteConversationRepository::find(std::string_view 
 
 Page<Conversation> SqliteConversationRepository::list(std::string_view user_id,
                                                       const PageRequest& request) {
-    const auto list = page_sql("conversations.list",
-                               std::string("SELECT ") + kConversationColumns +
-                                   " FROM conversations WHERE user_id = ?",
-                               "updated_at", true, request);
+    const auto list = page_sql(
+        "conversations.list",
+        std::string("SELECT ") + kConversationColumns + " FROM conversations WHERE user_id = ?",
+        "updated_at", true, request);
     return pool_.read([&](Connection& c) {
         Page<Conversation> page;
         Transaction snapshot(c, Transaction::Kind::read);
