@@ -3,6 +3,8 @@
 // configuration, and the tool schemas against the library's limits.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "api_support.hpp"
 #include "mcp_tools.hpp"
 #include "taskcore/domain/text.hpp"
@@ -307,6 +309,27 @@ TEST_CASE_METHOD(McpFixture, "rule breaks and missing rows are tool errors, not 
     const auto still = tool("get_task", R"({"task_id":")" + id + R"("})");
     CHECK(still.at("result").at("structuredContent").at("title") == "mine");
     CHECK(still.at("result").at("structuredContent").at("completed") == false);
+}
+
+TEST_CASE_METHOD(McpFixture, "list tools page on by the next_cursor they return") {
+    for (int i = 0; i < 3; ++i) tool("add_task", R"({"title":"t)" + std::to_string(i) + R"("})");
+    std::set<std::string> seen;
+    std::string args = R"({"limit":2,"status":"pending"})";
+    for (int page = 0; page < 3; ++page) {
+        const auto r = tool("list_tasks", args);
+        const auto& content = r.at("result").at("structuredContent");
+        for (const auto& t : content.at("tasks").as_array()) {
+            CHECK(seen.insert(std::string(t.at("id").as_string())).second);
+        }
+        if (content.at("next_cursor").is_null()) break;
+        args = R"({"limit":2,"cursor":")" + std::string(content.at("next_cursor").as_string()) +
+               R"("})";
+    }
+    CHECK(seen.size() == 3);
+    const auto broken = tool("list_tasks", R"({"cursor":"AAAA"})");
+    CHECK(broken.at("result").at("isError") == true);
+    CHECK(std::string(broken.at("result").at("content").at(0).at("text").as_string())
+              .find("cursor") != std::string::npos);
 }
 
 TEST_CASE_METHOD(McpFixture, "complete_task sets the state it is asked for") {
