@@ -1,4 +1,5 @@
-// Request targets -> path splitting, query parsing, the list query rules, and percent-encoding.
+// Request targets -> path splitting, query parsing, the list query rules (cursors included), and
+// percent-encoding.
 // Invariants: only ValidationError escapes the rules; encoding a decoded segment gives plain
 // ASCII that decodes back to it, and is never a dot-segment.
 #include <cstdlib>
@@ -29,10 +30,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         const auto list = parse_task_list_query(*query);
         if (list.limit < 1 || list.limit > 200 || list.offset < 0) std::abort();
+        if (list.after && list.offset != 0) std::abort();  // a cursor never comes with an offset
     } catch (const ValidationError&) {
     }
     try {
-        (void)parse_page_request(*query, 50);
+        const auto page = parse_conversation_page(*query);
+        if (page.after && page.offset != 0) std::abort();
+        (void)parse_message_page(*query, Uuid{});
     } catch (const ValidationError&) {
     }
     return 0;

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 #include "taskcore/auth/base64url.hpp"
@@ -111,7 +112,12 @@ class Reader {
     }
     Uuid id() {
         Uuid u;
-        for (auto& b : u.bytes) b = byte();
+        if (!ok_ || in_.size() - pos_ < u.bytes.size()) {
+            ok_ = false;
+            return u;
+        }
+        std::memcpy(u.bytes.data(), in_.data() + pos_, u.bytes.size());
+        pos_ += u.bytes.size();
         return u;
     }
     void fail() { ok_ = false; }
