@@ -2,6 +2,7 @@
 #include "etag.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <optional>
 
 namespace taskcore::server {
@@ -89,21 +90,24 @@ bool none_match(const Request& request, std::string_view etag) {
     return matched || listed == Listed::star;
 }
 
+// FNV-1a over 64-bit words rather than bytes: 3 multiplications per item instead of 24 (the
+// list path's cost). Each step is a bijection of the state, so changing any one word of a page
+// (an id, a version, the total) always changes the tag.
 void PageTag::add(const Uuid& id, Timestamp version) {
-    for (const auto byte : id.bytes) {  // the raw bytes: no text per item on the list path
-        hash_ ^= byte;
-        hash_ *= 1099511628211ULL;  // FNV-1a prime
-    }
+    std::uint64_t words[2];
+    std::memcpy(words, id.bytes.data(), sizeof words);  // the raw bytes: no text per item
+    add_word(words[0]);
+    add_word(words[1]);
     add_number(to_unix_ms(version));
 }
 
 void PageTag::add_number(std::int64_t n) {
-    auto u = static_cast<std::uint64_t>(n);
-    for (int i = 0; i < 8; ++i) {
-        hash_ ^= u & 0xffU;
-        hash_ *= 1099511628211ULL;
-        u >>= 8U;
-    }
+    add_word(static_cast<std::uint64_t>(n));
+}
+
+void PageTag::add_word(std::uint64_t word) {
+    hash_ ^= word;
+    hash_ *= 1099511628211ULL;  // FNV prime
 }
 
 std::string PageTag::etag() const {

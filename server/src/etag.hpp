@@ -51,6 +51,7 @@ class PageTag {
   private:
     void add(const Uuid& id, Timestamp version);
     void add_number(std::int64_t n);
+    void add_word(std::uint64_t word);
     std::uint64_t hash_ = 14695981039346656037ULL;  // FNV-1a offset basis
 };
 
