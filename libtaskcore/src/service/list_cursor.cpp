@@ -42,8 +42,9 @@ class Writer {
         for (int shift = 56; shift >= 0; shift -= 8) byte(static_cast<std::uint8_t>(u >> shift));
     }
     void text(std::string_view s) {
-        byte(static_cast<std::uint8_t>(s.size() >> 8));
-        byte(static_cast<std::uint8_t>(s.size() & 0xff));
+        // 32-bit lengths: a library caller's filter text may be longer than any URL allows.
+        const auto size = static_cast<std::uint32_t>(s.size());
+        for (int shift = 24; shift >= 0; shift -= 8) byte(static_cast<std::uint8_t>(size >> shift));
         out_ += s;
     }
     void optional_text(const std::optional<std::string>& s) {
@@ -96,7 +97,8 @@ class Reader {
     }
     // Text goes back into SQL parameters: valid UTF-8 without U+0000, as the API's own input.
     std::string text() {
-        const std::size_t size = (std::size_t{byte()} << 8) | byte();
+        std::size_t size = 0;
+        for (int i = 0; i < 4; ++i) size = (size << 8) | byte();
         if (!ok_ || in_.size() - pos_ < size) {
             ok_ = false;
             return {};
