@@ -245,8 +245,8 @@ TEST_CASE("cursor paging over ten thousand tasks with concurrent inserts and del
         }
         std::map<Uuid, int> seen;
         int pages = 0;
-        for (;; ++pages) {
-            REQUIRE(pages < 1000);
+        for (;;) {
+            REQUIRE(++pages < 1000);
             const auto page = store().tasks().list(user, q);
             for (const auto& t : page.items) ++seen[t.id];
             if (!page.has_more) break;
