@@ -83,13 +83,29 @@ KeysetCondition task_keyset(const TaskListQuery& q, Dialect dialect, int first_p
     return {};
 }
 
-KeysetCondition timestamp_keyset(std::string_view column, const KeysetPosition& after,
-                                 bool descending, Dialect dialect, int first_param) {
-    KeysetBuilder b(dialect, first_param);
-    const auto at = b.add(after.at);
-    const auto id = b.add(after.id);
-    return b.finish("(" + std::string(column) + ", id)" + (descending ? " < (" : " > (") + at +
-                    ", " + id + ")");
+std::string limit_sql(Dialect dialect, int first_param, bool keyset) {
+    if (dialect == Dialect::sqlite) return keyset ? " LIMIT ?" : " LIMIT ? OFFSET ?";
+    std::string sql = " LIMIT $" + std::to_string(first_param) + "::bigint";
+    if (!keyset) sql += " OFFSET $" + std::to_string(first_param + 1) + "::bigint";
+    return sql;
+}
+
+TimestampList timestamp_list(const std::string& name, const std::string& select,
+                             std::string_view table, std::string_view column, bool descending,
+                             Dialect dialect, int filter_params) {
+    const std::string dir = descending ? " DESC" : "";
+    const std::string qualified = std::string(table) + ".";
+    const std::string order =
+        " ORDER BY " + qualified + std::string(column) + dir + ", " + qualified + "id" + dir;
+    // The placeholders only: the position's values are bound per request (keyset_values).
+    KeysetBuilder b(dialect, filter_params + 1);
+    const auto at = b.add(Timestamp{});
+    const auto id = b.add(Uuid{});
+    const auto condition = b.finish("(" + std::string(column) + ", id)" +
+                                    (descending ? " < (" : " > (") + at + ", " + id + ")");
+    return {{name, select + order + limit_sql(dialect, filter_params + 1, false)},
+            {name + condition.shape,
+             select + condition.sql + order + limit_sql(dialect, filter_params + 3, true)}};
 }
 
 std::string task_order_by(const TaskListQuery& q, Dialect dialect) {

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "storage/statement.hpp"
 #include "taskcore/domain/page.hpp"
 #include "taskcore/domain/task.hpp"
 #include "taskcore/domain/version.hpp"
@@ -34,9 +35,31 @@ struct KeysetCondition {
 };
 // The order of task_order_by; nothing (no condition) without query.after.
 KeysetCondition task_keyset(const TaskListQuery& query, Dialect dialect, int first_param);
-// (column, id) after `after`, newest first when `descending`.
-KeysetCondition timestamp_keyset(std::string_view column, const KeysetPosition& after,
-                                 bool descending, Dialect dialect, int first_param);
+
+// " LIMIT <p>" for keyset pages, " LIMIT <p> OFFSET <p+1>" for offset pages: the placeholders
+// from `first_param` on (the limit's value is rows_to_read).
+std::string limit_sql(Dialect dialect, int first_param, bool keyset);
+
+// The two statements of a list of one table ordered by (column, id) — conversations by
+// updated_at newest first, messages by created_at oldest first — built once at start-up.
+// `select` ends in its WHERE clause, which takes `filter_params` parameters. Then the offset page
+// takes limit and offset; the keyset page the position's time and id, then the limit. The ORDER
+// BY names the table's columns: a bare "id" would be PostgreSQL's selected id::text, sorted as
+// text instead of read in index order.
+struct TimestampList {
+    Statement by_offset;
+    Statement after;
+    [[nodiscard]] const Statement& of(const PageRequest& page) const {
+        return page.after ? after : by_offset;
+    }
+};
+TimestampList timestamp_list(const std::string& name, const std::string& select,
+                             std::string_view table, std::string_view column, bool descending,
+                             Dialect dialect, int filter_params);
+// A keyset page's parameter values, in bind order.
+inline std::vector<KeysetValue> keyset_values(const KeysetPosition& after) {
+    return {after.at, after.id};
+}
 
 // Lists read one row more than the page holds: when it comes back, has_more is set and it is
 // dropped.

@@ -48,38 +48,14 @@ void bind(Params& params, const storage::KeysetCondition& keyset) {
     }
 }
 
-// " LIMIT $n" (one row more than the page, see storage::rows_to_read) and, for offset pages,
-// " OFFSET $n+1"; appends their values.
+// Binds a page's limit (one row more than the page, storage::rows_to_read) and, for offset
+// pages, its offset, after the keyset values if any; returns the matching SQL.
 std::string limit_clause(Params& params, int limit, std::int64_t offset, bool keyset) {
-    std::string sql = " LIMIT $" + std::to_string(params.size() + 1) + "::bigint";
+    auto sql =
+        storage::limit_sql(storage::Dialect::postgres, static_cast<int>(params.size()) + 1, keyset);
     params.integer(storage::rows_to_read(limit));
-    if (!keyset) {
-        sql += " OFFSET $" + std::to_string(params.size() + 1) + "::bigint";
-        params.integer(offset);
-    }
+    if (!keyset) params.integer(offset);
     return sql;
-}
-
-// A page of `table` ordered by (column, id): `select` ends in its WHERE clause, which takes
-// `params` so far. The ORDER BY names the table's columns: a bare "id" would be the selected
-// id::text, and PostgreSQL would sort on the text instead of reading the index in order.
-ListStatement timestamp_list(std::string name, std::string select, std::string_view table,
-                             std::string_view column, bool descending, const PageRequest& page,
-                             Params params) {
-    std::string sql = std::move(select);
-    if (page.after) {
-        const auto keyset =
-            storage::timestamp_keyset(column, *page.after, descending, storage::Dialect::postgres,
-                                      static_cast<int>(params.size()) + 1);
-        sql += keyset.sql;
-        bind(params, keyset);
-        name += keyset.shape;
-    }
-    const std::string dir = descending ? " DESC" : "";
-    const std::string qualified = std::string(table) + ".";
-    sql += " ORDER BY " + qualified + std::string(column) + dir + ", " + qualified + "id" + dir;
-    sql += limit_clause(params, page.limit, page.offset, page.after.has_value());
-    return {{std::move(name), std::move(sql)}, std::move(params)};
 }
 
 }  // namespace
@@ -234,23 +210,39 @@ TaskList task_list(std::string_view user_id, const TaskListQuery& q) {
     return out;
 }
 
+namespace {
+
+const storage::TimestampList kConversationList = storage::timestamp_list(
+    "conversations.list",
+    std::string("SELECT ") + kConversationColumns + " FROM conversations WHERE user_id = $1",
+    "conversations", "updated_at", true, storage::Dialect::postgres, 1);
+const storage::TimestampList kMessageList =
+    storage::timestamp_list("messages.list",
+                            std::string("SELECT ") + kMessageColumns +
+                                " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid",
+                            "messages", "created_at", false, storage::Dialect::postgres, 2);
+
+// The statement of `page` with its parameters: the filters' (`params`), then the position,
+// the limit and the offset as the page needs them.
+ListStatement page_of(const storage::TimestampList& list, const PageRequest& page, Params params) {
+    if (page.after) bind(params, {{}, storage::keyset_values(*page.after), {}});
+    limit_clause(params, page.limit, page.offset, page.after.has_value());
+    return {list.of(page), std::move(params)};
+}
+
+}  // namespace
+
 ListStatement conversation_list(std::string_view user_id, const PageRequest& page) {
     Params params;
     params.text(user_id);
-    return timestamp_list(
-        "conversations.list",
-        std::string("SELECT ") + kConversationColumns + " FROM conversations WHERE user_id = $1",
-        "conversations", "updated_at", true, page, std::move(params));
+    return page_of(kConversationList, page, std::move(params));
 }
 
 ListStatement message_list(std::string_view user_id, const Uuid& conversation_id,
                            const PageRequest& page) {
     Params params;
     params.text(user_id).text(conversation_id.to_string());
-    return timestamp_list("messages.list",
-                          std::string("SELECT ") + kMessageColumns +
-                              " FROM messages WHERE user_id = $1 AND conversation_id = $2::uuid",
-                          "messages", "created_at", false, page, std::move(params));
+    return page_of(kMessageList, page, std::move(params));
 }
 
 }  // namespace taskcore::postgres::sql

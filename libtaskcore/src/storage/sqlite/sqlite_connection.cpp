@@ -86,8 +86,4 @@ void bind_page(SQLite::Statement& statement, int index, const storage::KeysetCon
     if (keyset.values.empty()) statement.bind(index, offset);
 }
 
-std::string page_clause(bool keyset) {
-    return keyset ? " LIMIT ?" : " LIMIT ? OFFSET ?";
-}
-
 }  // namespace taskcore::sqlite

@@ -47,11 +47,10 @@ class Connection {
 };
 
 // Binds a keyset page's condition values from parameter `index` on, then its limit (one row more
-// than the page, storage::rows_to_read) and, unless `keyset`, its offset; the statement ends in
-// " LIMIT ? OFFSET ?" or, for keyset pages, " LIMIT ?" (page_clause).
+// than the page, storage::rows_to_read) and, for an offset page (no values), its offset; the
+// statement ends in storage::limit_sql.
 void bind_page(SQLite::Statement& statement, int index, const storage::KeysetCondition& keyset,
                int limit, std::int64_t offset);
-std::string page_clause(bool keyset);
 
 // BEGIN IMMEDIATE (takes the write lock up front, so no deadlock-prone lock upgrades) or a
 // deferred BEGIN for read snapshots; rolls back in the destructor unless committed. Opened

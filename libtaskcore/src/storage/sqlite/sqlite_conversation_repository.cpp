@@ -44,25 +44,21 @@ Message read_message(SQLite::Statement& st) {
     return storage::decode_message(SqliteRow{st});
 }
 
-// A page of a (timestamp, id)-ordered list: `select` ends in its WHERE clause; the page's
-// parameters follow that clause's (bind_page).
-struct PageSql {
-    Statement statement;
-    storage::KeysetCondition keyset;
-};
-PageSql page_sql(std::string name, std::string_view select, std::string_view column,
-                 bool descending, const PageRequest& page) {
-    PageSql out;
-    if (page.after) {
-        out.keyset =
-            storage::timestamp_keyset(column, *page.after, descending, storage::Dialect::sqlite, 0);
-        name += out.keyset.shape;
-    }
-    const std::string dir = descending ? " DESC" : "";
-    out.statement = {std::move(name), std::string(select) + out.keyset.sql + " ORDER BY " +
-                                          std::string(column) + dir + ", id" + dir +
-                                          page_clause(page.after.has_value())};
-    return out;
+const storage::TimestampList kList = storage::timestamp_list(
+    "conversations.list",
+    std::string("SELECT ") + kConversationColumns + " FROM conversations WHERE user_id = ?",
+    "conversations", "updated_at", true, storage::Dialect::sqlite, 1);
+const storage::TimestampList kListMessages =
+    storage::timestamp_list("messages.list",
+                            std::string("SELECT ") + kMessageColumns +
+                                " FROM messages WHERE user_id = ? AND conversation_id = ?",
+                            "messages", "created_at", false, storage::Dialect::sqlite, 2);
+
+// Binds a page's position (if any), limit and offset from parameter `index` on.
+void bind_page(SQLite::Statement& st, int index, const PageRequest& page) {
+    const auto values =
+        page.after ? storage::keyset_values(*page.after) : std::vector<storage::KeysetValue>{};
+    sqlite::bind_page(st, index, {{}, values, {}}, page.limit, page.offset);
 }
 
 bool conversation_exists(Connection& c, std::string_view user_id, const Uuid& id) {
@@ -103,10 +99,6 @@ std::optional<Conversation> SqliteConversationRepository::find(std::string_view 
 
 Page<Conversation> SqliteConversationRepository::list(std::string_view user_id,
                                                       const PageRequest& request) {
-    const auto list = page_sql(
-        "conversations.list",
-        std::string("SELECT ") + kConversationColumns + " FROM conversations WHERE user_id = ?",
-        "updated_at", true, request);
     return pool_.read([&](Connection& c) {
         Page<Conversation> page;
         Transaction snapshot(c, Transaction::Kind::read);
@@ -117,9 +109,9 @@ Page<Conversation> SqliteConversationRepository::list(std::string_view user_id,
             page.total = st->getColumn(0).getInt64();
         }
         if (request.offset < page.total) {
-            auto st = c.prepare(list.statement);
+            auto st = c.prepare(kList.of(request));
             st->bind(1, std::string(user_id));
-            bind_page(*st, 2, list.keyset, request.limit, request.offset);
+            bind_page(*st, 2, request);
             while (st->executeStep()) page.items.push_back(read_conversation(*st));
         }
         snapshot.commit();
@@ -167,10 +159,6 @@ bool SqliteConversationRepository::append_message(const Message& m) {
 
 std::optional<Page<Message>> SqliteConversationRepository::list_messages(
     std::string_view user_id, const Uuid& conversation_id, const PageRequest& request) {
-    const auto list = page_sql("messages.list",
-                               std::string("SELECT ") + kMessageColumns +
-                                   " FROM messages WHERE user_id = ? AND conversation_id = ?",
-                               "created_at", false, request);
     return pool_.read([&](Connection& c) -> std::optional<Page<Message>> {
         Page<Message> page;
         Transaction snapshot(c, Transaction::Kind::read);
@@ -183,10 +171,10 @@ std::optional<Page<Message>> SqliteConversationRepository::list_messages(
             page.total = st->getColumn(0).getInt64();
         }
         if (request.offset < page.total) {
-            auto st = c.prepare(list.statement);
+            auto st = c.prepare(kListMessages.of(request));
             st->bind(1, std::string(user_id));
             st->bind(2, conversation_id.to_string());
-            bind_page(*st, 3, list.keyset, request.limit, request.offset);
+            bind_page(*st, 3, request);
             while (st->executeStep()) page.items.push_back(read_message(*st));
         }
         snapshot.commit();

@@ -155,7 +155,7 @@ Page<Task> SqliteTaskRepository::list(std::string_view user_id, const TaskListQu
     const Statement rows{"tasks.list:" + shape + keyset.shape,
                          std::string("SELECT ") + kColumns + " FROM tasks" + where + keyset.sql +
                              storage::task_order_by(q, storage::Dialect::sqlite) +
-                             page_clause(q.after.has_value())};
+                             storage::limit_sql(storage::Dialect::sqlite, 0, q.after.has_value())};
     return pool_.read([&](Connection& c) {
         Page<Task> page;
         Transaction snapshot(c, Transaction::Kind::read);  // count and rows from one snapshot
