@@ -65,13 +65,17 @@ void throw_if_any(FieldErrors errors) {
     if (!errors.empty()) throw ValidationError(std::move(errors));
 }
 
-void check_page(int limit, std::int64_t offset, bool keyset) {
-    FieldErrors errors;
+void page_rules(int limit, std::int64_t offset, bool keyset, FieldErrors& errors) {
     if (limit < 1 || limit > kMaxPageLimit) {
         errors.push_back({"limit", "must be an integer from 1 to 200"});
     }
     if (offset < 0) errors.push_back({"offset", "must be an integer >= 0"});
     if (offset != 0 && keyset) errors.push_back({"offset", "cannot be combined with cursor"});
+}
+
+void check_page(int limit, std::int64_t offset, bool keyset) {
+    FieldErrors errors;
+    page_rules(limit, offset, keyset, errors);
     throw_if_any(std::move(errors));
 }
 

@@ -8,6 +8,7 @@
 
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/domain/text.hpp"
+#include "taskcore/service/input_rules.hpp"
 #include "taskcore/service/list_cursor.hpp"
 
 namespace taskcore {
@@ -48,26 +49,21 @@ class ParamReader {
         return nullptr;
     }
 
+    // The numbers are read here; their ranges and the offset/cursor rule are the services'
+    // own (check_page), applied to what was read.
     PageRequest page(int default_limit) {
         PageRequest page{default_limit, 0, std::nullopt};
         if (const auto* raw = get("limit")) {
-            const auto n = parse_integer(*raw);
-            if (!n || *n < 1 || *n > kMaxPageLimit) {
-                errors.push_back({"limit", "must be an integer from 1 to 200"});
-            } else {
-                page.limit = static_cast<int>(*n);
-            }
+            // Not a number: 0, which the range rule reports; past 200: 201, likewise.
+            const auto n = parse_integer(*raw).value_or(0);
+            page.limit = static_cast<int>(std::min<std::int64_t>(n, kMaxPageLimit + 1));
         }
         if (const auto* raw = get("offset")) {
             const auto n = parse_integer(*raw);
-            if (get("cursor")) {
-                errors.push_back({"offset", "cannot be combined with cursor"});
-            } else if (!n) {
-                errors.push_back({"offset", "must be an integer >= 0 (at most 18 digits)"});
-            } else {
-                page.offset = *n;
-            }
+            if (!n) errors.push_back({"offset", "must be an integer >= 0 (at most 18 digits)"});
+            page.offset = n.value_or(0);
         }
+        page_rules(page.limit, page.offset, get("cursor") != nullptr, errors);
         return page;
     }
 

@@ -28,7 +28,9 @@ void check_message_content(std::string_view content, FieldErrors& errors);
 void check_user_id(std::string_view user_id);
 
 // A page as every list use case takes it: limit 1-200, offset >= 0, and an offset or a keyset
-// position, not both. Throws ValidationError naming the field otherwise.
+// position, not both. page_rules appends each broken rule to `errors`; check_page throws
+// ValidationError with them.
+void page_rules(int limit, std::int64_t offset, bool keyset, FieldErrors& errors);
 void check_page(int limit, std::int64_t offset, bool keyset);
 
 // Throws ValidationError with all of `errors` unless it is empty.
