@@ -9,6 +9,7 @@
 #include "etag.hpp"
 #include "logger.hpp"
 #include "openapi.hpp"
+#include "system_handlers.hpp"
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/json/requests.hpp"
 #include "taskcore/service/idempotent_writes.hpp"
@@ -131,9 +132,14 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
         log::error("request " + who.request_id + " failed: " + e.what());
         fail(ErrorCode::internal_error, "internal error");
     }
+    reply.user = std::move(ctx.user);
     if (ctx.rate) add_rate_limit_headers(reply.response, *ctx.rate);
     reply.response = headers_.finish(req, who, std::move(reply.response));
     co_return reply;
+}
+
+std::string Api::metrics_document() const {
+    return handlers::metrics_document(resources_);
 }
 
 Reply Api::reject(const Request& partial, ErrorCode code, std::string_view message) const {

@@ -29,6 +29,7 @@ struct Reply {
     std::size_t route = 0;           // index into route_table(); its size when unmatched
     std::optional<ErrorCode> error;  // set for every error response
     std::vector<mcp::ToolCallRecord> tool_calls;  // MCP tools/call outcomes
+    std::string user;                             // the token's user, once authenticated
 };
 
 class Api {
@@ -49,6 +50,8 @@ class Api {
                                std::string_view message) const;
 
     [[nodiscard]] const RouteMatcher& routes() const { return matcher_; }
+    // The Prometheus document (for the METRICS_PORT listener); empty without metrics.
+    [[nodiscard]] std::string metrics_document() const;
 
     // Reads of requests handled on `context` go to `reads` (see AsyncServices).
     void add_pipelined_reads(boost::asio::execution_context& context,

@@ -1,6 +1,8 @@
 // Parsing and checking every configuration variable, one clear line per bad value.
 #include "config.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <fstream>
 #include <initializer_list>
@@ -14,7 +16,49 @@ extern char** environ;  // NOLINT: POSIX
 namespace taskcore::server {
 namespace {
 
+// Every variable the server reads: `.env` keys outside it are reported as likely typos, and
+// reading a name missing here is a programming error caught by the first test that loads it.
+constexpr std::array kVariables{
+    "API_PREFIX",
+    "BETTER_AUTH_SECRET",
+    "BETTER_AUTH_URL",
+    "CORS_ALLOW_HEADERS",
+    "CORS_ORIGINS",
+    "DATABASE_URL",
+    "DB_DISTRIBUTION",
+    "DB_MAX_OVERFLOW",
+    "DB_PIPELINE",
+    "DB_POOL_SIZE",
+    "DB_PREPARED_STATEMENTS",
+    "FRONTEND_ORIGIN",
+    "HOST",
+    "IDEMPOTENCY_TTL_HOURS",
+    "IDLE_TIMEOUT_SECONDS",
+    "JWKS_CACHE_SECONDS",
+    "JWKS_FILE",
+    "JWKS_URL",
+    "JWT_AUDIENCE",
+    "JWT_ISSUER",
+    "JWT_LEEWAY_SECONDS",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
+    "LOG_USER_HASH_KEY",
+    "MAX_BODY_BYTES",
+    "MCP_ENABLED",
+    "MCP_PATH",
+    "METRICS_HOST",
+    "METRICS_PORT",
+    "NEON_DB_URL",
+    "PORT",
+    "PUBLIC_URL",
+    "RATE_LIMIT_BURST",
+    "RATE_LIMIT_PER_MINUTE",
+    "SHUTDOWN_GRACE_SECONDS",
+    "THREADS",
+};
+
 std::optional<std::string> get(const Environment& env, const std::string& key) {
+    if (!is_known_variable(key)) throw std::logic_error("config variable not listed: " + key);
     const auto it = env.find(key);
     if (it == env.end() || trim(it->second).empty()) return std::nullopt;
     return std::string(trim(it->second));
@@ -78,7 +122,51 @@ T one_of(const Environment& env, const std::string& key,
     throw ConfigError(key + ": expected one of " + names + ", got '" + *raw + "'");
 }
 
+// Levenshtein distance, for "did you mean" (short names: the quadratic cost is nothing).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
 }  // namespace
+
+bool is_known_variable(std::string_view name) {
+    return std::find(kVariables.begin(), kVariables.end(), name) != kVariables.end();
+}
+
+std::vector<std::string_view> known_variables() {
+    return {kVariables.begin(), kVariables.end()};
+}
+
+std::vector<std::string> unknown_dotenv_keys(const Environment& dotenv) {
+    std::vector<std::string> out;
+    for (const auto& [key, value] : dotenv) {
+        if (is_known_variable(key)) continue;
+        std::string line = "unknown key '" + key + "' in .env (ignored)";
+        const char* best = nullptr;
+        std::size_t best_distance = 3;  // suggest only close names (PROT -> PORT)
+        for (const char* known : kVariables) {
+            const auto d = edit_distance(key, known);
+            if (d < best_distance) {
+                best_distance = d;
+                best = known;
+            }
+        }
+        if (best != nullptr) line += "; did you mean " + std::string(best) + "?";
+        out.push_back(std::move(line));
+    }
+    return out;
+}
 
 Environment read_dotenv(const std::string& path) {
     std::ifstream in(path);
@@ -193,6 +281,13 @@ Config load_config(const Environment& env, bool require_auth) {
     }
     c.host = get(env, "HOST").value_or("0.0.0.0");
     c.port = static_cast<unsigned short>(integer(env, "PORT", 8000, 0, 65535));
+    if (get(env, "METRICS_PORT")) {
+        c.metrics_port = static_cast<unsigned short>(integer(env, "METRICS_PORT", 0, 0, 65535));
+    }
+    if (auto host = get(env, "METRICS_HOST")) {
+        if (!c.metrics_port) throw ConfigError("METRICS_HOST: set METRICS_PORT too");
+        c.metrics_host = *host;
+    }
 
     c.cors_origins.push_back(get(env, "FRONTEND_ORIGIN").value_or("http://localhost:3000"));
     for (auto& o : comma_list(get(env, "CORS_ORIGINS"))) c.cors_origins.push_back(std::move(o));
@@ -228,6 +323,9 @@ Config load_config(const Environment& env, bool require_auth) {
                                     {"debug", LogLevel::debug},
                                     {"warning", LogLevel::warning},
                                     {"error", LogLevel::error}});
+    c.log_format = one_of<LogFormat>(env, "LOG_FORMAT",
+                                     {{"text", LogFormat::text}, {"json", LogFormat::json}});
+    c.log_user_hash_key = get(env, "LOG_USER_HASH_KEY");
     return c;
 }
 

@@ -14,6 +14,7 @@
 namespace taskcore::server {
 
 enum class LogLevel { debug, info, warning, error };
+enum class LogFormat { text, json };
 
 struct Config {
     std::optional<std::string> better_auth_secret;
@@ -30,6 +31,10 @@ struct Config {
     std::optional<std::string> public_url;
     std::string host = "0.0.0.0";
     unsigned short port = 8000;
+    // When set, /metrics is served on this listener only (not on the public port); 0 picks a
+    // free port (logged).
+    std::optional<unsigned short> metrics_port;
+    std::string metrics_host = "127.0.0.1";
     std::vector<std::string> cors_origins;  // FRONTEND_ORIGIN first, then CORS_ORIGINS
     std::vector<std::string> cors_allow_headers;
     std::optional<std::string> jwt_issuer;
@@ -49,6 +54,10 @@ struct Config {
     std::chrono::seconds shutdown_grace{10};  // in-flight requests may finish within this
     int threads = 1;
     LogLevel log_level = LogLevel::info;
+    LogFormat log_format = LogFormat::text;
+    // Keys the user_hash of JSON access lines; unset: derived from BETTER_AUTH_SECRET, or random
+    // per process when there is none (then hashes differ between instances).
+    std::optional<std::string> log_user_hash_key;
     std::vector<std::string> warnings;  // non-fatal remarks to log at start-up
 };
 
@@ -65,6 +74,13 @@ using Environment = std::map<std::string, std::string>;
 Environment read_dotenv(const std::string& path);
 // The same from the file's text.
 Environment parse_dotenv(std::string_view text);
+
+// Whether the server reads a variable of this name; the names themselves.
+bool is_known_variable(std::string_view name);
+std::vector<std::string_view> known_variables();
+// One warning per `.env` key the server does not read, naming it and a close known name when
+// there is one ("unknown key 'PROT' in .env (ignored); did you mean PORT?").
+std::vector<std::string> unknown_dotenv_keys(const Environment& dotenv);
 
 // The process environment merged over the .env values (the process environment wins).
 Environment effective_environment(const std::string& dotenv_path = ".env");

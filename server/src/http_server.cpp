@@ -23,6 +23,8 @@ HttpServer::HttpServer(const Config& config, const Api& api, Metrics& metrics, I
       api_(api),
       metrics_(metrics),
       threads_(threads),
+      user_hash_(config),
+      templates_(api.routes().labels()),
       acceptor_(threads.main()),
       drain_timer_(threads.main()),
       accept_backoff_(threads.main()) {}

@@ -17,6 +17,7 @@
 #include "config.hpp"
 #include "io_threads.hpp"
 #include "metrics.hpp"
+#include "user_hash.hpp"
 
 namespace taskcore::server {
 
@@ -51,6 +52,9 @@ class HttpServer {
     const Config& config() const { return config_; }
     const Api& api() const { return api_; }
     Metrics& metrics() { return metrics_; }
+    [[nodiscard]] const UserHasher& user_hash() const { return user_hash_; }
+    // The route templates in table order, then "unmatched" (access logs name routes by them).
+    [[nodiscard]] const std::vector<std::string>& route_templates() const { return templates_; }
 
     [[nodiscard]] const std::shared_ptr<SessionRegistry>& sessions() const { return sessions_; }
 
@@ -63,6 +67,8 @@ class HttpServer {
     const Api& api_;
     Metrics& metrics_;
     IoThreads& threads_;
+    UserHasher user_hash_;
+    std::vector<std::string> templates_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer drain_timer_;
     boost::asio::steady_timer accept_backoff_;

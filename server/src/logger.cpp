@@ -1,16 +1,18 @@
-// Leveled stderr logging; one fwrite per line keeps lines whole across threads.
+// Leveled stderr logging; one fwrite per record keeps records whole across threads.
 #include "logger.hpp"
 
 #include <atomic>
 #include <cstdio>
 #include <string>
 
+#include "taskcore/domain/text.hpp"
 #include "taskcore/domain/time.hpp"
 
 namespace taskcore::server::log {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(LogLevel::info)};
+std::atomic<bool> g_json{false};
 
 std::string_view name(LogLevel level) {
     switch (level) {
@@ -26,25 +28,118 @@ std::string_view name(LogLevel level) {
     return "info";
 }
 
+void emit(std::string& line) {
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+// `{"ts":"…","level":"…"` — the opening every JSON record shares.
+std::string json_head(LogLevel level) {
+    std::string line = R"({"ts":")" + format_rfc3339(now_ms()) + R"(","level":")";
+    line += name(level);
+    line += '"';
+    return line;
+}
+
+void json_field(std::string& line, std::string_view key, std::string_view value) {
+    line += ",\"";
+    line += key;
+    line += "\":\"";
+    line += escape(value, true);
+    line += '"';
+}
+
 }  // namespace
 
 void set_level(LogLevel level) {
     g_level = static_cast<int>(level);
 }
 
+void set_format(LogFormat format) {
+    g_json = format == LogFormat::json;
+}
+
 bool enabled(LogLevel level) {
     return static_cast<int>(level) >= g_level.load();
 }
 
+std::string escape(std::string_view raw, bool json_string) {
+    // JSON text must be UTF-8: invalid bytes (from a peer, say) become U+FFFD first.
+    std::string valid;
+    std::string_view text = raw;
+    if (json_string && !is_valid_utf8(raw)) {
+        valid = to_valid_utf8(raw);
+        text = valid;
+    }
+    std::string out;
+    out.reserve(text.size());
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c < 0x20 || c == 0x7f) {
+            char escaped[7];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+            out += escaped;
+        } else if (json_string && (c == '"' || c == '\\')) {
+            out += '\\';
+            out += ch;
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
 void write(LogLevel level, std::string_view message) {
     if (!enabled(level)) return;
-    std::string line = format_rfc3339(now_ms());
-    line += ' ';
-    line += name(level);
-    line += ' ';
-    line += message;
-    line += '\n';
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::string line;
+    if (g_json.load(std::memory_order_relaxed)) {
+        line = json_head(level);
+        json_field(line, "msg", message);
+        line += '}';
+    } else {
+        line = format_rfc3339(now_ms());
+        line += ' ';
+        line += name(level);
+        line += ' ';
+        line += escape(message, false);
+    }
+    emit(line);
+}
+
+void access(const AccessRecord& r) {
+    if (!enabled(LogLevel::info)) return;
+    std::string line;
+    if (g_json.load(std::memory_order_relaxed)) {
+        line = json_head(LogLevel::info);
+        json_field(line, "msg", "request");
+        json_field(line, "method", r.method);
+        json_field(line, "route", r.route);
+        line += ",\"status\":" + std::to_string(r.status);
+        line += ",\"duration_us\":" + std::to_string(r.duration_us);
+        json_field(line, "request_id", r.request_id);
+        if (!r.user_hash.empty()) json_field(line, "user_hash", r.user_hash);
+        if (!r.tools.empty()) {
+            line += ",\"tools\":[";
+            for (std::size_t i = 0; i < r.tools.size(); ++i) {
+                line += (i == 0 ? "\"" : ",\"") + escape(r.tools[i], true) + '"';
+            }
+            line += ']';
+        }
+        line += '}';
+    } else {
+        line = format_rfc3339(now_ms()) + " info " + escape(r.method, false) + " " +
+               escape(r.path, false) + " " + std::to_string(r.status) + " " +
+               std::to_string(r.duration_us) + "us " +
+               (r.request_id.empty() ? std::string("-") : escape(r.request_id, false));
+        for (const auto& tool : r.tools) line += " tool=" + escape(tool, false);
+    }
+    emit(line);
 }
 
 }  // namespace taskcore::server::log

@@ -5,6 +5,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "jwks_fetcher.hpp"
 #include "logger.hpp"
 #include "metrics.hpp"
+#include "metrics_listener.hpp"
 #include "seed.hpp"
 #include "taskcore/auth/jwt_signer.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
@@ -129,6 +131,12 @@ int serve(const Config& config) {
     log::info("listening on http://" + endpoint.address().to_string() + ":" +
               std::to_string(endpoint.port()) + " (" + std::to_string(config.threads) +
               " I/O threads" + (api.pipelines() > 0 ? ", PostgreSQL reads pipelined" : "") + ")");
+    MetricsListener metrics_listener(io.main(), [&api] { return api.metrics_document(); });
+    if (config.metrics_port) {
+        const auto at = metrics_listener.start(config.metrics_host, *config.metrics_port);
+        log::info("metrics on http://" + at.address().to_string() + ":" +
+                  std::to_string(at.port()) + "/metrics (not on the public port)");
+    }
 
     // Expired Idempotency-Key records are deleted a minute after start and then hourly, on the
     // blocking pool: never on a request's path. Every instance may do it; deleting is idempotent.
@@ -155,6 +163,7 @@ int serve(const Config& config) {
         if (ec) return;
         log::info("signal " + std::to_string(signal) + " received; finishing in-flight requests");
         prune_timer.cancel();
+        metrics_listener.stop();
         server.shutdown(config.shutdown_grace, [&io] { io.stop(); });
     });
 
@@ -162,6 +171,24 @@ int serve(const Config& config) {
     workers.join();
     log::info("shut down cleanly");
     return 0;
+}
+
+// Where configuration came from: the .env file looked for (by its absolute path, so a server
+// started in the wrong directory says so) and any key in it the server does not read.
+void report_dotenv(const std::filesystem::path& path, bool announce) {
+    std::error_code ec;
+    const auto where = std::filesystem::absolute(path, ec).string();
+    if (!std::filesystem::exists(path, ec)) {
+        if (announce) {
+            log::info("no .env file at " + where +
+                      "; configuration comes from the process environment only");
+        }
+        return;
+    }
+    if (announce) log::info("configuration: " + where + ", overridden by the process environment");
+    for (const auto& warning : unknown_dotenv_keys(read_dotenv(path.string()))) {
+        log::warning(warning);
+    }
 }
 
 int print_token(const Config& config, const std::vector<std::string>& args) {
@@ -200,9 +227,18 @@ int main(int argc, char** argv) {
         std::cerr << "'\n\n" << kUsage;
         return 2;
     }
+    Config config;
+    const std::filesystem::path dotenv_path = ".env";
     try {
-        const auto config = load_config(effective_environment(".env"), command == "serve");
-        log::set_level(config.log_level);
+        config = load_config(effective_environment(dotenv_path.string()), command == "serve");
+    } catch (const ConfigError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    }
+    log::set_level(config.log_level);
+    log::set_format(config.log_format);
+    try {
+        report_dotenv(dotenv_path, command == "serve");
         for (const auto& w : config.warnings) log::warning(w);
         if (command == "serve") return serve(config);
         if (command == "token") return print_token(config, args);
@@ -210,10 +246,10 @@ int main(int argc, char** argv) {
         if (command == "seed") run_seed(*store, config, reset, std::cout);
         return 0;
     } catch (const ConfigError& e) {
-        std::cerr << "error: " << e.what() << "\n";
+        log::error(e.what());
         return 2;
     } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
+        log::error(e.what());
         return 1;
     }
 }

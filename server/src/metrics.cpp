@@ -5,6 +5,8 @@
 #include <cstdio>
 
 #include "mcp_tools.hpp"
+#include "process_metrics.hpp"
+#include "taskcore/version.hpp"
 
 namespace taskcore::server {
 namespace {
@@ -158,6 +160,11 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
     gauge("taskcore_db_pipeline_queued", "Reads waiting to enter a pipeline.", pipeline.queued);
     gauge("taskcore_db_pipeline_depth", "Reads sent whose answer has not arrived yet.",
           pipeline.in_flight);
+    out += "# HELP taskcore_build_info The running build: version and storage backend.\n";
+    out += "# TYPE taskcore_build_info gauge\n";
+    out += "taskcore_build_info{version=\"" + std::string(kVersion) + "\",backend=\"" +
+           std::string(backend) + "\"} 1\n";
+    append_process_metrics(out);
     return out;
 }
 

@@ -26,6 +26,9 @@ struct PipelineGauges {
     std::size_t in_flight = 0;
 };
 
+// The Prometheus text exposition format's media type.
+inline constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
+
 class Metrics {
   public:
     // Route templates (never paths with ids or user ids); the last one is "unmatched".

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "logger.hpp"
 #include "taskcore/domain/text.hpp"
 #include "taskcore/domain/uuid.hpp"
 
@@ -16,6 +17,16 @@ bool sane_request_id(std::string_view id) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                c == '.' || c == '_' || c == '-';
     });
+}
+
+// A page served by this server (e.g. /docs) calling it: the browser needs no CORS headers.
+bool same_origin(const Request& request, std::string_view origin) {
+    const auto host = header_value(request, http::field::host);
+    if (host.empty()) return false;
+    for (const std::string_view scheme : {"http://", "https://"}) {
+        if (origin.starts_with(scheme) && origin.substr(scheme.size()) == host) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -44,7 +55,13 @@ RequestIdentity ResponseHeaders::identify(const Request& request) const {
     const auto sent = header_value(request, "X-Request-ID");
     who.request_id = sane_request_id(sent) ? std::string(sent) : generate_uuid_v7().to_string();
     const auto origin = header_value(request, http::field::origin);
-    if (origin_allowed(config_, origin)) who.origin = std::string(origin);
+    if (origin_allowed(config_, origin)) {
+        who.origin = std::string(origin);
+    } else if (!origin.empty() && !same_origin(request, origin)) {
+        if (auto line = refusals_->report(origin, std::chrono::steady_clock::now())) {
+            log::warning(*line);
+        }
+    }
     return who;
 }
 

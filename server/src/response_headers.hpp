@@ -2,11 +2,13 @@
 // allowed origins (preflights included).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "config.hpp"
 #include "http_types.hpp"
+#include "origin_refusals.hpp"
 
 namespace taskcore::server {
 
@@ -20,6 +22,7 @@ class ResponseHeaders {
   public:
     explicit ResponseHeaders(const Config& config);
 
+    // Logs (rate-limited) a cross-origin request whose Origin is not allowed.
     [[nodiscard]] RequestIdentity identify(const Request& request) const;
     // Adds the common and CORS headers, settles keep-alive and Content-Length; a response to
     // HEAD keeps the Content-Length of its body and loses the body.
@@ -29,6 +32,7 @@ class ResponseHeaders {
   private:
     const Config& config_;
     std::string allow_headers_;
+    std::unique_ptr<OriginRefusals> refusals_ = std::make_unique<OriginRefusals>();
 };
 
 // Whether `origin` is on the CORS allow-list (FRONTEND_ORIGIN, CORS_ORIGINS).

@@ -165,6 +165,7 @@ void Session::write(Reply reply) {
     route_ = reply.route;
     error_ = reply.error;
     tool_calls_ = std::move(reply.tool_calls);
+    user_ = std::move(reply.user);
     response_ = std::move(reply.response);
     stream_.expires_after(std::chrono::seconds{30});
     http::async_write(
@@ -181,6 +182,7 @@ void Session::on_write(beast::error_code ec) {
                                        error_);
     for (const auto& call : tool_calls_) server_.metrics().tool_called(call);
     tool_calls_.clear();
+    user_.clear();
     counted_ = false;
     response_.reset();
     request_.reset();
@@ -192,20 +194,25 @@ void Session::on_write(beast::error_code ec) {
 
 void Session::log_access() {
     if (!log::enabled(LogLevel::info)) return;
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - started_)
-                            .count();
+    log::AccessRecord record;
+    record.method = method_;
+    record.path = path_;
+    const auto& templates = server_.route_templates();
+    record.route = templates[std::min(route_, templates.size() - 1)];
+    record.status = response_->result_int();
+    record.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - started_)
+                             .count();
     const auto id = response_->find("X-Request-ID");
-    std::string line = method_ + " " + path_ + " " + std::to_string(response_->result_int()) + " " +
-                       std::to_string(micros) + "us " +
-                       (id == response_->end() ? std::string("-") : std::string(id->value()));
+    if (id != response_->end()) record.request_id = id->value();
+    record.user_hash = server_.user_hash()(user_);
     for (const auto& call : tool_calls_) {  // MCP: which tools ran, never their arguments
         const auto& tools = mcp::tool_table();
-        line +=
-            " tool=" + (call.tool < tools.size() ? std::string(tools[call.tool].name) : "unknown") +
-            ":" + std::string(mcp::kToolOutcomes[static_cast<std::size_t>(call.outcome)]);
+        record.tools.push_back(
+            (call.tool < tools.size() ? std::string(tools[call.tool].name) : "unknown") + ":" +
+            std::string(mcp::kToolOutcomes[static_cast<std::size_t>(call.outcome)]));
     }
-    log::info(line);
+    log::access(record);
 }
 
 // After an error response the client may still be sending a body we will not read; closing at

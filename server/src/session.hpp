@@ -59,6 +59,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string peer_address_;                     // the client's IP, read at its first request
     std::string method_;
     std::string path_;
+    std::string user_;  // the authenticated user of the request being answered (its log line)
     std::chrono::steady_clock::time_point started_{};
     bool counted_ = false;  // request_started() called for the request in progress
     std::size_t route_ = 0;

@@ -40,15 +40,20 @@ Awaitable<Response> openapi(RequestContext& ctx) {
     co_return envelope::json_response(http::status::ok, ctx.resources.openapi);
 }
 
+std::string metrics_document(const ApiResources& resources) {
+    if (resources.metrics == nullptr) return {};
+    const auto pipelines = resources.services.pipeline_stats();
+    return resources.metrics->render(
+        resources.services.pool_stats(), resources.services.backend(),
+        {resources.services.pipelines(), pipelines.queued, pipelines.in_flight});
+}
+
 Awaitable<Response> metrics(RequestContext& ctx) {
-    const auto* metrics = ctx.resources.metrics;
-    if (metrics == nullptr) throw ApiError(ErrorCode::not_found, "no such route");
-    const auto pipelines = ctx.services().pipeline_stats();
-    auto res = envelope::json_response(
-        http::status::ok,
-        metrics->render(ctx.services().pool_stats(), ctx.services().backend(),
-                        {ctx.services().pipelines(), pipelines.queued, pipelines.in_flight}));
-    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    if (ctx.resources.metrics == nullptr || ctx.resources.config.metrics_port) {
+        throw ApiError(ErrorCode::not_found, "no such route");
+    }
+    auto res = envelope::json_response(http::status::ok, metrics_document(ctx.resources));
+    res.set(http::field::content_type, kMetricsContentType);
     co_return res;
 }
 

@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 
+#include <set>
+
 #include "taskcore/auth/base64url.hpp"
 #include "taskcore/auth/jwt_signer.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
@@ -212,4 +214,20 @@ TEST_CASE("the user id comes from sub, then userId, then id") {
 TEST_CASE("every failure has a readable name") {
     CHECK(to_string(JwtFailure::expired) == "token expired");
     CHECK(to_string(JwtFailure::bad_signature) == "bad signature");
+}
+
+TEST_CASE("every refusal has a public reason from the fixed set") {
+    const std::set<std::string_view> allowed{
+        "token expired",       "token not yet valid",   "signature invalid",
+        "issuer not accepted", "audience not accepted", "unknown key id",
+        "malformed token",     "no user claim",         "algorithm not accepted"};
+    for (int f = 0; f <= static_cast<int>(JwtFailure::bad_user); ++f) {
+        const auto failure = static_cast<JwtFailure>(f);
+        CAPTURE(to_string(failure));
+        CHECK(allowed.count(public_reason(failure)) == 1);
+    }
+    CHECK(public_reason(JwtFailure::expired) == "token expired");
+    CHECK(public_reason(JwtFailure::unknown_key) == "unknown key id");
+    CHECK(public_reason(JwtFailure::key_mismatch) == "signature invalid");
+    CHECK(public_reason(JwtFailure::issued_in_future) == "token not yet valid");
 }

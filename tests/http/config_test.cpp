@@ -116,3 +116,39 @@ TEST_CASE(".env files with comments, export and quotes, overridden by the enviro
     CHECK(effective_environment(path.string()).at("TASKCORE_TEST_ONLY_VAR") == "from-file");
     std::filesystem::remove(path);
 }
+
+TEST_CASE("unknown .env keys are named with a close known one") {
+    const auto warnings = unknown_dotenv_keys(
+        parse_dotenv("PROT=9000\nPORT=8000\nDATABSE_URL=x\nNEXT_PUBLIC_THING=1\n"));
+    REQUIRE(warnings.size() == 3);
+    CHECK(warnings[0] == "unknown key 'DATABSE_URL' in .env (ignored); did you mean DATABASE_URL?");
+    CHECK(warnings[1] == "unknown key 'NEXT_PUBLIC_THING' in .env (ignored)");
+    CHECK(warnings[2] == "unknown key 'PROT' in .env (ignored); did you mean PORT?");
+    CHECK(unknown_dotenv_keys(parse_dotenv("PORT=1\nLOG_FORMAT=json\n")).empty());
+}
+
+TEST_CASE("every variable the server reads is documented and in .env.example") {
+    const auto read = [](const std::string& name) {
+        std::ifstream in(std::string(TASKCORE_SOURCE_DIR) + "/" + name);
+        REQUIRE(in);
+        return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
+    const auto api = read("docs/api.md");
+    const auto from = api.find("## 12. Configuration");
+    REQUIRE(from != std::string::npos);
+    const auto table = api.substr(from, api.find("\n## ", from + 1) - from);
+    const auto example = read(".env.example");
+    for (const auto name : known_variables()) {
+        CAPTURE(name);
+        CHECK(table.find("`" + std::string(name) + "`") != std::string::npos);
+        CHECK(example.find(std::string(name) + "=") != std::string::npos);
+    }
+}
+
+TEST_CASE("LOG_FORMAT is text or json") {
+    CHECK(load_config({{"BETTER_AUTH_SECRET", "s"}}).log_format == LogFormat::text);
+    CHECK(load_config({{"BETTER_AUTH_SECRET", "s"}, {"LOG_FORMAT", "json"}}).log_format ==
+          LogFormat::json);
+    CHECK_THROWS_WITH(load_config({{"BETTER_AUTH_SECRET", "s"}, {"LOG_FORMAT", "xml"}}),
+                      "LOG_FORMAT: expected one of text, json, got 'xml'");
+}

@@ -370,7 +370,7 @@ TEST_CASE_METHOD(McpFixture, "Origin, authentication and the protected-resource 
     res = legacy(ping, {{"Authorization", "Bearer nope"}, {"Host", "h"}}, "");
     CHECK(
         field(res, "WWW-Authenticate") ==
-        R"(Bearer error="invalid_token", resource_metadata="http://h/.well-known/oauth-protected-resource/mcp")");
+        R"(Bearer error="invalid_token", error_description="malformed token", resource_metadata="http://h/.well-known/oauth-protected-resource/mcp")");
     res = call(verb::post, "/mcp?access_token=" + token_for("alice"), ping,
                {{"MCP-Protocol-Version", "2025-11-25"}}, "");
     CHECK(res.result() == status::unauthorized);

@@ -198,7 +198,7 @@ async function authChecks() {
   check(none.status === 401 && none.headers.get("www-authenticate") === `Bearer resource_metadata="${metadataUrl}"`,
     `auth: no token -> ${none.status} ${none.headers.get("www-authenticate")}`);
   const bad = await fetch(mcpUrl, { method: "POST", headers: { ...headers, Authorization: "Bearer not.a.token" }, body });
-  check(bad.status === 401 && bad.headers.get("www-authenticate") === `Bearer error="invalid_token", resource_metadata="${metadataUrl}"`,
+  check(bad.status === 401 && bad.headers.get("www-authenticate") === `Bearer error="invalid_token", error_description="malformed token", resource_metadata="${metadataUrl}"`,
     `auth: bad token -> ${bad.status} ${bad.headers.get("www-authenticate")}`);
   const metadata = await fetch(metadataUrl);
   const doc = await metadata.json();

@@ -45,6 +45,37 @@ std::string_view to_string(JwtFailure failure) {
     return "unknown";
 }
 
+std::string_view public_reason(JwtFailure failure) {
+    switch (failure) {
+        case JwtFailure::too_large:
+        case JwtFailure::malformed:
+        case JwtFailure::critical_header:
+        case JwtFailure::missing_expiry:
+        case JwtFailure::bad_time_claim:
+            return "malformed token";
+        case JwtFailure::unsupported_algorithm:
+            return "algorithm not accepted";
+        case JwtFailure::bad_signature:
+        case JwtFailure::key_mismatch:
+            return "signature invalid";
+        case JwtFailure::unknown_key:
+            return "unknown key id";
+        case JwtFailure::expired:
+            return "token expired";
+        case JwtFailure::not_yet_valid:
+        case JwtFailure::issued_in_future:
+            return "token not yet valid";
+        case JwtFailure::wrong_issuer:
+            return "issuer not accepted";
+        case JwtFailure::wrong_audience:
+            return "audience not accepted";
+        case JwtFailure::missing_user:
+        case JwtFailure::bad_user:
+            return "no user claim";
+    }
+    return "malformed token";
+}
+
 JwtVerifier::JwtVerifier(std::string secret, JwtOptions options, WallClock clock)
     : JwtVerifier(std::optional<std::string>(std::move(secret)), nullptr, std::move(options),
                   std::move(clock)) {}

@@ -13,7 +13,7 @@
 
 namespace taskcore {
 
-// Why a token was refused: for logs and tests only (clients always just see 401).
+// Why a token was refused, in detail: for logs and tests (public_reason is what clients see).
 enum class JwtFailure {
     too_large,
     malformed,  // not three base64url segments of JSON objects
@@ -34,6 +34,12 @@ enum class JwtFailure {
 };
 
 std::string_view to_string(JwtFailure failure);
+
+// The reason a caller may be told (RFC 6750 error_description and the 401 message): one of a
+// few fixed phrases ("token expired", "signature invalid", "issuer not accepted", ...), never
+// anything taken from the token itself. Claims are only judged after the signature verified, so
+// an unsigned token cannot learn which of its claims would pass.
+std::string_view public_reason(JwtFailure failure);
 
 struct JwtOptions {
     std::optional<std::string> issuer;

@@ -6,13 +6,30 @@
 #include "taskcore/domain/errors.hpp"
 
 namespace taskcore::sqlite {
+namespace {
+
+// SQLite's own message ("unable to open database file") does not say which file: the error
+// keeps its code (so the pool still classifies it) and gains the path.
+SQLite::Database open_database(const std::string& path, bool read_only,
+                               std::chrono::milliseconds busy_timeout) {
+    try {
+        return {path,
+                read_only ? SQLite::OPEN_READONLY
+                          : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
+                static_cast<int>(busy_timeout.count())};
+    } catch (const SQLite::Exception& e) {
+        throw SQLite::Exception("cannot open SQLite database '" + path + "': " + e.what() +
+                                    " (does its directory exist, and may this process write "
+                                    "there?)",
+                                e.getErrorCode());
+    }
+}
+
+}  // namespace
 
 Connection::Connection(const std::string& path, bool read_only,
                        std::chrono::milliseconds busy_timeout)
-    : db_(path,
-          read_only ? SQLite::OPEN_READONLY
-                    : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
-          static_cast<int>(busy_timeout.count())) {
+    : db_(open_database(path, read_only, busy_timeout)) {
     if (!read_only && sqlite3_db_readonly(db_.getHandle(), "main") == 1) {
         // SQLite silently opens a file it cannot write read-only; every write would then fail.
         // Refuse here (at start-up: the pool opens its writer first), naming the file.
