@@ -32,6 +32,8 @@ scripts/fuzz.sh "${TASKCORE_FUZZ_SECONDS:-30}"
 
 # Test-only npm packages (a real Better Auth server for the interop test), pinned by the lock file.
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+# Pinned OpenAPI tools (Redocly CLI, openapi-typescript, TypeScript) for interop.openapi_tools.
+npm ci --prefix tests/openapi --no-audit --no-fund --loglevel=error
 
 source scripts/pg_cluster.sh
 trap pg_cluster_stop EXIT

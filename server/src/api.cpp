@@ -27,9 +27,13 @@ Api::Api(const Config& config, Store& store, const JwtVerifier& verifier,
       services_(store, std::move(blocking), config.idempotency_ttl),
       matcher_(config.api_prefix, mcp_path_of(config)),
       headers_(config),
-      resources_{config,   services_,
-                 verifier, limiter_.get(),
-                 metrics,  build_openapi_document(config.api_prefix, mcp_path_of(config))} {}
+      resources_{
+          config,
+          services_,
+          verifier,
+          limiter_.get(),
+          metrics,
+          build_openapi_document(config.api_prefix, mcp_path_of(config), config.public_url)} {}
 
 // draft-ietf-httpapi-ratelimit-headers: the policy (quota q per window w) and what is left of it
 // (r remaining, t seconds until full), as RFC 9651 structured-field lists.

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <array>
+
 #include "error_catalogue.hpp"
 #include "route_table.hpp"
 #include "taskcore/version.hpp"
@@ -15,11 +17,19 @@ namespace {
 constexpr std::string_view kDocument = R"json({
   "openapi": "3.1.0",
   "info": {"title": "taskcore API", "version": "",
-           "description": "Tasks, conversations and messages, scoped to the user of the bearer token."},
-  "security": [{"bearerAuth": []}],
+           "description": "Tasks, conversations and messages, scoped to the user of the bearer token. Every error is the envelope {error: {code, message, details?}, meta}; a 401 says why in WWW-Authenticate's error_description.",
+           "license": {"name": "MIT", "identifier": "MIT"}},
+  "servers": [],
+  "security": [{"bearerAuth": []}, {"betterAuthJwt": []}],
+  "tags": [{"name": "tasks", "description": "A user's tasks"},
+           {"name": "conversations", "description": "A user's chat conversations and their messages"},
+           {"name": "system", "description": "Health, this document and metrics (no token)"},
+           {"name": "mcp", "description": "The Model Context Protocol endpoint for AI agents"}],
   "paths": {},
   "components": {
-    "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+    "securitySchemes": {
+      "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "HS256 token signed with the shared BETTER_AUTH_SECRET; the user is the sub (or userId, id) claim"},
+      "betterAuthJwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A Better Auth JWT plugin token (EdDSA, ES256/384/512, RS256/512, PS256), verified by kid against the JWKS at JWKS_URL or {BETTER_AUTH_URL}/api/auth/jwks"}},
     "parameters": {
       "UserId": {"name": "user_id", "in": "path", "required": true, "description": "Must equal the token's user id (percent-encoded)", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
       "Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
@@ -40,17 +50,22 @@ constexpr std::string_view kDocument = R"json({
           "description": {"type": ["string", "null"]}, "completed": {"type": "boolean"}, "status": {"type": "string", "enum": ["pending", "completed"]},
           "priority": {"$ref": "#/components/schemas/Priority"}, "due_date": {"type": ["string", "null"], "format": "date-time"},
           "tags": {"type": "array", "items": {"type": "string"}}, "completed_at": {"type": ["string", "null"], "format": "date-time"},
-          "created_at": {"$ref": "#/components/schemas/Timestamp"}, "updated_at": {"$ref": "#/components/schemas/Timestamp"}}},
+          "created_at": {"$ref": "#/components/schemas/Timestamp"}, "updated_at": {"$ref": "#/components/schemas/Timestamp"}},
+        "examples": [{"id": "019ad3a4-5b6c-7d8e-9f01-23456789abcd", "user_id": "alice", "title": "Buy milk", "description": "2 litres",
+          "completed": false, "status": "pending", "priority": "high", "due_date": "2026-12-24T18:00:00.000Z", "tags": ["home"],
+          "completed_at": null, "created_at": "2026-12-01T09:30:00.000Z", "updated_at": "2026-12-01T09:30:00.000Z"}]},
       "TaskCreate": {"type": "object", "required": ["title"], "additionalProperties": false,
         "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 200}, "description": {"type": ["string", "null"], "maxLength": 1000},
           "completed": {"type": "boolean"}, "priority": {"$ref": "#/components/schemas/Priority"},
           "due_date": {"type": ["string", "null"], "format": "date-time"},
-          "tags": {"type": "array", "maxItems": 10, "uniqueItems": true, "items": {"type": "string", "minLength": 1, "maxLength": 32}}}},
+          "tags": {"type": "array", "maxItems": 10, "uniqueItems": true, "items": {"type": "string", "minLength": 1, "maxLength": 32}}},
+        "examples": [{"title": "Buy milk", "description": "2 litres", "priority": "high", "due_date": "2026-12-24T18:00:00Z", "tags": ["home"]}]},
       "TaskPatch": {"type": "object", "additionalProperties": false,
         "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 200}, "description": {"type": ["string", "null"], "maxLength": 1000},
           "completed": {"type": "boolean"}, "priority": {"$ref": "#/components/schemas/Priority"},
           "due_date": {"type": ["string", "null"], "format": "date-time"},
-          "tags": {"type": "array", "maxItems": 10, "uniqueItems": true, "items": {"type": "string", "minLength": 1, "maxLength": 32}}}},
+          "tags": {"type": "array", "maxItems": 10, "uniqueItems": true, "items": {"type": "string", "minLength": 1, "maxLength": 32}}},
+        "examples": [{"completed": true}, {"title": "Buy oat milk", "tags": []}]},
       "Conversation": {"type": "object", "required": ["id", "user_id", "title", "created_at", "updated_at"],
         "properties": {"id": {"type": "string", "format": "uuid"}, "user_id": {"type": "string"}, "title": {"type": ["string", "null"]},
           "created_at": {"$ref": "#/components/schemas/Timestamp"}, "updated_at": {"$ref": "#/components/schemas/Timestamp"}}},
@@ -59,7 +74,8 @@ constexpr std::string_view kDocument = R"json({
           "role": {"type": "string", "enum": ["user", "assistant", "system", "tool"]}, "content": {"type": "string"},
           "created_at": {"$ref": "#/components/schemas/Timestamp"}}},
       "MessageCreate": {"type": "object", "required": ["role", "content"], "additionalProperties": false,
-        "properties": {"role": {"type": "string", "enum": ["user", "assistant", "system", "tool"]}, "content": {"type": "string", "minLength": 1, "maxLength": 32000}}},
+        "properties": {"role": {"type": "string", "enum": ["user", "assistant", "system", "tool"]}, "content": {"type": "string", "minLength": 1, "maxLength": 32000}},
+        "examples": [{"role": "user", "content": "What is due this week?"}]},
       "Meta": {"type": "object", "required": ["timestamp", "request_id"],
         "properties": {"timestamp": {"$ref": "#/components/schemas/Timestamp"}, "request_id": {"type": "string"}}},
       "ListMeta": {"allOf": [{"$ref": "#/components/schemas/Meta"}, {"type": "object", "required": ["count", "total", "limit", "offset", "next_cursor"],
@@ -70,7 +86,10 @@ constexpr std::string_view kDocument = R"json({
             "properties": {"code": {"type": "string", "enum": []},
               "message": {"type": "string"},
               "details": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
-          "meta": {"$ref": "#/components/schemas/Meta"}}},
+          "meta": {"$ref": "#/components/schemas/Meta"}},
+        "examples": [{"error": {"code": "VALIDATION_ERROR", "message": "request validation failed: title: must be 1-200 characters",
+          "details": [{"field": "title", "message": "must be 1-200 characters"}]},
+          "meta": {"timestamp": "2026-12-01T09:30:00.000Z", "request_id": "019ad3a4-5b6c-7d8e-9f01-23456789abce"}}]},
       "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["healthy", "unhealthy"]},
         "database": {"type": "string", "enum": ["connected", "disconnected"]}, "backend": {"type": "string", "enum": ["sqlite", "postgresql"]}, "version": {"type": "string"}}}
     },
@@ -78,7 +97,6 @@ constexpr std::string_view kDocument = R"json({
       "NotModified": {"description": "If-None-Match still holds: no body", "headers": {"ETag": {"$ref": "#/components/headers/ETag"}}},
       "PreconditionFailed": {"description": "If-Match does not name the current version", "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-      "Error": {"description": "Error envelope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Task": {"description": "A task", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Task"}, "meta": {"$ref": "#/components/schemas/Meta"}}}}}},
       "TaskCreated": {"description": "The created task", "headers": {"Location": {"schema": {"type": "string"}}},
         "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Task"}, "meta": {"$ref": "#/components/schemas/Meta"}}}}}},
@@ -91,6 +109,60 @@ constexpr std::string_view kDocument = R"json({
     }
   }
 })json";
+
+// The error responses, one component per status, each an envelope example of its catalogue
+// code; operations reference them by status (add_error_responses).
+struct ErrorResponse {
+    std::string_view status;
+    ErrorCode example;
+    std::string_view header;  // a header the response carries, or empty
+};
+constexpr std::array kErrorResponses{
+    ErrorResponse{"400", ErrorCode::malformed_json, ""},
+    ErrorResponse{"401", ErrorCode::unauthorized, "WWW-Authenticate"},
+    ErrorResponse{"403", ErrorCode::forbidden, ""},
+    ErrorResponse{"404", ErrorCode::not_found, ""},
+    ErrorResponse{"405", ErrorCode::method_not_allowed, "Allow"},
+    ErrorResponse{"409", ErrorCode::idempotency_key_in_flight, "Retry-After"},
+    ErrorResponse{"413", ErrorCode::payload_too_large, ""},
+    ErrorResponse{"415", ErrorCode::unsupported_media_type, ""},
+    ErrorResponse{"422", ErrorCode::validation_error, ""},
+    ErrorResponse{"429", ErrorCode::rate_limited, "Retry-After"},
+    ErrorResponse{"503", ErrorCode::service_unavailable, "Retry-After"},
+};
+
+std::string error_name(std::string_view status) {
+    return "Error" + std::string(status);
+}
+std::string error_component(std::string_view status) {
+    return "#/components/responses/" + error_name(status);
+}
+
+void add_error_components(boost::json::object& responses) {
+    namespace bj = boost::json;
+    for (const auto& e : kErrorResponses) {
+        const auto& info = error_info(e.example);
+        std::string description;
+        for (const auto& other : kErrorCatalogue) {
+            if (std::to_string(static_cast<unsigned>(other.status)) != e.status) continue;
+            description += (description.empty() ? "" : "; ") + std::string(other.name) + ": " +
+                           std::string(other.when);
+        }
+        bj::object example{{"error", {{"code", info.name}, {"message", info.when}}},
+                           {"meta",
+                            {{"timestamp", "2026-12-01T09:30:00.000Z"},
+                             {"request_id", "019ad3a4-5b6c-7d8e-9f01-23456789abce"}}}};
+        bj::object response{
+            {"description", description},
+            {"content",
+             {{"application/json",
+               {{"schema", {{"$ref", "#/components/schemas/Error"}}}, {"example", example}}}}}};
+        if (!e.header.empty()) {
+            response["headers"] = bj::object{{e.header, {{"schema", {{"type", "string"}}}}}};
+        }
+        responses[error_name(e.status)] = std::move(response);
+    }
+}
 
 // Conditional requests (etag.hpp) hold on every user route alike, so they are added here once:
 // If-None-Match/304 on reads, If-Match/412 on updates and deletes.
@@ -119,14 +191,14 @@ void add_idempotency_key(boost::json::object& operation) {
     parameters->as_array().push_back(
         bj::object{{"$ref", "#/components/parameters/IdempotencyKey"}});
     auto& responses = operation["responses"].as_object();
-    responses["409"] = bj::object{{"$ref", "#/components/responses/Error"}};
-    responses["422"] = bj::object{{"$ref", "#/components/responses/Error"}};
+    responses["409"] = bj::object{{"$ref", error_component("409")}};
+    responses["422"] = bj::object{{"$ref", error_component("422")}};
 }
 
 // Every success that returns an item or a page carries its ETag; a page also its Link.
 void add_etag_headers(boost::json::object& responses) {
     for (auto& [name, response] : responses) {
-        if (name == "Error" || name == "Deleted" || name.ends_with("Modified") ||
+        if (name.starts_with("Error") || name == "Deleted" || name.ends_with("Modified") ||
             name.starts_with("Precondition"))
             continue;
         auto& headers = response.as_object()["headers"];
@@ -139,13 +211,48 @@ void add_etag_headers(boost::json::object& responses) {
     }
 }
 
+// Every status an operation can answer with: 405 anywhere (another method on its path); on
+// user routes 401/403/429/503, 422 (path and query rules), 404 with an {id}; with a body also
+// 400/413/415. Statuses the operation documents itself are kept.
+void add_error_responses(boost::json::object& operation, const Route& route, http::verb method) {
+    namespace bj = boost::json;
+    auto& responses = operation["responses"].as_object();
+    auto add = [&](std::string_view status) {
+        if (!responses.contains(status)) {
+            responses[status] = bj::object{{"$ref", error_component(status)}};
+        }
+    };
+    add("405");
+    const bool mcp_endpoint = route.mcp && method == http::verb::post;
+    if (route.access != Access::path_user && !mcp_endpoint) return;
+    for (const auto* status : {"401", "403", "429", "503"}) add(status);
+    if (mcp_endpoint) return;  // JSON-RPC errors are 200/400 bodies (docs/mcp.md)
+    add("422");
+    if (route.path.find("{id}") != std::string_view::npos) add("404");
+    if (operation.contains("requestBody")) {
+        for (const auto* status : {"400", "413", "415"}) add(status);
+    }
+}
+
+// The operation's tag, from its path.
+std::string_view tag_of(const Route& route) {
+    if (route.mcp) return "mcp";
+    if (route.path.find("/conversations") != std::string_view::npos) return "conversations";
+    if (route.path.find("/tasks") != std::string_view::npos) return "tasks";
+    return "system";
+}
+
 }  // namespace
 
 std::string build_openapi_document(std::string_view prefix,
-                                   std::optional<std::string_view> mcp_path) {
+                                   std::optional<std::string_view> mcp_path,
+                                   std::optional<std::string_view> public_url) {
     namespace bj = boost::json;
     auto doc = bj::parse(kDocument).as_object();
     doc["info"].as_object()["version"] = kVersion;
+    doc["servers"].as_array().push_back(bj::object{
+        {"url", public_url ? *public_url : "/"},
+        {"description", public_url ? "PUBLIC_URL" : "the server this document was fetched from"}});
 
     auto& codes = doc["components"].as_object()["schemas"].as_object()["Error"].as_object();
     auto& code_enum = codes["properties"]
@@ -157,6 +264,7 @@ std::string build_openapi_document(std::string_view prefix,
     for (const auto& e : kErrorCatalogue) code_enum.emplace_back(e.name);
 
     add_etag_headers(doc["components"].as_object()["responses"].as_object());
+    add_error_components(doc["components"].as_object()["responses"].as_object());
 
     const RouteMatcher matcher(prefix, mcp_path);
     bj::object paths;
@@ -177,6 +285,8 @@ std::string build_openapi_document(std::string_view prefix,
             if (route.access == Access::path_user && !route.mcp)
                 add_conditional_headers(operation, op.method);
             if (op.keyed) add_idempotency_key(operation);
+            add_error_responses(operation, route, op.method);
+            operation["tags"] = bj::array{tag_of(route)};
             item[method] = std::move(operation);
         }
         paths[matcher.path_of(route)] = std::move(item);

@@ -121,3 +121,51 @@ TEST_CASE("every list operation documents cursor paging: the parameter, next_cur
     CHECK(std::find(required.begin(), required.end(), boost::json::value("next_cursor")) !=
           required.end());
 }
+
+TEST_CASE("every operation has a unique operationId, a tag and the error statuses it can return") {
+    const auto doc = boost::json::parse(build_openapi_document("/api")).as_object();
+    CHECK(doc.at("servers").as_array().at(0).at("url") == "/");
+    const auto& schemes = doc.at("components").at("securitySchemes").as_object();
+    CHECK(schemes.contains("bearerAuth"));
+    CHECK(schemes.contains("betterAuthJwt"));
+    std::set<std::string> ids;
+    for (const auto& [path, item] : doc.at("paths").as_object()) {
+        for (const auto& [method, value] : item.as_object()) {
+            if (method == "parameters") continue;
+            CAPTURE(path, method);
+            const auto& op = value.as_object();
+            CHECK(ids.insert(std::string(op.at("operationId").as_string())).second);
+            CHECK(op.at("tags").as_array().size() == 1);
+            const auto& responses = op.at("responses").as_object();
+            CHECK(responses.contains("405"));
+            if (!path.starts_with("/api/")) continue;
+            for (const auto* status : {"401", "403", "422", "429", "503"}) {
+                CAPTURE(status);
+                CHECK(responses.contains(status));
+            }
+            if (path.ends_with("{id}")) CHECK(responses.contains("404"));
+            if (op.contains("requestBody")) {
+                for (const auto* status : {"400", "413", "415"}) {
+                    CAPTURE(status);
+                    CHECK(responses.contains(status));
+                }
+            }
+        }
+    }
+    CHECK(ids.size() == 19);
+    // Each error response's example is the envelope with a catalogue code of that status.
+    const auto& components = doc.at("components").at("responses").as_object();
+    const auto& e401 = components.at("Error401").as_object();
+    CHECK(e401.at("content").at("application/json").at("example").at("error").at("code") ==
+          "UNAUTHORIZED");
+    CHECK(e401.at("headers").as_object().contains("WWW-Authenticate"));
+    CHECK(components.at("Error422").at("description").as_string().find("IDEMPOTENCY_KEY_REUSED") !=
+          std::string::npos);
+}
+
+TEST_CASE("PUBLIC_URL becomes the document's server") {
+    const auto doc =
+        boost::json::parse(build_openapi_document("/api", "/mcp", "https://tasks.example.com"))
+            .as_object();
+    CHECK(doc.at("servers").as_array().at(0).at("url") == "https://tasks.example.com");
+}
