@@ -25,6 +25,8 @@ constexpr std::array kVariables{
     "CORS_ALLOW_HEADERS",
     "CORS_ORIGINS",
     "DATABASE_URL",
+    "DOCS_ASSETS_URL",
+    "DOCS_ENABLED",
     "DB_DISTRIBUTION",
     "DB_MAX_OVERFLOW",
     "DB_PIPELINE",
@@ -238,6 +240,22 @@ void load_auth(const Environment& env, bool require_auth, Config& c) {
     }
 }
 
+// The /docs page (DOCS_ENABLED, DOCS_ASSETS_URL).
+void load_docs(const Environment& env, Config& c) {
+    c.docs_enabled = boolean(env, "DOCS_ENABLED", true);
+    if (auto url = get(env, "DOCS_ASSETS_URL")) {
+        if ((!url->starts_with("http://") && !url->starts_with("https://")) ||
+            url->ends_with('/') || url->find_first_of("\"'<> ;") != std::string::npos) {
+            throw ConfigError(
+                "DOCS_ASSETS_URL: expected an http(s) URL without a trailing '/' "
+                "(the directory holding swagger-ui.css and swagger-ui-bundle.js), "
+                "got '" +
+                *url + "'");
+        }
+        c.docs_assets_url = *url;
+    }
+}
+
 }  // namespace
 
 Config load_config(const Environment& env, bool require_auth) {
@@ -279,6 +297,7 @@ Config load_config(const Environment& env, bool require_auth) {
         check_origin("PUBLIC_URL", *url);
         c.public_url = *url;
     }
+    load_docs(env, c);
     c.host = get(env, "HOST").value_or("0.0.0.0");
     c.port = static_cast<unsigned short>(integer(env, "PORT", 8000, 0, 65535));
     if (get(env, "METRICS_PORT")) {

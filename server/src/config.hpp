@@ -29,6 +29,8 @@ struct Config {
     // scheme://host[:port] clients reach this server at (the MCP resource URL); when unset it is
     // http://<Host header>.
     std::optional<std::string> public_url;
+    bool docs_enabled = true;                    // GET /docs (Swagger UI)
+    std::optional<std::string> docs_assets_url;  // where /docs loads Swagger UI from; unset: here
     std::string host = "0.0.0.0";
     unsigned short port = 8000;
     // When set, /metrics is served on this listener only (not on the public port); 0 picks a

@@ -242,6 +242,30 @@ std::string_view tag_of(const Route& route) {
     return "system";
 }
 
+// The path item of one route: its path parameters and one operation per method.
+boost::json::object path_item(const Route& route) {
+    namespace bj = boost::json;
+    bj::object item;
+    bj::array parameters;
+    if (route.path.find("{user_id}") != std::string_view::npos)
+        parameters.push_back(bj::object{{"$ref", "#/components/parameters/UserId"}});
+    if (route.path.find("{id}") != std::string_view::npos)
+        parameters.push_back(bj::object{{"$ref", "#/components/parameters/Id"}});
+    if (!parameters.empty()) item["parameters"] = std::move(parameters);
+    for (const auto& op : route.operations) {
+        std::string method(http::to_string(op.method));
+        for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        auto operation = bj::parse(op.openapi).as_object();
+        if (route.access == Access::path_user && !route.mcp)
+            add_conditional_headers(operation, op.method);
+        if (op.keyed) add_idempotency_key(operation);
+        add_error_responses(operation, route, op.method);
+        operation["tags"] = bj::array{tag_of(route)};
+        item[method] = std::move(operation);
+    }
+    return item;
+}
+
 }  // namespace
 
 std::string build_openapi_document(std::string_view prefix,
@@ -269,27 +293,8 @@ std::string build_openapi_document(std::string_view prefix,
     const RouteMatcher matcher(prefix, mcp_path);
     bj::object paths;
     for (const auto& route : route_table()) {
-        if (route.mcp && !mcp_path) continue;
-        bj::object item;
-        bj::array parameters;
-        if (route.path.find("{user_id}") != std::string_view::npos)
-            parameters.push_back(bj::object{{"$ref", "#/components/parameters/UserId"}});
-        if (route.path.find("{id}") != std::string_view::npos)
-            parameters.push_back(bj::object{{"$ref", "#/components/parameters/Id"}});
-        if (!parameters.empty()) item["parameters"] = std::move(parameters);
-        for (const auto& op : route.operations) {
-            std::string method(http::to_string(op.method));
-            for (auto& c : method)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            auto operation = bj::parse(op.openapi).as_object();
-            if (route.access == Access::path_user && !route.mcp)
-                add_conditional_headers(operation, op.method);
-            if (op.keyed) add_idempotency_key(operation);
-            add_error_responses(operation, route, op.method);
-            operation["tags"] = bj::array{tag_of(route)};
-            item[method] = std::move(operation);
-        }
-        paths[matcher.path_of(route)] = std::move(item);
+        if ((route.mcp && !mcp_path) || !route.documented) continue;
+        paths[matcher.path_of(route)] = path_item(route);
     }
     doc["paths"] = std::move(paths);
     return bj::serialize(doc);

@@ -76,7 +76,10 @@ Response ResponseHeaders::finish(const Request& request, const RequestIdentity& 
     if (!res.body().empty() && res.find(http::field::content_type) == res.end()) {
         res.set(http::field::content_type, "application/json; charset=utf-8");
     }
-    res.set(http::field::cache_control, "no-store");
+    // API answers are never cached; a handler that knows better (the /docs assets) says so.
+    if (res.find(http::field::cache_control) == res.end()) {
+        res.set(http::field::cache_control, "no-store");
+    }
     res.set("X-Content-Type-Options", "nosniff");
     res.set("X-Request-ID", who.request_id);
     if (!who.origin.empty()) {

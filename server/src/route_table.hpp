@@ -37,6 +37,8 @@ struct Route {
     // Part of the MCP endpoint: served only when MCP is enabled, and a trailing "/mcp" of the
     // path follows MCP_PATH.
     bool mcp = false;
+    // In the OpenAPI document (false for the /docs page and its files, which are not API).
+    bool documented = true;
 };
 
 const std::vector<Route>& route_table();

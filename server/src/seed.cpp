@@ -1,6 +1,8 @@
 // Demo data with fixed ids, so running seed twice changes nothing.
 #include "seed.hpp"
 
+#include <cctype>
+
 #include <boost/json.hpp>
 
 #include <array>
@@ -99,10 +101,18 @@ void print_tokens(const Config& config, std::ostream& out) {
         if (config.jwt_issuer) claims["iss"] = *config.jwt_issuer;
         if (config.jwt_audience) claims["aud"] = *config.jwt_audience;
         const auto token = sign_hs256(claims, *config.better_auth_secret);
+        // One shell variable per user (demo-alice: ALICE_TOKEN), so the block pastes as a whole.
+        std::string variable;
+        for (const char c : std::string_view(user).substr(std::string_view("demo-").size())) {
+            variable += std::isalnum(static_cast<unsigned char>(c)) != 0
+                            ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                            : '_';
+        }
+        variable += "_TOKEN";
         out << "\n# " << user << " (token valid for 1 hour)\n"
-            << "TOKEN=" << token << "\n"
-            << "curl -H \"Authorization: Bearer $TOKEN\" http://" << host << ":" << config.port
-            << config.api_prefix << "/" << user << "/tasks\n";
+            << variable << "=" << token << "\n"
+            << "curl -H \"Authorization: Bearer $" << variable << "\" http://" << host << ":"
+            << config.port << config.api_prefix << "/" << user << "/tasks\n";
     }
 }
 

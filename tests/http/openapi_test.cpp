@@ -34,6 +34,7 @@ TEST_CASE("every router route and method is documented, and nothing else") {
     }
     std::set<std::string> routed;
     for (const auto& route : route_table()) {
+        if (!route.documented) continue;  // the /docs page and its files
         for (const auto& op : route.operations) {
             routed.insert(lower(boost::beast::http::to_string(op.method)) + " " +
                           std::string(route.path));
