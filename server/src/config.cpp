@@ -200,8 +200,7 @@ Environment parse_dotenv(std::string_view text) {
     return env;
 }
 
-Environment effective_environment(const std::string& dotenv_path) {
-    Environment env = read_dotenv(dotenv_path);
+Environment with_process_environment(Environment env) {
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
         const std::string_view entry = *e;
         const auto eq = entry.find('=');
@@ -209,6 +208,10 @@ Environment effective_environment(const std::string& dotenv_path) {
         env[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
     }
     return env;
+}
+
+Environment effective_environment(const std::string& dotenv_path) {
+    return with_process_environment(read_dotenv(dotenv_path));
 }
 
 namespace {

@@ -84,7 +84,9 @@ std::vector<std::string_view> known_variables();
 // there is one ("unknown key 'PROT' in .env (ignored); did you mean PORT?").
 std::vector<std::string> unknown_dotenv_keys(const Environment& dotenv);
 
-// The process environment merged over the .env values (the process environment wins).
+// The process environment merged over `dotenv` (the process environment wins).
+Environment with_process_environment(Environment dotenv);
+// The same over the file at `dotenv_path`.
 Environment effective_environment(const std::string& dotenv_path = ".env");
 
 // The MCP endpoint's path, or nullopt when MCP_ENABLED=false.

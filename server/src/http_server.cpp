@@ -9,6 +9,7 @@
 
 #include <optional>
 
+#include "listen_socket.hpp"
 #include "logger.hpp"
 #include "session.hpp"
 
@@ -30,20 +31,7 @@ HttpServer::HttpServer(const Config& config, const Api& api, Metrics& metrics, I
       accept_backoff_(threads.main()) {}
 
 tcp::endpoint HttpServer::listen() {
-    const auto host = config_.host == "localhost" ? std::string("127.0.0.1") : config_.host;
-    beast::error_code ec;
-    const auto address = asio::ip::make_address(host, ec);
-    if (ec) throw std::runtime_error("HOST: '" + config_.host + "' is not an IP address");
-    const tcp::endpoint endpoint{address, config_.port};
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(asio::socket_base::reuse_address(true));
-    acceptor_.bind(endpoint, ec);
-    if (ec) {
-        throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(config_.port) +
-                                 ": " + ec.message());
-    }
-    acceptor_.listen(asio::socket_base::max_listen_connections);
-    return acceptor_.local_endpoint();
+    return listen_on(acceptor_, config_.host, config_.port, "HOST", "PORT");
 }
 
 void HttpServer::start_accepting() {

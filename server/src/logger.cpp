@@ -7,6 +7,7 @@
 
 #include "taskcore/domain/text.hpp"
 #include "taskcore/domain/time.hpp"
+#include "taskcore/json/codec.hpp"
 
 namespace taskcore::server::log {
 namespace {
@@ -41,12 +42,20 @@ std::string json_head(LogLevel level) {
     return line;
 }
 
+// `"value"` as JSON; JSON text must be UTF-8, so invalid bytes (from a peer, say) become U+FFFD.
+void json_string(std::string& line, std::string_view value) {
+    if (is_valid_utf8(value)) {
+        json::append_json_string(line, value);
+    } else {
+        json::append_json_string(line, to_valid_utf8(value));
+    }
+}
+
 void json_field(std::string& line, std::string_view key, std::string_view value) {
     line += ",\"";
     line += key;
-    line += "\":\"";
-    line += escape(value, true);
-    line += '"';
+    line += "\":";
+    json_string(line, value);
 }
 
 }  // namespace
@@ -63,14 +72,7 @@ bool enabled(LogLevel level) {
     return static_cast<int>(level) >= g_level.load();
 }
 
-std::string escape(std::string_view raw, bool json_string) {
-    // JSON text must be UTF-8: invalid bytes (from a peer, say) become U+FFFD first.
-    std::string valid;
-    std::string_view text = raw;
-    if (json_string && !is_valid_utf8(raw)) {
-        valid = to_valid_utf8(raw);
-        text = valid;
-    }
+std::string escape(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (const char ch : text) {
@@ -85,9 +87,6 @@ std::string escape(std::string_view raw, bool json_string) {
             char escaped[7];
             std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
             out += escaped;
-        } else if (json_string && (c == '"' || c == '\\')) {
-            out += '\\';
-            out += ch;
         } else {
             out += ch;
         }
@@ -107,7 +106,7 @@ void write(LogLevel level, std::string_view message) {
         line += ' ';
         line += name(level);
         line += ' ';
-        line += escape(message, false);
+        line += escape(message);
     }
     emit(line);
 }
@@ -127,17 +126,17 @@ void access(const AccessRecord& r) {
         if (!r.tools.empty()) {
             line += ",\"tools\":[";
             for (std::size_t i = 0; i < r.tools.size(); ++i) {
-                line += (i == 0 ? "\"" : ",\"") + escape(r.tools[i], true) + '"';
+                if (i > 0) line += ',';
+                json_string(line, r.tools[i]);
             }
             line += ']';
         }
         line += '}';
     } else {
-        line = format_rfc3339(now_ms()) + " info " + escape(r.method, false) + " " +
-               escape(r.path, false) + " " + std::to_string(r.status) + " " +
-               std::to_string(r.duration_us) + "us " +
-               (r.request_id.empty() ? std::string("-") : escape(r.request_id, false));
-        for (const auto& tool : r.tools) line += " tool=" + escape(tool, false);
+        line = format_rfc3339(now_ms()) + " info " + escape(r.method) + " " + escape(r.path) + " " +
+               std::to_string(r.status) + " " + std::to_string(r.duration_us) + "us " +
+               (r.request_id.empty() ? std::string("-") : escape(r.request_id));
+        for (const auto& tool : r.tools) line += " tool=" + escape(tool);
     }
     emit(line);
 }

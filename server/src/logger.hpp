@@ -30,9 +30,9 @@ struct AccessRecord {
 };
 void access(const AccessRecord& record);
 
-// The text with control characters escaped as \n, \r, \t, \u00XX; with `json_string`, also
-// \ and " escaped and invalid UTF-8 replaced by U+FFFD: the body of a JSON string.
-std::string escape(std::string_view text, bool json_string);
+// The text with control characters escaped as \n, \r, \t, \u00XX: one line of the text
+// format (JSON records use json::append_json_string).
+std::string escape(std::string_view text);
 
 inline void debug(std::string_view m) {
     write(LogLevel::debug, m);

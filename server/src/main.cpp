@@ -175,7 +175,7 @@ int serve(const Config& config) {
 
 // Where configuration came from: the .env file looked for (by its absolute path, so a server
 // started in the wrong directory says so) and any key in it the server does not read.
-void report_dotenv(const std::filesystem::path& path, bool announce) {
+void report_dotenv(const std::filesystem::path& path, const Environment& dotenv, bool announce) {
     std::error_code ec;
     const auto where = std::filesystem::absolute(path, ec).string();
     if (!std::filesystem::exists(path, ec)) {
@@ -186,7 +186,7 @@ void report_dotenv(const std::filesystem::path& path, bool announce) {
         return;
     }
     if (announce) log::info("configuration: " + where + ", overridden by the process environment");
-    for (const auto& warning : unknown_dotenv_keys(read_dotenv(path.string()))) {
+    for (const auto& warning : unknown_dotenv_keys(dotenv)) {
         log::warning(warning);
     }
 }
@@ -229,8 +229,9 @@ int main(int argc, char** argv) {
     }
     Config config;
     const std::filesystem::path dotenv_path = ".env";
+    const Environment dotenv = read_dotenv(dotenv_path.string());
     try {
-        config = load_config(effective_environment(dotenv_path.string()), command == "serve");
+        config = load_config(with_process_environment(dotenv), command == "serve");
     } catch (const ConfigError& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 2;
@@ -238,7 +239,7 @@ int main(int argc, char** argv) {
     log::set_level(config.log_level);
     log::set_format(config.log_format);
     try {
-        report_dotenv(dotenv_path, command == "serve");
+        report_dotenv(dotenv_path, dotenv, command == "serve");
         for (const auto& w : config.warnings) log::warning(w);
         if (command == "serve") return serve(config);
         if (command == "token") return print_token(config, args);

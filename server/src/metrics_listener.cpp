@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "listen_socket.hpp"
 #include "metrics.hpp"
 
 namespace taskcore::server {
@@ -65,19 +66,7 @@ MetricsListener::MetricsListener(asio::io_context& io, std::function<std::string
     : io_(io), render_(std::move(render)), acceptor_(io) {}
 
 tcp::endpoint MetricsListener::start(const std::string& host, unsigned short port) {
-    beast::error_code ec;
-    const auto address =
-        asio::ip::make_address(host == "localhost" ? std::string("127.0.0.1") : host, ec);
-    if (ec) throw std::runtime_error("METRICS_HOST: '" + host + "' is not an IP address");
-    const tcp::endpoint endpoint{address, port};
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(asio::socket_base::reuse_address(true));
-    acceptor_.bind(endpoint, ec);
-    if (ec) {
-        throw std::runtime_error("METRICS_PORT: cannot listen on " + host + ":" +
-                                 std::to_string(port) + ": " + ec.message());
-    }
-    acceptor_.listen();
+    auto endpoint = listen_on(acceptor_, host, port, "METRICS_HOST", "METRICS_PORT");
     asio::co_spawn(
         io_,
         [this]() -> asio::awaitable<void> {
@@ -90,7 +79,7 @@ tcp::endpoint MetricsListener::start(const std::string& host, unsigned short por
             }
         },
         asio::detached);
-    return acceptor_.local_endpoint();
+    return endpoint;
 }
 
 void MetricsListener::stop() {
