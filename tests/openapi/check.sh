@@ -21,7 +21,8 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 pid=$!
 port=""
 for _ in $(seq 100); do
-    port="$(sed -n 's/.*listening on http:\/\/[0-9.]*:\([0-9]*\).*/\1/p' "$work/server.log")"
+    # The log may not exist yet in the first turns: that is "not started", not a failure.
+    port="$(sed -n 's/.*listening on http:\/\/[0-9.]*:\([0-9]*\).*/\1/p' "$work/server.log" 2>/dev/null || true)"
     [ -n "$port" ] && break
     sleep 0.1
 done
