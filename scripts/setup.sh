@@ -9,6 +9,7 @@ packages=(
     libpqxx-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
     catch2 postgresql curl haproxy prometheus chromium
     clang-format clang-tidy clang libclang-rt-14-dev
+    dpkg-dev file systemd  # the package test: dpkg-shlibdeps for CPack, systemd-analyze
 )
 
 # node and npm fetch the /docs assets and run the interop tests; any recent Node.js will do.
