@@ -101,10 +101,12 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
     Reply reply;
     reply.route = match.index;
     auto fail = [&](ErrorCode code, std::string_view message,
-                    const std::vector<FieldError>& details = {}) {
+                    const std::vector<FieldError>& details = {},
+                    const boost::json::object& extra = {}) {
         reply.error = code;
         reply.response = envelope::json_response(
-            error_info(code).status, envelope::error_body(code, message, details, who.request_id));
+            error_info(code).status,
+            envelope::error_body(code, message, details, who.request_id, extra));
     };
     try {
         reply.response = co_await dispatch(ctx);
@@ -128,6 +130,8 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
     } catch (const PreconditionFailedError& e) {
         fail(ErrorCode::precondition_failed, e.what());
         reply.response.set(http::field::etag, strong_etag(e.current_version()));
+    } catch (const ResyncRequiredError& e) {
+        fail(ErrorCode::resync_required, e.what(), {}, {{"latest_seq", e.latest_seq()}});
     } catch (const StorageUnavailableError& e) {
         log::warning(std::string("database unavailable: ") + e.what());
         fail(ErrorCode::service_unavailable, "the database is unavailable; retry shortly");

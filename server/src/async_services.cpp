@@ -39,6 +39,7 @@ AsyncServices::AsyncServices(Store& store, boost::asio::any_io_executor blocking
       blocking_(std::move(blocking)),
       tasks_(store.tasks()),
       conversations_(store.conversations()),
+      changes_(store.changes()),
       idempotent_(store, idempotency_ttl) {}
 
 Awaitable<IdempotentOutcome> AsyncServices::run_once(
@@ -130,6 +131,10 @@ Awaitable<void> AsyncServices::remove_conversation(std::string user, Uuid id,
     return blocking([this, u = std::move(user), id, e = std::move(expected)] {
         conversations_.remove(u, id, e);
     });
+}
+
+Awaitable<ChangePage> AsyncServices::changes_after(std::string user, ChangesQuery query) {
+    return blocking([this, u = std::move(user), query] { return changes_.after(u, query); });
 }
 
 Awaitable<Message> AsyncServices::add_message(std::string user, Uuid conversation_id,

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "taskcore/service/change_feed.hpp"
 #include "taskcore/service/conversation_service.hpp"
 #include "taskcore/service/idempotent_writes.hpp"
 #include "taskcore/service/pipelined_reads.hpp"
@@ -66,6 +67,10 @@ class AsyncServices {
                                    std::string content, FieldErrors problems);
     Awaitable<Page<Message>> list_messages(std::string user, Uuid conversation_id,
                                            PageRequest page);
+
+    // The user's change log after query.since (ChangeFeed: ResyncRequiredError for a position
+    // the log no longer covers).
+    Awaitable<ChangePage> changes_after(std::string user, ChangesQuery query);
 
     // A keyed write (IdempotentWrites::run): `effect` runs on the blocking pool inside one
     // transaction with the storing of its response.
@@ -135,6 +140,7 @@ class AsyncServices {
         pipelined_;
     TaskService tasks_;
     ConversationService conversations_;
+    ChangeFeed changes_;
     IdempotentWrites idempotent_;
 };
 

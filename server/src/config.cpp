@@ -35,6 +35,7 @@ constexpr std::array kVariables{
     "FRONTEND_ORIGIN",
     "HOST",
     "IDEMPOTENCY_TTL_HOURS",
+    "CHANGES_RETENTION_HOURS",
     "IDLE_TIMEOUT_SECONDS",
     "JWKS_CACHE_SECONDS",
     "JWKS_FILE",
@@ -335,6 +336,8 @@ Config load_config(const Environment& env, bool require_auth) {
     if (c.rate_limit_per_minute > 0 && c.rate_limit_burst == 0)
         throw ConfigError("RATE_LIMIT_BURST: must be at least 1 when RATE_LIMIT_PER_MINUTE is set");
     c.idempotency_ttl = std::chrono::hours{integer(env, "IDEMPOTENCY_TTL_HOURS", 24, 1, 8760)};
+    c.changes_retention =
+        std::chrono::hours{integer(env, "CHANGES_RETENTION_HOURS", 168, 1, 87600)};
     c.idle_timeout = std::chrono::seconds{integer(env, "IDLE_TIMEOUT_SECONDS", 30, 1, 86400)};
     c.shutdown_grace = std::chrono::seconds{integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 3600)};
     const auto hw = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));

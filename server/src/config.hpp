@@ -50,8 +50,9 @@ struct Config {
     std::size_t max_body_bytes = 65536;
     // Token bucket per user (and per client address for refused tokens); 0: off.
     long long rate_limit_per_minute = 0;
-    long long rate_limit_burst = 0;          // defaults to rate_limit_per_minute
-    std::chrono::hours idempotency_ttl{24};  // how long an Idempotency-Key's response is kept
+    long long rate_limit_burst = 0;             // defaults to rate_limit_per_minute
+    std::chrono::hours idempotency_ttl{24};     // how long an Idempotency-Key's response is kept
+    std::chrono::hours changes_retention{168};  // how long the change log keeps an entry
     std::chrono::seconds idle_timeout{30};
     std::chrono::seconds shutdown_grace{10};  // in-flight requests may finish within this
     int threads = 1;

@@ -12,7 +12,8 @@ bj::object meta(std::string_view request_id) {
 }
 
 std::string error_body(ErrorCode code, std::string_view message,
-                       const std::vector<FieldError>& details, std::string_view request_id) {
+                       const std::vector<FieldError>& details, std::string_view request_id,
+                       const bj::object& extra) {
     // Messages and field names can quote client input (an unknown query parameter's name, say),
     // which may be any bytes: the body must stay valid UTF-8 JSON whatever arrived.
     bj::object error{{"code", error_info(code).name}, {"message", to_valid_utf8(message)}};
@@ -24,6 +25,7 @@ std::string error_body(ErrorCode code, std::string_view message,
         }
         error["details"] = std::move(arr);
     }
+    for (const auto& [key, value] : extra) error[key] = value;
     return bj::serialize(bj::object{{"error", std::move(error)}, {"meta", meta(request_id)}});
 }
 

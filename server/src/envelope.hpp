@@ -20,8 +20,11 @@ namespace taskcore::server::envelope {
 // {"timestamp": now, "request_id": ...}
 boost::json::object meta(std::string_view request_id);
 
+// `extra`: members of the error object beyond code, message and details (RESYNC_REQUIRED's
+// latest_seq).
 std::string error_body(ErrorCode code, std::string_view message,
-                       const std::vector<FieldError>& details, std::string_view request_id);
+                       const std::vector<FieldError>& details, std::string_view request_id,
+                       const boost::json::object& extra = {});
 std::string data_body(boost::json::value data, std::string_view request_id);
 // {"data": {"id": ..., "deleted": true}, ...}
 std::string deleted_body(const Uuid& id, std::string_view request_id);
@@ -47,6 +50,21 @@ struct PageBounds {
     std::optional<std::string> next_cursor;
 };
 
+// {"data": [<items>], "meta": <meta>} with the items written directly.
+template <typename T>
+std::string items_body(const std::vector<T>& items, const boost::json::object& meta) {
+    std::string out = R"({"data":[)";
+    out.reserve(items.size() * 400 + 200);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        json::append_json(out, items[i]);
+    }
+    out += R"(],"meta":)";
+    out += boost::json::serialize(meta);
+    out.push_back('}');
+    return out;
+}
+
 // A page with the list meta (count, total, limit, offset, next_cursor).
 template <typename T>
 std::string list_body(const Page<T>& page, const PageBounds& bounds, std::string_view request_id) {
@@ -60,16 +78,7 @@ std::string list_body(const Page<T>& page, const PageBounds& bounds, std::string
     } else {
         m["next_cursor"] = nullptr;
     }
-    std::string out = R"({"data":[)";
-    out.reserve(page.items.size() * 400 + 200);
-    for (std::size_t i = 0; i < page.items.size(); ++i) {
-        if (i > 0) out.push_back(',');
-        json::append_json(out, page.items[i]);
-    }
-    out += R"(],"meta":)";
-    out += boost::json::serialize(m);
-    out.push_back('}');
-    return out;
+    return items_body(page.items, m);
 }
 
 // 304 Not Modified: no body, the tag the client already holds.

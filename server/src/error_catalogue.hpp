@@ -28,6 +28,7 @@ enum class ErrorCode : std::uint8_t {
     unsupported_media_type,
     validation_error,
     precondition_failed,
+    resync_required,
     idempotency_key_reused,
     rate_limited,
     request_header_fields_too_large,
@@ -43,7 +44,7 @@ struct ErrorInfo {
 };
 
 // Indexed by ErrorCode.
-inline constexpr std::array<ErrorInfo, 16> kErrorCatalogue{{
+inline constexpr std::array<ErrorInfo, 17> kErrorCatalogue{{
     {ErrorCode::bad_request, "BAD_REQUEST", http::status::bad_request,
      "the request is not HTTP/1.1 as the server understands it"},
     {ErrorCode::malformed_json, "MALFORMED_JSON", http::status::bad_request,
@@ -66,6 +67,9 @@ inline constexpr std::array<ErrorInfo, 16> kErrorCatalogue{{
      "wrong types, broken rules, unknown fields or bad query parameters"},
     {ErrorCode::precondition_failed, "PRECONDITION_FAILED", http::status::precondition_failed,
      "If-Match names another version than the current one (its ETag is in the answer)"},
+    {ErrorCode::resync_required, "RESYNC_REQUIRED", http::status::gone,
+     "the change log no longer covers `since` (pruned, or past the latest seq): list again, "
+     "then follow from error.latest_seq"},
     {ErrorCode::idempotency_key_reused, "IDEMPOTENCY_KEY_REUSED",
      http::status::unprocessable_entity,
      "this Idempotency-Key was used with another method, path or body"},

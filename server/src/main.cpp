@@ -22,6 +22,7 @@
 #include "seed.hpp"
 #include "taskcore/auth/jwt_signer.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
+#include "taskcore/domain/time.hpp"
 #include "taskcore/service/idempotent_writes.hpp"
 #include "taskcore/storage/store.hpp"
 #include "taskcore/version.hpp"
@@ -138,21 +139,28 @@ int serve(const Config& config) {
                   std::to_string(at.port()) + "/metrics (not on the public port)");
     }
 
-    // Expired Idempotency-Key records are deleted a minute after start and then hourly, on the
-    // blocking pool: never on a request's path. Every instance may do it; deleting is idempotent.
+    // Expired Idempotency-Key records and change-log entries older than
+    // CHANGES_RETENTION_HOURS are deleted a minute after start and then hourly, on the blocking
+    // pool: never on a request's path. Every instance may do it; deleting is idempotent.
     IdempotentWrites keyed_writes(*store, config.idempotency_ttl);
+    auto prune = [&store, &config, &keyed_writes] {
+        try {
+            keyed_writes.prune();
+        } catch (const std::exception& e) {
+            log::warning(std::string("pruning idempotency keys failed: ") + e.what());
+        }
+        try {
+            store->changes().prune(now_ms() - config.changes_retention);
+        } catch (const std::exception& e) {
+            log::warning(std::string("pruning the change log failed: ") + e.what());
+        }
+    };
     boost::asio::steady_timer prune_timer(io.main());
     std::function<void(std::chrono::seconds)> schedule_prune = [&](std::chrono::seconds after) {
         prune_timer.expires_after(after);
         prune_timer.async_wait([&](const boost::system::error_code& ec) {
             if (ec) return;
-            boost::asio::post(workers, [&] {
-                try {
-                    keyed_writes.prune();
-                } catch (const std::exception& e) {
-                    log::warning(std::string("pruning idempotency keys failed: ") + e.what());
-                }
-            });
+            boost::asio::post(workers, prune);
             schedule_prune(std::chrono::hours{1});
         });
     };

@@ -24,7 +24,8 @@ constexpr std::string_view kDocument = R"json({
   "tags": [{"name": "tasks", "description": "A user's tasks"},
            {"name": "conversations", "description": "A user's chat conversations and their messages"},
            {"name": "system", "description": "Health, this document and metrics (no token)"},
-           {"name": "mcp", "description": "The Model Context Protocol endpoint for AI agents"}],
+           {"name": "mcp", "description": "The Model Context Protocol endpoint for AI agents"},
+           {"name": "sync", "description": "The user's change log: every write, in commit order"}],
   "paths": {},
   "components": {
     "securitySchemes": {
@@ -76,6 +77,20 @@ constexpr std::string_view kDocument = R"json({
       "MessageCreate": {"type": "object", "required": ["role", "content"], "additionalProperties": false,
         "properties": {"role": {"type": "string", "enum": ["user", "assistant", "system", "tool"]}, "content": {"type": "string", "minLength": 1, "maxLength": 32000}},
         "examples": [{"role": "user", "content": "What is due this week?"}]},
+      "Change": {"type": "object", "required": ["seq", "event", "kind", "op", "id", "at", "data"],
+        "properties": {"seq": {"type": "integer", "minimum": 1, "description": "Per user: 1, 2, 3, ... in commit order, no gaps"},
+          "event": {"type": "string", "enum": ["task.created", "task.updated", "task.deleted", "conversation.created", "conversation.deleted", "message.created"]},
+          "kind": {"type": "string", "enum": ["task", "conversation", "message"]}, "op": {"type": "string", "enum": ["created", "updated", "deleted"]},
+          "id": {"type": "string", "format": "uuid"}, "conversation_id": {"type": "string", "format": "uuid", "description": "A message's conversation"},
+          "at": {"$ref": "#/components/schemas/Timestamp"},
+          "data": {"description": "The object as it is now, or a tombstone once it is gone (deleted by this change or a later one)",
+            "anyOf": [{"$ref": "#/components/schemas/Task"}, {"$ref": "#/components/schemas/Conversation"}, {"$ref": "#/components/schemas/Message"}, {"$ref": "#/components/schemas/Tombstone"}]}},
+        "examples": [{"seq": 7, "event": "task.deleted", "kind": "task", "op": "deleted", "id": "019ad3a4-5b6c-7d8e-9f01-23456789abcd", "at": "2026-12-01T09:30:00.000Z",
+          "data": {"id": "019ad3a4-5b6c-7d8e-9f01-23456789abcd", "deleted": true}}]},
+      "Tombstone": {"type": "object", "required": ["id", "deleted"], "properties": {"id": {"type": "string", "format": "uuid"}, "deleted": {"type": "boolean", "const": true}}},
+      "ChangesMeta": {"allOf": [{"$ref": "#/components/schemas/Meta"}, {"type": "object", "required": ["count", "since", "next_since", "has_more", "latest_seq"],
+        "properties": {"count": {"type": "integer"}, "since": {"type": "integer"}, "next_since": {"type": "integer", "description": "Pass as since= for the next call (the last seq of this page)"},
+          "has_more": {"type": "boolean"}, "latest_seq": {"type": "integer", "description": "The user's latest seq (0 before the first write)"}}}]},
       "Meta": {"type": "object", "required": ["timestamp", "request_id"],
         "properties": {"timestamp": {"$ref": "#/components/schemas/Timestamp"}, "request_id": {"type": "string"}}},
       "ListMeta": {"allOf": [{"$ref": "#/components/schemas/Meta"}, {"type": "object", "required": ["count", "total", "limit", "offset", "next_cursor"],
@@ -105,6 +120,7 @@ constexpr std::string_view kDocument = R"json({
       "ConversationList": {"description": "A page of conversations", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Conversation"}}, "meta": {"$ref": "#/components/schemas/ListMeta"}}}}}},
       "Message": {"description": "A message", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Message"}, "meta": {"$ref": "#/components/schemas/Meta"}}}}}},
       "MessageList": {"description": "A page of messages", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}}, "meta": {"$ref": "#/components/schemas/ListMeta"}}}}}},
+      "ChangePage": {"description": "The user's changes after since, oldest first", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Change"}}, "meta": {"$ref": "#/components/schemas/ChangesMeta"}}}}}},
       "Deleted": {"description": "Deleted", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "object", "properties": {"id": {"type": "string"}, "deleted": {"type": "boolean"}}}, "meta": {"$ref": "#/components/schemas/Meta"}}}}}}
     }
   }
@@ -124,6 +140,7 @@ constexpr std::array kErrorResponses{
     ErrorResponse{"404", ErrorCode::not_found, ""},
     ErrorResponse{"405", ErrorCode::method_not_allowed, "Allow"},
     ErrorResponse{"409", ErrorCode::idempotency_key_in_flight, "Retry-After"},
+    ErrorResponse{"410", ErrorCode::resync_required, ""},
     ErrorResponse{"413", ErrorCode::payload_too_large, ""},
     ErrorResponse{"415", ErrorCode::unsupported_media_type, ""},
     ErrorResponse{"422", ErrorCode::validation_error, ""},
@@ -237,6 +254,7 @@ void add_error_responses(boost::json::object& operation, const Route& route, htt
 // The operation's tag, from its path.
 std::string_view tag_of(const Route& route) {
     if (route.mcp) return "mcp";
+    if (route.path.find("/changes") != std::string_view::npos) return "sync";
     if (route.path.find("/conversations") != std::string_view::npos) return "conversations";
     if (route.path.find("/tasks") != std::string_view::npos) return "tasks";
     return "system";

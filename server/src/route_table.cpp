@@ -2,6 +2,7 @@
 // objects (components they reference live in openapi.cpp).
 #include "route_table.hpp"
 
+#include "change_handlers.hpp"
 #include "conversation_handlers.hpp"
 #include "docs_handlers.hpp"
 #include "mcp_handlers.hpp"
@@ -129,6 +130,13 @@ const std::vector<Route>& route_table() {
   "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MessageCreate"}}}},
   "responses": {"201": {"$ref": "#/components/responses/Message"}, "404": {"$ref": "#/components/responses/Error404"}, "422": {"$ref": "#/components/responses/Error422"}}})json",
            true}}},
+        {"/api/{user_id}/changes",
+         Access::path_user,
+         {{verb::get, h::list_changes,
+           R"json({"operationId": "listChanges", "summary": "The change log after a seq (offline sync): every write in commit order, each with its object as it is now",
+  "parameters": [{"name": "since", "in": "query", "description": "The last seq the client has applied (0: from the start of the retained history)", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 100}}],
+  "responses": {"200": {"$ref": "#/components/responses/ChangePage"}, "410": {"$ref": "#/components/responses/Error410"}}})json"}}},
     };
     // clang-format on
     return table;

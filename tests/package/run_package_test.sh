@@ -80,7 +80,7 @@ step "runtime dependencies: every library the binary loads comes from a declared
 depends=$(dpkg-query -W -f='${Depends}' taskcore-server)
 echo "Depends: $depends"
 for lib in $(objdump -p /usr/bin/taskcore-server | awk '$1 == "NEEDED" {print $2}'); do
-    path=$(ldconfig -p | awk -v lib="$lib" '$1 == lib {print $NF; exit}')
+    path=$(ldconfig -p | awk -v lib="$lib" '$1 == lib && !found {print $NF; found = 1}')
     [ -n "$path" ] || fail "$lib: not found by the dynamic loader"
     owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path") ||
         fail "$lib ($path) belongs to no package"
@@ -126,7 +126,7 @@ serve_and_use() {
     server_pid=$!
     local base=""
     for _ in $(seq 100); do
-        base=$(sed -n 's/.*listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -1)
+        base=$(sed -n '/listening on/{s/.*listening on \(http:\/\/[0-9.:]*\).*/\1/p;q}' "$log")
         [ -n "$base" ] && curl -fsS "$base/health" >/dev/null 2>&1 && break
         kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; fail "$name: the server exited"; }
         sleep 0.2

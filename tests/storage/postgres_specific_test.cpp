@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "change_feed_checks.hpp"
 #include "storage/postgres/pg_pool.hpp"
 #include "taskcore/domain/errors.hpp"
 #include "test_store.hpp"
@@ -228,4 +229,10 @@ TEST_CASE("only failures PostgreSQL provably rolled back are retried") {
     // 40003: the statement may have committed; running an INSERT again could store it twice.
     CHECK_FALSE(rolled_back_for_retry(pqxx::statement_completion_unknown("40003")));
     CHECK_FALSE(rolled_back_for_retry(pqxx::transaction_rollback("40000")));
+}
+
+TEST_CASE("postgres: the change log is pruned by age, and older positions need a resync") {
+    auto store = open_store(fresh_database());
+    store->migrate();
+    taskcore::testing::check_prune_and_resync(*store);
 }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "change_feed_checks.hpp"
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/storage/store.hpp"
 #include "test_store.hpp"
@@ -74,4 +75,10 @@ TEST_CASE("the database is in WAL mode with foreign keys enforced") {
 TEST_CASE("open_store rejects unknown URLs with a message naming DATABASE_URL") {
     CHECK_THROWS_WITH(open_store("mysql://x"), Catch::Contains("DATABASE_URL"));
     CHECK_THROWS_WITH(open_store("sqlite:///"), Catch::Contains("DATABASE_URL"));
+}
+
+TEST_CASE("sqlite: the change log is pruned by age, and older positions need a resync") {
+    auto store = open_store("sqlite:///" + (temp_dir() / "changes.db").string());
+    store->migrate();
+    taskcore::testing::check_prune_and_resync(*store);
 }

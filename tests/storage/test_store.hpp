@@ -42,4 +42,10 @@ inline std::unique_ptr<Store> open_test_store(StoreOptions options = {}) {
     return store;
 }
 
+// The store a contract suite's tests share (one per test process).
+inline Store& suite_store() {
+    static auto store = open_test_store();
+    return *store;
+}
+
 }  // namespace taskcore::testing

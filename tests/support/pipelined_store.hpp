@@ -36,6 +36,7 @@ class PipelinedStore final : public Store {
     ConversationRepository& conversations() override { return conversations_; }
     // Writes, and so keyed writes, are the blocking store's.
     IdempotencyRepository& idempotency() override { return blocking_->idempotency(); }
+    ChangeRepository& changes() override { return blocking_->changes(); }
     void transaction(const std::function<void(UnitOfWork&)>& work) override {
         blocking_->transaction(work);
     }

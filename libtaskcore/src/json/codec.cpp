@@ -3,6 +3,9 @@
 
 #include <boost/json.hpp>
 
+#include <type_traits>
+#include <variant>
+
 namespace taskcore::json {
 namespace {
 
@@ -24,6 +27,9 @@ boost::json::value to_json(const Conversation& c) {
 }
 boost::json::value to_json(const Message& m) {
     return parsed(m);
+}
+boost::json::value to_json(const Change& c) {
+    return parsed(c);
 }
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -150,6 +156,47 @@ void append_json(std::string& out, const Message& m) {
     out += R"(,"created_at":)";
     append_time(out, m.created_at);
     out.push_back('}');
+}
+
+void append_json(std::string& out, const Change& c) {
+    out += R"({"seq":)";
+    out += std::to_string(c.seq);
+    out += R"(,"event":")";
+    out += change_event_name(c);
+    out += R"(","kind":")";
+    out += to_string(c.kind);
+    out += R"(","op":")";
+    out += to_string(c.op);
+    out += R"(","id":")";
+    out += c.id.to_string();
+    out.push_back('"');
+    if (c.conversation_id) {
+        out += R"(,"conversation_id":")";
+        out += c.conversation_id->to_string();
+        out.push_back('"');
+    }
+    out += R"(,"at":)";
+    append_time(out, c.at);
+    out += R"(,"data":)";
+    std::visit(
+        [&](const auto& object) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(object)>, std::monostate>) {
+                out += R"({"id":")";
+                out += c.id.to_string();
+                out += R"(","deleted":true})";
+            } else {
+                append_json(out, object);
+            }
+        },
+        c.current);
+    out.push_back('}');
+}
+
+std::string change_event_name(const Change& change) {
+    std::string name(to_string(change.kind));
+    name.push_back('.');
+    name += to_string(change.op);
+    return name;
 }
 
 }  // namespace taskcore::json

@@ -191,4 +191,17 @@ PageRequest parse_message_page(const QueryParams& params, const Uuid& conversati
     return page;
 }
 
+ChangesQuery parse_changes_query(const QueryParams& params) {
+    ParamReader r(params, {"since", "limit"});
+    ChangesQuery q;
+    q.limit = r.page(kChangesPageDefault).limit;
+    if (const auto* raw = r.get("since")) {
+        const auto n = parse_integer(*raw);
+        if (!n) r.errors.push_back({"since", "must be an integer >= 0 (a seq of this feed)"});
+        q.since = n.value_or(0);
+    }
+    r.throw_if_errors();
+    return q;
+}
+
 }  // namespace taskcore

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "storage/task_columns.hpp"
+#include "taskcore/domain/change.hpp"
 #include "taskcore/domain/conversation.hpp"
 #include "taskcore/domain/task.hpp"
 
@@ -57,6 +58,44 @@ Message decode_message(const Row& r) {
     m.content = r.text(4);
     m.created_at = from_unix_ms(r.int64(5));
     return m;
+}
+
+// A row read from column `offset` on, so a decoder above can read its columns out of a join.
+template <typename Row>
+struct ShiftedRow {
+    const Row& row;
+    int offset;
+    [[nodiscard]] bool is_null(int i) const { return row.is_null(i + offset); }
+    [[nodiscard]] std::string text(int i) const { return row.text(i + offset); }
+    [[nodiscard]] std::int64_t int64(int i) const { return row.int64(i + offset); }
+    [[nodiscard]] bool boolean(int i) const { return row.boolean(i + offset); }
+};
+
+// A change-log row joined with its objects (both backends' "changes after" statement):
+// seq, kind, op, resource_id, conversation_id, changed_at, then for each of tasks,
+// conversations and messages its key (NULL when the object is gone or of another kind) and the
+// columns of its decoder above.
+inline constexpr int kChangeTaskKey = 6;
+inline constexpr int kChangeConversationKey = kChangeTaskKey + 12;
+inline constexpr int kChangeMessageKey = kChangeConversationKey + 6;
+
+template <typename Row>
+Change decode_change(const Row& r) {
+    Change c;
+    c.seq = r.int64(0);
+    c.kind = parse_change_kind(r.text(1)).value_or(ChangeKind::task);
+    c.op = parse_change_op(r.text(2)).value_or(ChangeOp::updated);
+    c.id = parse_uuid(r.text(3)).value();
+    if (!r.is_null(4)) c.conversation_id = parse_uuid(r.text(4)).value();
+    c.at = from_unix_ms(r.int64(5));
+    if (c.kind == ChangeKind::task && !r.is_null(kChangeTaskKey)) {
+        c.current = decode_task(ShiftedRow<Row>{r, kChangeTaskKey + 1});
+    } else if (c.kind == ChangeKind::conversation && !r.is_null(kChangeConversationKey)) {
+        c.current = decode_conversation(ShiftedRow<Row>{r, kChangeConversationKey + 1});
+    } else if (c.kind == ChangeKind::message && !r.is_null(kChangeMessageKey)) {
+        c.current = decode_message(ShiftedRow<Row>{r, kChangeMessageKey + 1});
+    }
+    return c;
 }
 
 }  // namespace taskcore::storage

@@ -66,12 +66,16 @@ inline std::vector<KeysetValue> keyset_values(const KeysetPosition& after) {
 inline std::int64_t rows_to_read(int limit) {
     return std::int64_t{limit} + 1;
 }
+// Drops the extra row; true when there was one (has_more).
+template <typename Items>
+bool trim_to_limit(Items& items, int limit) {
+    if (items.size() <= static_cast<std::size_t>(limit)) return false;
+    items.resize(static_cast<std::size_t>(limit));
+    return true;
+}
 template <typename T>
 void finish_page(Page<T>& page, int limit) {
-    if (page.items.size() > static_cast<std::size_t>(limit)) {
-        page.items.resize(static_cast<std::size_t>(limit));
-        page.has_more = true;
-    }
+    if (trim_to_limit(page.items, limit)) page.has_more = true;
 }
 
 // The filters and sort of a list query as a name suffix, e.g. "status.tag;-created_at": the
@@ -89,8 +93,10 @@ std::int64_t status_total(std::int64_t total, std::int64_t completed, StatusFilt
 // SQLite's json_each, a JSON array "[1,2]".
 std::optional<std::string> versions_list(const Precondition& expected, Dialect dialect);
 
-// Every table holding a user's rows, children before parents (delete order).
-inline constexpr std::array<std::string_view, 5> kUserTables{
-    "idempotency_keys", "messages", "conversations", "tasks", "task_counts"};
+// Every table holding a user's rows, children before parents (delete order); the change log
+// last, as deleting the others logs their deletion.
+inline constexpr std::array<std::string_view, 7> kUserTables{
+    "idempotency_keys", "messages", "conversations",  "tasks",
+    "task_counts",      "changes",  "change_counters"};
 
 }  // namespace taskcore::storage

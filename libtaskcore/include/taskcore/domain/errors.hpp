@@ -1,6 +1,7 @@
 // The library's error family; the server maps each kind to one HTTP status in one place.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,6 +43,21 @@ class PreconditionFailedError : public std::runtime_error {
 
   private:
     Timestamp current_version_;
+};
+
+// A change-log position the log no longer covers (older than the retained history, or past the
+// user's latest seq: another database): the client lists afresh and follows from latest_seq.
+class ResyncRequiredError : public std::runtime_error {
+  public:
+    explicit ResyncRequiredError(std::int64_t latest_seq)
+        : std::runtime_error(
+              "the change log no longer covers that position; list again and "
+              "follow from meta.latest_seq"),
+          latest_seq_(latest_seq) {}
+    [[nodiscard]] std::int64_t latest_seq() const { return latest_seq_; }
+
+  private:
+    std::int64_t latest_seq_;
 };
 
 // The database cannot be reached or is overloaded right now; retrying later may succeed.

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "taskcore/domain/change.hpp"
 #include "taskcore/domain/page.hpp"
 #include "taskcore/domain/task.hpp"
 
@@ -17,7 +18,7 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 inline constexpr int kMaxPageLimit = 200;
 inline constexpr int kTaskPageDefault = 50;
 inline constexpr int kConversationPageDefault = 50;
-inline constexpr int kMessagePageDefault = 100;
+inline constexpr int kMessagePageDefault = 100;  // kChangesPageDefault: domain/change.hpp
 
 // status, priority, tag, q, sort, limit (1-200, default 50), offset (>= 0) or cursor (a
 // next_cursor of the same list, list_cursor.hpp: it brings its filters and sort, which the
@@ -29,5 +30,8 @@ TaskListQuery parse_task_list_query(const QueryParams& params);
 // conversation.
 PageRequest parse_conversation_page(const QueryParams& params);
 PageRequest parse_message_page(const QueryParams& params, const Uuid& conversation_id);
+
+// since (an integer >= 0, default 0) and limit (1-200, default 100) of the changes feed.
+ChangesQuery parse_changes_query(const QueryParams& params);
 
 }  // namespace taskcore

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "taskcore/storage/change_repository.hpp"
 #include "taskcore/storage/conversation_repository.hpp"
 #include "taskcore/storage/idempotency_repository.hpp"
 #include "taskcore/storage/task_repository.hpp"
@@ -44,6 +45,8 @@ class Store {
     virtual TaskRepository& tasks() = 0;
     virtual ConversationRepository& conversations() = 0;
     virtual IdempotencyRepository& idempotency() = 0;
+    // The per-user change log every write above appends to in its own transaction.
+    virtual ChangeRepository& changes() = 0;
 
     // Runs `work` with repositories bound to one connection and one transaction, committed when
     // `work` returns and rolled back when it throws (the exception goes on). Never retried. Keep

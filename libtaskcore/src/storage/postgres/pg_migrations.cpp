@@ -137,6 +137,64 @@ $$)sql",
     PRIMARY KEY (user_id, key)
 ))sql",
           "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)"}},
+        // The per-user change log. Every write's trigger takes the next seq from the user's
+        // counter row (ON CONFLICT DO UPDATE locks it until the write commits), so one user's
+        // writes get their seqs in commit order with no gaps, across any number of instances,
+        // and other users' writes never wait. Messages are logged when appended only: a
+        // conversation's delete is one event for it and its messages (the cascade logs
+        // nothing), and an append's bump of the conversation is not a change of its own.
+        // clock_timestamp(), taken after the counter's lock, keeps changed_at in seq order for
+        // pruning by age.
+        {5,
+         {R"sql(CREATE TABLE change_counters (
+    user_id text   NOT NULL PRIMARY KEY,
+    seq     bigint NOT NULL
+))sql",
+          R"sql(CREATE TABLE changes (
+    user_id         text        NOT NULL,
+    seq             bigint      NOT NULL,
+    kind            text        NOT NULL CHECK (kind IN ('task', 'conversation', 'message')),
+    op              text        NOT NULL CHECK (op IN ('created', 'updated', 'deleted')),
+    resource_id     uuid        NOT NULL,
+    conversation_id uuid,
+    changed_at      timestamptz NOT NULL,
+    PRIMARY KEY (user_id, seq)
+))sql",
+          "CREATE INDEX changes_changed_at ON changes (changed_at)",
+          R"sql(CREATE FUNCTION taskcore_log_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    row_user text;
+    row_id   uuid;
+    parent   uuid;
+    next_seq bigint;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        row_user := OLD.user_id;
+        row_id := OLD.id;
+    ELSE
+        row_user := NEW.user_id;
+        row_id := NEW.id;
+    END IF;
+    IF TG_ARGV[0] = 'message' THEN
+        parent := NEW.conversation_id;
+    END IF;
+    INSERT INTO change_counters AS c (user_id, seq) VALUES (row_user, 1)
+        ON CONFLICT (user_id) DO UPDATE SET seq = c.seq + 1
+        RETURNING c.seq INTO next_seq;
+    INSERT INTO changes (user_id, seq, kind, op, resource_id, conversation_id, changed_at)
+        VALUES (row_user, next_seq, TG_ARGV[0],
+                CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated'
+                           ELSE 'deleted' END,
+                row_id, parent, clock_timestamp());
+    RETURN NULL;
+END
+$$)sql",
+          "CREATE TRIGGER tasks_log_change AFTER INSERT OR UPDATE OR DELETE ON tasks FOR EACH ROW "
+          "EXECUTE FUNCTION taskcore_log_change('task')",
+          "CREATE TRIGGER conversations_log_change AFTER INSERT OR DELETE ON conversations FOR "
+          "EACH ROW EXECUTE FUNCTION taskcore_log_change('conversation')",
+          "CREATE TRIGGER messages_log_change AFTER INSERT ON messages FOR EACH ROW EXECUTE "
+          "FUNCTION taskcore_log_change('message')"}},
     };
     return all;
 }

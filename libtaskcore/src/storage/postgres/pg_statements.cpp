@@ -146,6 +146,25 @@ const Statement kConversationCount{"conversations.count",
 const Statement kConversationDelete{
     "conversations.delete",
     "DELETE FROM conversations WHERE user_id = $1 AND id = $2::uuid AND " TC_VERSION_IN("$3")};
+// The log joined with each change's object as it is now (storage/row_decoding.hpp,
+// decode_change): each object table is narrowed to the user first, so on Citus every part of
+// the join is on the user's shard, and joined on its uuid key (the index), not on the text id.
+const Statement kChangesAfter{
+    "changes.after",
+    std::string("SELECT c.seq, c.kind, c.op, c.resource_id::text, c.conversation_id::text, ") +
+        TC_MILLIS("c.changed_at") ", t.*, v.*, m.* FROM changes c "
+        "LEFT JOIN (SELECT id AS key, " + kTaskColumns +
+        " FROM tasks WHERE user_id = $1) t ON c.kind = 'task' AND t.key = c.resource_id "
+        "LEFT JOIN (SELECT id AS key, " + kConversationColumns +
+        " FROM conversations WHERE user_id = $1) v "
+        "ON c.kind = 'conversation' AND v.key = c.resource_id "
+        "LEFT JOIN (SELECT id AS key, " + kMessageColumns +
+        " FROM messages WHERE user_id = $1) m ON c.kind = 'message' AND m.key = c.resource_id "
+        "WHERE c.user_id = $1 AND c.seq > $2::bigint ORDER BY c.seq LIMIT $3::bigint"};
+const Statement kChangesLatest{"changes.latest",
+                               "SELECT seq FROM change_counters WHERE user_id = $1"};
+const Statement kChangesPrune{"changes.prune",
+                              "DELETE FROM changes WHERE changed_at < $1::timestamptz"};
 #undef TC_MILLIS
 #undef TC_VERSION_IN
 #undef TC_NEXT_VERSION

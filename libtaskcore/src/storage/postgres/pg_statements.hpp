@@ -65,6 +65,10 @@ extern const Statement kIdempotencyFind;    // $1 user, $2 key, $3 not_before
 extern const Statement kIdempotencyInsert;  // ... $9 not_before: replaces only an expired row
 extern const Statement kIdempotencyPrune;   // $1 before
 
+extern const Statement kChangesAfter;   // $1 user, $2 since, $3 rows (decode_change)
+extern const Statement kChangesLatest;  // $1 user -> seq (no row before the first write)
+extern const Statement kChangesPrune;   // $1 before
+
 extern const Statement kBeginSnapshot;
 extern const Statement kCommit;
 extern const Statement kPing;

@@ -58,12 +58,24 @@ class PgIdempotencyRepository final : public IdempotencyRepository {
     PoolRef pool_;
 };
 
+class PgChangeRepository final : public ChangeRepository {
+  public:
+    explicit PgChangeRepository(PoolRef pool) : pool_(pool) {}
+    ChangePage after(std::string_view user_id, std::int64_t since, int limit) override;
+    std::int64_t latest_seq(std::string_view user_id) override;
+    std::int64_t prune(Timestamp before) override;
+
+  private:
+    PoolRef pool_;
+};
+
 class PgStore final : public Store {
   public:
     PgStore(const std::string& url, const StoreOptions& options);
     TaskRepository& tasks() override { return tasks_; }
     ConversationRepository& conversations() override { return conversations_; }
     IdempotencyRepository& idempotency() override { return idempotency_; }
+    ChangeRepository& changes() override { return changes_; }
     void transaction(const std::function<void(UnitOfWork&)>& work) override;
     [[nodiscard]] std::string_view backend() const override { return "postgresql"; }
     void ping() override;
@@ -77,6 +89,7 @@ class PgStore final : public Store {
     PgTaskRepository tasks_{pool_};
     PgConversationRepository conversations_{pool_};
     PgIdempotencyRepository idempotency_{pool_};
+    PgChangeRepository changes_{pool_};
 };
 
 // A libpqxx row as the shared decoders (storage/row_decoding.hpp) read it.

@@ -1,13 +1,11 @@
 // Conversation and message storage on SQLite, scoped by user_id in every statement.
+#include "sqlite_columns.hpp"
 #include "sqlite_store.hpp"
 #include "storage/row_decoding.hpp"
 #include "storage/shared_sql.hpp"
 
 namespace taskcore::sqlite {
 namespace {
-
-constexpr const char* kConversationColumns = "id, user_id, title, created_at, updated_at";
-constexpr const char* kMessageColumns = "id, user_id, conversation_id, role, content, created_at";
 
 using storage::Statement;
 

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <string>
+#include <string_view>
 
 #include "storage/migration.hpp"
 #include "taskcore/domain/time.hpp"
@@ -13,10 +14,55 @@ namespace {
 
 using storage::Migration;
 
+// One trigger of the change log: after `event` on `table`, the next seq of the row's user (its
+// counter row, in the write's own transaction) and one entry for the row (`row`: NEW or OLD).
+std::string log_trigger(std::string_view table, std::string_view event, std::string_view row,
+                        std::string_view kind, std::string_view op,
+                        std::string_view conversation_id) {
+    const std::string r(row);
+    return "CREATE TRIGGER " + std::string(table) + "_log_" + std::string(event) + " AFTER " +
+           std::string(event) + " ON " + std::string(table) + " BEGIN\n" +
+           "    INSERT INTO change_counters (user_id, seq) VALUES (" + r + ".user_id, 1)\n" +
+           "        ON CONFLICT (user_id) DO UPDATE SET seq = seq + 1;\n" +
+           "    INSERT INTO changes SELECT " + r + ".user_id, seq, '" + std::string(kind) + "', '" +
+           std::string(op) + "', " + r + ".id, " + std::string(conversation_id) +
+           ", CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)\n" +
+           "        FROM change_counters WHERE user_id = " + r + ".user_id;\n" + "END;\n";
+}
+
+// Messages are logged when appended only: a conversation's delete is one entry for it and its
+// messages, and an append's bump of its updated_at is not a change of its own.
+const char* change_log_sql() {
+    static const std::string sql =
+        std::string(R"sql(
+CREATE TABLE change_counters (
+    user_id TEXT    NOT NULL PRIMARY KEY,
+    seq     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE changes (
+    user_id         TEXT    NOT NULL,
+    seq             INTEGER NOT NULL,
+    kind            TEXT    NOT NULL CHECK (kind IN ('task', 'conversation', 'message')),
+    op              TEXT    NOT NULL CHECK (op IN ('created', 'updated', 'deleted')),
+    resource_id     TEXT    NOT NULL,
+    conversation_id TEXT,
+    changed_at      INTEGER NOT NULL,
+    PRIMARY KEY (user_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX changes_changed_at ON changes (changed_at);
+)sql") + log_trigger("tasks", "insert", "NEW", "task", "created", "NULL") +
+        log_trigger("tasks", "update", "NEW", "task", "updated", "NULL") +
+        log_trigger("tasks", "delete", "OLD", "task", "deleted", "NULL") +
+        log_trigger("conversations", "insert", "NEW", "conversation", "created", "NULL") +
+        log_trigger("conversations", "delete", "OLD", "conversation", "deleted", "NULL") +
+        log_trigger("messages", "insert", "NEW", "message", "created", "NEW.conversation_id");
+    return sql.c_str();
+}
+
 // Timestamps are integer Unix milliseconds; ids are canonical UUID text. *_folded columns hold
 // the case-folded text that the q= search matches, computed by the library (fold_case) so both
 // backends agree without depending on a database collation.
-constexpr std::array kMigrations{
+const std::array<Migration, 5> kMigrations{
     // last version == latest_schema_version()
     Migration{1, R"sql(
 CREATE TABLE tasks (
@@ -106,6 +152,8 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 )sql"},
+    // The per-user change log (see the PostgreSQL migration 5), written by change_log_sql().
+    Migration{5, change_log_sql()},
 };
 
 }  // namespace

@@ -59,6 +59,17 @@ class SqliteIdempotencyRepository final : public IdempotencyRepository {
     PoolRef pool_;
 };
 
+class SqliteChangeRepository final : public ChangeRepository {
+  public:
+    explicit SqliteChangeRepository(PoolRef pool) : pool_(pool) {}
+    ChangePage after(std::string_view user_id, std::int64_t since, int limit) override;
+    std::int64_t latest_seq(std::string_view user_id) override;
+    std::int64_t prune(Timestamp before) override;
+
+  private:
+    PoolRef pool_;
+};
+
 class SqliteStore final : public Store {
   public:
     // `path` empty: in-memory database.
@@ -66,6 +77,7 @@ class SqliteStore final : public Store {
     TaskRepository& tasks() override { return tasks_; }
     ConversationRepository& conversations() override { return conversations_; }
     IdempotencyRepository& idempotency() override { return idempotency_; }
+    ChangeRepository& changes() override { return changes_; }
     void transaction(const std::function<void(UnitOfWork&)>& work) override;
     [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
     void ping() override;
@@ -78,6 +90,7 @@ class SqliteStore final : public Store {
     SqliteTaskRepository tasks_{pool_};
     SqliteConversationRepository conversations_{pool_};
     SqliteIdempotencyRepository idempotency_{pool_};
+    SqliteChangeRepository changes_{pool_};
 };
 
 // A stepped SQLite statement as the shared decoders (storage/row_decoding.hpp) read it.

@@ -1,5 +1,6 @@
 // Task storage on SQLite: every statement filters on user_id; writes are single statements.
 
+#include "sqlite_columns.hpp"
 #include "sqlite_store.hpp"
 #include "storage/row_decoding.hpp"
 #include "storage/shared_sql.hpp"
@@ -18,17 +19,13 @@ using storage::tags_to_json;
 // it is the row's version.
 #define TC_VERSION_IN(n) "(?" #n " IS NULL OR updated_at IN (SELECT value FROM json_each(?" #n ")))"
 
-constexpr const char* kColumns =
-    "id, user_id, title, description, completed, priority, due_date, tags, completed_at, "
-    "created_at, updated_at";
-
 const Statement kInsert{
     "tasks.insert",
     "INSERT INTO tasks (id, user_id, title, title_folded, description, description_folded, "
     "completed, priority, due_date, tags, completed_at, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
-const Statement kFind{
-    "tasks.find", std::string("SELECT ") + kColumns + " FROM tasks WHERE user_id = ? AND id = ?"};
+const Statement kFind{"tasks.find", std::string("SELECT ") + kTaskColumns +
+                                        " FROM tasks WHERE user_id = ? AND id = ?"};
 const Statement kCounts{"tasks.counts",
                         "SELECT total, completed FROM task_counts WHERE user_id = ?"};
 const Statement kDelete{"tasks.delete",
@@ -52,7 +49,7 @@ const Statement kUpdate{
                 "tags = CASE WHEN ?13 THEN ?15 ELSE tags END, "
                 "updated_at = MAX(?14, updated_at + 1) "
                 "WHERE user_id = ?16 AND id = ?17 AND " TC_VERSION_IN(18) " RETURNING ") +
-        kColumns};
+        kTaskColumns};
 const Statement kSetCompleted{
     "tasks.set_completed",
     std::string("UPDATE tasks SET "
@@ -61,7 +58,7 @@ const Statement kSetCompleted{
                 "THEN (CASE WHEN completed THEN completed_at ELSE ?2 END) ELSE NULL END, "
                 "updated_at = MAX(?2, updated_at + 1) "
                 "WHERE user_id = ?3 AND id = ?4 AND " TC_VERSION_IN(5) " RETURNING ") +
-        kColumns};
+        kTaskColumns};
 
 #undef TC_VERSION_IN
 
@@ -153,8 +150,8 @@ Page<Task> SqliteTaskRepository::list(std::string_view user_id, const TaskListQu
     const auto shape = storage::list_shape(q);
     const auto keyset = storage::task_keyset(q, storage::Dialect::sqlite, 0);
     const Statement rows{"tasks.list:" + shape + keyset.shape,
-                         std::string("SELECT ") + kColumns + " FROM tasks" + where + keyset.sql +
-                             storage::task_order_by(q, storage::Dialect::sqlite) +
+                         std::string("SELECT ") + kTaskColumns + " FROM tasks" + where +
+                             keyset.sql + storage::task_order_by(q, storage::Dialect::sqlite) +
                              storage::limit_sql(storage::Dialect::sqlite, 0, q.after.has_value())};
     return pool_.read([&](Connection& c) {
         Page<Task> page;
