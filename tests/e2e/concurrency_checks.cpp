@@ -243,4 +243,54 @@ void check_cursor_walk_under_writes(unsigned short port, const std::string& secr
     CHECK(created > 0);
 }
 
+void check_change_log_exactly_once(unsigned short port, const std::string& secret, int clients,
+                                   int each) {
+    const auto user = fresh_user();
+    const auto token = test_token(user, secret);
+    std::atomic<int> acknowledged{0};
+    in_parallel(clients, [&](int) {
+        HttpClient c(port);
+        for (int j = 0; j < each; ++j) {
+            const auto id = create_task(c, user, token);
+            const auto base = "/api/" + user + "/tasks/" + id;
+            const auto toggled = c.request(http::verb::patch, base + "/complete", token);
+            const auto deleted = c.request(http::verb::delete_, base, token);
+            CHECK(toggled.result() == http::status::ok);
+            CHECK(deleted.result() == http::status::ok);
+            acknowledged += 1 + (toggled.result() == http::status::ok ? 1 : 0) +
+                            (deleted.result() == http::status::ok ? 1 : 0);
+        }
+    });
+    HttpClient reader(port);
+    std::vector<boost::json::value> entries;
+    std::int64_t since = 0;
+    for (bool more = true; more;) {
+        const auto page = reader.request(
+            http::verb::get, "/api/" + user + "/changes?limit=200&since=" + std::to_string(since),
+            token);
+        REQUIRE(page.result() == http::status::ok);
+        const auto body = boost::json::parse(page.body());
+        for (const auto& e : body.at("data").as_array()) entries.push_back(e);
+        since = body.at("meta").at("next_since").as_int64();
+        more = body.at("meta").at("has_more").as_bool();
+    }
+    REQUIRE(entries.size() == static_cast<std::size_t>(acknowledged.load()));
+    CHECK(acknowledged == 3 * clients * each);
+    std::map<std::string, std::string> last_op;  // task id -> its latest op seen
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto& e = entries[i];
+        CHECK(e.at("seq") == i + 1);
+        CHECK(e.at("data").at("deleted") == true);
+        const std::string id(e.at("id").as_string());
+        const std::string op(e.at("op").as_string());
+        auto& previous = last_op[id];
+        const std::string expected_before =
+            op == "created" ? "" : (op == "updated" ? "created" : "updated");
+        CAPTURE(id, op, previous);
+        CHECK(previous == expected_before);
+        previous = op;
+    }
+    CHECK(last_op.size() == static_cast<std::size_t>(clients * each));
+}
+
 }  // namespace taskcore::testing

@@ -30,4 +30,10 @@ void check_if_match_race(unsigned short port, const std::string& secret, int tri
 // creates and deletes tasks all along: every stable task is seen exactly once, nothing twice.
 void check_cursor_walk_under_writes(unsigned short port, const std::string& secret, int stable);
 
+// `clients` connections each create, toggle and delete `each` tasks of one user at once; then
+// the changes feed, walked by next_since, holds exactly seqs 1..N for the N acknowledged writes,
+// each task's created, updated and deleted once and in that order, every entry a tombstone.
+void check_change_log_exactly_once(unsigned short port, const std::string& secret, int clients,
+                                   int each);
+
 }  // namespace taskcore::testing

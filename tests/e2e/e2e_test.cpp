@@ -298,6 +298,11 @@ TEST_CASE("cursor pages skip and repeat nothing while tasks are created and dele
     check_cursor_walk_under_writes(server.port(), kSecret, 2000);
 }
 
+TEST_CASE("concurrent writers over HTTP: the change log holds every write once, in order") {
+    ServerProcess server(base_env());
+    check_change_log_exactly_once(server.port(), kSecret, 4, 15);
+}
+
 TEST_CASE("updated_at never goes backwards and list totals match the rows under concurrency") {
     ServerProcess server(base_env());
     check_updated_at_monotonic(server.port(), kSecret, 4);

@@ -215,6 +215,11 @@ TEST_CASE("through the balancer: cursor pages from any instance skip and repeat 
     check_cursor_walk_under_writes(d.balancer->port(), kSecret, 1000);
 }
 
+TEST_CASE("through the balancer: writers on every instance make one gap-free change log") {
+    Deployment d;
+    check_change_log_exactly_once(d.balancer->port(), kSecret, 6, 10);
+}
+
 TEST_CASE("the balancer spreads requests over every instance") {
     Deployment d;
     check_no_lost_toggle(d.balancer->port(), kSecret, 3, 20);

@@ -345,6 +345,22 @@ TEST_CASE_METHOD(McpFixture, "complete_task sets the state it is asked for") {
     }
 }
 
+TEST_CASE_METHOD(McpFixture, "the agent's writes are in the user's change log, in order") {
+    const auto created = tool("add_task", R"({"title":"from the agent"})");
+    const std::string id(created.at("result").at("structuredContent").at("id").as_string());
+    tool("complete_task", R"({"task_id":")" + id + R"("})");
+    const auto res = call(verb::get, "/api/alice/changes");
+    REQUIRE(res.result() == status::ok);
+    const auto body = json(res);
+    const auto& data = body.at("data").as_array();
+    REQUIRE(data.size() == 2);
+    CHECK(data[0].at("event") == "task.created");
+    CHECK(data[0].at("id").as_string() == id);
+    CHECK(data[1].at("event") == "task.updated");
+    CHECK(data[1].at("data").at("title") == "from the agent");
+    CHECK(data[1].at("data").at("completed") == true);
+}
+
 TEST_CASE_METHOD(McpFixture, "Origin, authentication and the protected-resource metadata") {
     const std::string ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
     auto res = legacy(ping, {{"Origin", "https://evil.example"}});
