@@ -25,6 +25,8 @@ Api::Api(const Config& config, Store& store, const JwtVerifier& verifier,
               ? std::make_unique<RateLimiter>(config.rate_limit_per_minute, config.rate_limit_burst)
               : nullptr),
       services_(store, std::move(blocking), config.idempotency_ttl),
+      events_(std::make_shared<EventHub>(config.events_max_streams_per_user,
+                                         config.events_max_streams)),
       matcher_(config.api_prefix, mcp_path_of(config)),
       headers_(config),
       resources_{
@@ -33,6 +35,7 @@ Api::Api(const Config& config, Store& store, const JwtVerifier& verifier,
           verifier,
           limiter_.get(),
           metrics,
+          events_.get(),
           build_openapi_document(config.api_prefix, mcp_path_of(config), config.public_url)} {}
 
 // draft-ietf-httpapi-ratelimit-headers: the policy (quota q per window w) and what is left of it
@@ -76,7 +79,9 @@ boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
                        {{http::field::allow, allow}});
     }
     if (match.route->access == Access::path_user) {
-        ctx.user = authenticate(ctx.request, verifier_, ctx.request_id);
+        auto token = authenticate(ctx.request, verifier_, ctx.request_id);
+        ctx.user = std::move(token.user_id);
+        ctx.token_expires_at = token.expires_at;
         ctx.charge("user:" + ctx.user);
         if (match.user_id != ctx.user) {
             throw ApiError(ErrorCode::forbidden,
@@ -111,6 +116,9 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
     try {
         reply.response = co_await dispatch(ctx);
         reply.tool_calls = std::move(ctx.tool_calls);
+        reply.stream = std::move(ctx.stream);
+        // A write of this user's (REST or MCP) moved their change log on: wake their streams.
+        if (!ctx.user.empty() && req.method() != http::verb::get) events_->notify(ctx.user);
     } catch (const ApiError& e) {
         fail(e.code, e.what());
         for (const auto& [field, value] : e.headers) reply.response.set(field, value);

@@ -30,6 +30,7 @@ struct Reply {
     std::optional<ErrorCode> error;  // set for every error response
     std::vector<mcp::ToolCallRecord> tool_calls;  // MCP tools/call outcomes
     std::string user;                             // the token's user, once authenticated
+    std::shared_ptr<StreamStart> stream;          // the response header opens an event stream
 };
 
 class Api {
@@ -59,6 +60,9 @@ class Api {
         services_.add_pipelined_reads(context, std::move(reads));
     }
     [[nodiscard]] std::size_t pipelines() const { return services_.pipelines(); }
+    // The event streams of this instance (the network layer runs them; shutdown ends them).
+    [[nodiscard]] EventHub& events() const { return *events_; }
+    [[nodiscard]] AsyncServices& services() const { return services_; }
 
   private:
     [[nodiscard]] boost::asio::awaitable<Response> dispatch(RequestContext& ctx) const;
@@ -68,6 +72,7 @@ class Api {
     const JwtVerifier& verifier_;
     std::unique_ptr<RateLimiter> limiter_;  // null when rate limits are off
     mutable AsyncServices services_;
+    std::shared_ptr<EventHub> events_;
     RouteMatcher matcher_;
     ResponseHeaders headers_;
     mutable ApiResources resources_;

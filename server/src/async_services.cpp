@@ -137,6 +137,10 @@ Awaitable<ChangePage> AsyncServices::changes_after(std::string user, ChangesQuer
     return blocking([this, u = std::move(user), query] { return changes_.after(u, query); });
 }
 
+Awaitable<std::int64_t> AsyncServices::latest_seq(std::string user) {
+    return blocking([this, u = std::move(user)] { return changes_.latest_seq(u); });
+}
+
 Awaitable<Message> AsyncServices::add_message(std::string user, Uuid conversation_id,
                                               MessageRole role, std::string content,
                                               FieldErrors problems) {

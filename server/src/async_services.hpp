@@ -71,6 +71,7 @@ class AsyncServices {
     // The user's change log after query.since (ChangeFeed: ResyncRequiredError for a position
     // the log no longer covers).
     Awaitable<ChangePage> changes_after(std::string user, ChangesQuery query);
+    Awaitable<std::int64_t> latest_seq(std::string user);
 
     // A keyed write (IdempotentWrites::run): `effect` runs on the blocking pool inside one
     // transaction with the storing of its response.

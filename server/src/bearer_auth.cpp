@@ -29,8 +29,8 @@ namespace {
 
 }  // namespace
 
-std::string authenticate(const Request& request, const JwtVerifier& verifier,
-                         std::string_view request_id, std::string_view challenge_params) {
+JwtResult authenticate(const Request& request, const JwtVerifier& verifier,
+                       std::string_view request_id, std::string_view challenge_params) {
     const auto auth = header_value(request, http::field::authorization);
     if (auth.empty()) refuse({}, "missing bearer token", challenge_params);
     const auto space = auth.find(' ');
@@ -46,7 +46,7 @@ std::string authenticate(const Request& request, const JwtVerifier& verifier,
                    ": token refused: " + std::string(to_string(*verified.failure)));
         refuse("invalid_token", public_reason(*verified.failure), challenge_params);
     }
-    return std::move(verified.user_id);
+    return verified;
 }
 
 }  // namespace taskcore::server

@@ -9,11 +9,11 @@
 
 namespace taskcore::server {
 
-// The token's user id. Throws ApiError (401 with WWW-Authenticate) when the header is missing,
-// is not "Bearer <token>", or the token is refused; the caller is told why in fixed phrases
-// (public_reason), the detailed reason is logged at debug level only.
+// The accepted token (user id and expiry). Throws ApiError (401 with WWW-Authenticate) when the
+// header is missing, is not "Bearer <token>", or the token is refused; the caller is told why in
+// fixed phrases (public_reason), the detailed reason is logged at debug level only.
 // `challenge_params` (e.g. resource_metadata="...") are added to the WWW-Authenticate challenge.
-std::string authenticate(const Request& request, const JwtVerifier& verifier,
-                         std::string_view request_id, std::string_view challenge_params = {});
+JwtResult authenticate(const Request& request, const JwtVerifier& verifier,
+                       std::string_view request_id, std::string_view challenge_params = {});
 
 }  // namespace taskcore::server

@@ -2,6 +2,9 @@
 #include "change_handlers.hpp"
 
 #include "envelope.hpp"
+#include "event_hub.hpp"
+#include "response_headers.hpp"
+#include "taskcore/domain/errors.hpp"
 #include "taskcore/service/query_params.hpp"
 
 namespace taskcore::server::handlers {
@@ -23,6 +26,43 @@ Awaitable<Response> list_changes(RequestContext& ctx) {
     m["latest_seq"] = page.latest_seq;
     auto res = envelope::json_response(http::status::ok, envelope::items_body(page.changes, m));
     res.set(http::field::etag, etag);
+    co_return res;
+}
+
+Awaitable<Response> open_events(RequestContext& ctx) {
+    // EventSource sends Last-Event-ID when it reconnects (to the URL it first opened, since=
+    // included): the header is the newer position.
+    auto after = parse_events_since(ctx.query);
+    const auto last_event_id = header_value(ctx.request, "Last-Event-ID");
+    if (!last_event_id.empty()) {
+        after = parse_last_event_id(last_event_id);
+        if (!after) throw ValidationError("Last-Event-ID", "must be a seq of this stream");
+    }
+    auto reservation = ctx.resources.events->reserve(ctx.user);
+    if (!reservation.slot) {
+        if (reservation.refusal == EventHub::Refusal::user_limit) {
+            throw ApiError(ErrorCode::rate_limited,
+                           "too many open event streams for this user "
+                           "(EVENTS_MAX_STREAMS_PER_USER); close one or retry later",
+                           {{http::field::retry_after, "5"}});
+        }
+        throw ApiError(ErrorCode::service_unavailable,
+                       "the server is not taking more event streams now; retry elsewhere",
+                       {{http::field::retry_after, "5"}});
+    }
+    const bool resumed = after.has_value();
+    if (resumed) {
+        // 410 RESYNC_REQUIRED now, as a JSON answer, when the log no longer covers the position.
+        co_await ctx.services().changes_after(ctx.user, {*after, 1});
+    } else {
+        after = co_await ctx.services().latest_seq(ctx.user);
+    }
+    Response res{http::status::ok, 11};
+    res.set(http::field::content_type, "text/event-stream; charset=utf-8");
+    res.set(http::field::cache_control, "no-cache");
+    res.set("X-Accel-Buffering", "no");  // nginx: pass each event on at once
+    ctx.stream = std::make_shared<StreamStart>(
+        StreamStart{std::move(reservation.slot), *after, resumed, ctx.token_expires_at});
     co_return res;
 }
 

@@ -6,5 +6,7 @@
 namespace taskcore::server::handlers {
 
 Awaitable<Response> list_changes(RequestContext& ctx);
+// GET .../events: the Server-Sent Events stream (the network layer runs it, event_stream.hpp).
+Awaitable<Response> open_events(RequestContext& ctx);
 
 }  // namespace taskcore::server::handlers

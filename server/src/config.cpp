@@ -36,6 +36,9 @@ constexpr std::array kVariables{
     "HOST",
     "IDEMPOTENCY_TTL_HOURS",
     "CHANGES_RETENTION_HOURS",
+    "EVENTS_HEARTBEAT_SECONDS",
+    "EVENTS_MAX_STREAMS_PER_USER",
+    "EVENTS_MAX_STREAMS",
     "IDLE_TIMEOUT_SECONDS",
     "JWKS_CACHE_SECONDS",
     "JWKS_FILE",
@@ -338,6 +341,11 @@ Config load_config(const Environment& env, bool require_auth) {
     c.idempotency_ttl = std::chrono::hours{integer(env, "IDEMPOTENCY_TTL_HOURS", 24, 1, 8760)};
     c.changes_retention =
         std::chrono::hours{integer(env, "CHANGES_RETENTION_HOURS", 168, 1, 87600)};
+    c.events_heartbeat =
+        std::chrono::seconds{integer(env, "EVENTS_HEARTBEAT_SECONDS", 15, 1, 3600)};
+    c.events_max_streams_per_user =
+        static_cast<int>(integer(env, "EVENTS_MAX_STREAMS_PER_USER", 8, 1, 1000));
+    c.events_max_streams = static_cast<int>(integer(env, "EVENTS_MAX_STREAMS", 10000, 1, 1000000));
     c.idle_timeout = std::chrono::seconds{integer(env, "IDLE_TIMEOUT_SECONDS", 30, 1, 86400)};
     c.shutdown_grace = std::chrono::seconds{integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 3600)};
     const auto hw = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));

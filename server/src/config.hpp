@@ -53,6 +53,9 @@ struct Config {
     long long rate_limit_burst = 0;             // defaults to rate_limit_per_minute
     std::chrono::hours idempotency_ttl{24};     // how long an Idempotency-Key's response is kept
     std::chrono::hours changes_retention{168};  // how long the change log keeps an entry
+    std::chrono::seconds events_heartbeat{15};  // comment line on an idle event stream
+    int events_max_streams_per_user = 8;        // more: 429
+    int events_max_streams = 10000;             // on this instance; more: 503
     std::chrono::seconds idle_timeout{30};
     std::chrono::seconds shutdown_grace{10};  // in-flight requests may finish within this
     int threads = 1;

@@ -65,7 +65,8 @@ Awaitable<Response> mcp(RequestContext& ctx) {
     }
     refuse_query_token(ctx);
     ctx.user = authenticate(ctx.request, ctx.resources.verifier, ctx.request_id,
-                            "resource_metadata=\"" + metadata_url(ctx) + "\"");
+                            "resource_metadata=\"" + metadata_url(ctx) + "\"")
+                   .user_id;
     ctx.charge("user:" + ctx.user);
     if (ctx.has_body()) ctx.require_json_content_type();
     const std::string_view body = ctx.request.body();

@@ -192,7 +192,10 @@ void add_conditional_headers(boost::json::object& operation, http::verb method) 
         parameters->as_array().push_back(ref(parameter));
         operation["responses"].as_object()[status] = ref(response);
     };
-    if (method == http::verb::get) {
+    const auto* ok = operation["responses"].as_object().if_contains("200");
+    const bool stream = ok != nullptr && ok->is_object() && ok->as_object().contains("content") &&
+                        ok->as_object().at("content").as_object().contains("text/event-stream");
+    if (method == http::verb::get && !stream) {  // an event stream has no version to match
         add("#/components/parameters/IfNoneMatch", "304", "#/components/responses/NotModified");
     } else if (method == http::verb::put || method == http::verb::patch ||
                method == http::verb::delete_) {

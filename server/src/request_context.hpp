@@ -9,6 +9,7 @@
 
 #include "async_services.hpp"
 #include "config.hpp"
+#include "event_hub.hpp"
 #include "http_types.hpp"
 #include "mcp_protocol.hpp"
 #include "rate_limiter.hpp"
@@ -27,6 +28,7 @@ struct ApiResources {
     const JwtVerifier& verifier;
     RateLimiter* limiter;    // null: RATE_LIMIT_PER_MINUTE=0
     const Metrics* metrics;  // null: GET /metrics answers 404
+    EventHub* events;        // the open event streams of this instance
     std::string openapi;     // the document served at /openapi.json, built once
 };
 
@@ -35,11 +37,13 @@ struct RequestContext {
     const RouteMatch& match;
     ApiResources& resources;
     std::string request_id;
-    std::string user;   // the authenticated user (Access::path_user routes)
+    std::string user;  // the authenticated user (Access::path_user routes)
+    std::chrono::system_clock::time_point token_expires_at{};  // that user's token's exp
     QueryParams query;  // decoded query parameters (Access::path_user routes)
     std::vector<mcp::ToolCallRecord> tool_calls;  // what an MCP request called, for log and metrics
-    std::string client_address;        // the peer's IP address (rate limits of refused tokens)
-    std::optional<RateDecision> rate;  // the rate-limit state reported in the response headers
+    std::string client_address;           // the peer's IP address (rate limits of refused tokens)
+    std::optional<RateDecision> rate;     // the rate-limit state reported in the response headers
+    std::shared_ptr<StreamStart> stream;  // set by the events handler: the response is a stream
 
     // Takes one request from `key`'s rate limit (when limits are on); throws ApiError
     // (429 RATE_LIMITED, Retry-After) when it is used up.

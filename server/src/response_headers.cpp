@@ -46,7 +46,7 @@ ResponseHeaders::ResponseHeaders(const Config& config)
       allow_headers_(
           "Authorization, Content-Type, X-Request-ID, traceparent, tracestate, baggage, "
           "sentry-trace, MCP-Protocol-Version, Mcp-Method, Mcp-Name, If-Match, If-None-Match, "
-          "Idempotency-Key") {
+          "Idempotency-Key, Last-Event-ID") {
     for (const auto& h : config_.cors_allow_headers) allow_headers_ += ", " + h;
 }
 

@@ -137,6 +137,15 @@ const std::vector<Route>& route_table() {
   "parameters": [{"name": "since", "in": "query", "description": "The last seq the client has applied (0: from the start of the retained history)", "schema": {"type": "integer", "minimum": 0, "default": 0}},
                  {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 100}}],
   "responses": {"200": {"$ref": "#/components/responses/ChangePage"}, "410": {"$ref": "#/components/responses/Error410"}}})json"}}},
+        {"/api/{user_id}/events",
+         Access::path_user,
+         {{verb::get, h::open_events,
+           R"json({"operationId": "streamEvents", "summary": "Server-Sent Events: every change of the user's log as it is committed, resumable with Last-Event-ID",
+  "description": "Each event is `id: <seq>`, `event: task.created|task.updated|task.deleted|conversation.created|conversation.deleted|message.created`, `data:` the changes feed's entry. Without a position the stream starts now with `event: ready` (data {\"seq\": latest}); a comment line every EVENTS_HEARTBEAT_SECONDS; `event: token-expired` at the token's exp ends it; `event: resync-required` when the log no longer covers the position.",
+  "parameters": [{"name": "since", "in": "query", "description": "The last seq the client has (Last-Event-ID wins when both are sent)", "schema": {"type": "integer", "minimum": 0}},
+                 {"name": "Last-Event-ID", "in": "header", "description": "Sent by EventSource on reconnect: the stream goes on after this seq", "schema": {"type": "integer", "minimum": 0}}],
+  "responses": {"200": {"description": "An endless text/event-stream", "content": {"text/event-stream": {"schema": {"type": "string"}, "example": "id: 12\nevent: task.created\ndata: {\"seq\":12,\"event\":\"task.created\",\"kind\":\"task\",\"op\":\"created\",\"id\":\"019ad3a4-5b6c-7d8e-9f01-23456789abcd\",\"at\":\"2026-12-01T09:30:00.000Z\",\"data\":{}}\n\n"}}},
+                "410": {"$ref": "#/components/responses/Error410"}}})json"}}},
     };
     // clang-format on
     return table;

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 
+#include "event_stream.hpp"
 #include "http_server.hpp"
 #include "logger.hpp"
 #include "mcp_tools.hpp"
@@ -161,6 +162,7 @@ void Session::start_request() {
 }
 
 void Session::write(Reply reply) {
+    if (reply.stream) return open_stream(std::move(reply));
     if (server_.stopping()) reply.response.keep_alive(false);
     route_ = reply.route;
     error_ = reply.error;
@@ -190,6 +192,28 @@ void Session::on_write(beast::error_code ec) {
     if (ec) return close();
     if (!keep_alive) return linger_close();
     read_header();
+}
+
+// The connection becomes an event stream: this request is logged and counted as answered (200)
+// now, and the socket goes to the stream, which outlives this session.
+void Session::open_stream(Reply reply) {
+    route_ = reply.route;
+    user_ = std::move(reply.user);
+    response_ = std::move(reply.response);
+    response_->keep_alive(false);
+    log_access();
+    server_.metrics().request_finished(route_, verb_, response_->result_int(),
+                                       std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::steady_clock::now() - started_),
+                                       std::nullopt);
+    counted_ = false;
+    auto& api = server_.api();
+    std::make_shared<EventStream>(std::move(stream_), std::move(*response_),
+                                  std::move(*reply.stream), api.services(), api.events(),
+                                  server_.config().events_heartbeat)
+        ->start();
+    response_.reset();
+    request_.reset();
 }
 
 void Session::log_access() {

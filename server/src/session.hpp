@@ -41,6 +41,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void reject(ErrorCode code, const std::string& message);
     void start_request();
     void write(Reply reply);
+    void open_stream(Reply reply);
     void on_write(boost::beast::error_code ec);
     void log_access();
     void linger_close();

@@ -65,10 +65,12 @@ TEST_CASE("RFC 7515 appendix A.1 HS256 example verifies with its key") {
     CHECK(late.verify(token).failure == JwtFailure::expired);
 }
 
-TEST_CASE("a well-formed HS256 token yields its user id") {
+TEST_CASE("a well-formed HS256 token yields its user id and its expiry") {
     const auto result = verifier().verify(sign_hs256(claims(), kSecret));
     REQUIRE(result.ok());
     CHECK(result.user_id == "user-1");
+    CHECK(std::chrono::duration_cast<std::chrono::seconds>(result.expires_at.time_since_epoch())
+              .count() == kNow + 900);
 }
 
 TEST_CASE("alg none and other algorithms are refused on the HS256 path") {

@@ -344,7 +344,7 @@ TEST_CASE_METHOD(ApiFixture,
     CHECK(field(res, "Access-Control-Allow-Headers") ==
           "Authorization, Content-Type, X-Request-ID, traceparent, tracestate, baggage, "
           "sentry-trace, MCP-Protocol-Version, Mcp-Method, Mcp-Name, If-Match, If-None-Match, "
-          "Idempotency-Key, X-Custom");
+          "Idempotency-Key, Last-Event-ID, X-Custom");
     CHECK(field(res, "Access-Control-Max-Age") == "600");
     const auto denied =
         call(verb::options, "/api/alice/tasks", "", {{"Origin", "http://evil"}}, "");

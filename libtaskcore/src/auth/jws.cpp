@@ -115,7 +115,10 @@ JwtResult check_claims(const json::object& payload, const JwtOptions& options,
         if (!claim->is_string()) return JwtResult::refused(JwtFailure::bad_user);
         const std::string_view user = claim->get_string();
         if (!rules::is_valid_user_id(user)) return JwtResult::refused(JwtFailure::bad_user);
-        return JwtResult::success(std::string(user));
+        const auto expires_at = std::chrono::system_clock::time_point{
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::duration<double>(exp.seconds))};
+        return JwtResult::success(std::string(user), expires_at);
     }
     return JwtResult::refused(JwtFailure::missing_user);
 }

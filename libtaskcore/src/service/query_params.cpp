@@ -191,17 +191,36 @@ PageRequest parse_message_page(const QueryParams& params, const Uuid& conversati
     return page;
 }
 
+namespace {
+
+std::optional<std::int64_t> read_since(ParamReader& r) {
+    const auto* raw = r.get("since");
+    if (raw == nullptr) return std::nullopt;
+    const auto n = parse_integer(*raw);
+    if (!n) r.errors.push_back({"since", "must be an integer >= 0 (a seq of this feed)"});
+    return n.value_or(0);
+}
+
+}  // namespace
+
 ChangesQuery parse_changes_query(const QueryParams& params) {
     ParamReader r(params, {"since", "limit"});
     ChangesQuery q;
     q.limit = r.page(kChangesPageDefault).limit;
-    if (const auto* raw = r.get("since")) {
-        const auto n = parse_integer(*raw);
-        if (!n) r.errors.push_back({"since", "must be an integer >= 0 (a seq of this feed)"});
-        q.since = n.value_or(0);
-    }
+    q.since = read_since(r).value_or(0);
     r.throw_if_errors();
     return q;
+}
+
+std::optional<std::int64_t> parse_events_since(const QueryParams& params) {
+    ParamReader r(params, {"since"});
+    const auto since = read_since(r);
+    r.throw_if_errors();
+    return since;
+}
+
+std::optional<std::int64_t> parse_last_event_id(std::string_view value) {
+    return parse_integer(value);
 }
 
 }  // namespace taskcore

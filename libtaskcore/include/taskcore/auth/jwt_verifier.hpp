@@ -52,10 +52,15 @@ struct JwtOptions {
 struct JwtResult {
     std::string user_id;
     std::optional<JwtFailure> failure;
+    // The token's exp (accepted tokens always have one): long-lived uses such as an event
+    // stream end there.
+    std::chrono::system_clock::time_point expires_at{};
 
     [[nodiscard]] bool ok() const { return !failure.has_value(); }
-    static JwtResult success(std::string user) { return {std::move(user), std::nullopt}; }
-    static JwtResult refused(JwtFailure f) { return {{}, f}; }
+    static JwtResult success(std::string user, std::chrono::system_clock::time_point expires_at) {
+        return {std::move(user), std::nullopt, expires_at};
+    }
+    static JwtResult refused(JwtFailure f) { return {{}, f, {}}; }
 };
 
 using WallClock = std::function<std::chrono::system_clock::time_point()>;

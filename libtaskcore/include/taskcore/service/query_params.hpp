@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,5 +35,9 @@ PageRequest parse_message_page(const QueryParams& params, const Uuid& conversati
 
 // since (an integer >= 0, default 0) and limit (1-200, default 100) of the changes feed.
 ChangesQuery parse_changes_query(const QueryParams& params);
+// since (an integer >= 0) of the event stream; nullopt without it.
+std::optional<std::int64_t> parse_events_since(const QueryParams& params);
+// A Last-Event-ID header of the event stream (a seq); nullopt when it is not one.
+std::optional<std::int64_t> parse_last_event_id(std::string_view value);
 
 }  // namespace taskcore
