@@ -169,16 +169,16 @@ int serve(const Config& config) {
     // Event streams are not sessions: they get a moment to write the end of their body (they
     // were told to end first), then the I/O threads stop.
     boost::asio::steady_timer streams_timer(io.main());
-    const auto streams_deadline = std::make_shared<std::chrono::steady_clock::time_point>();
+    std::chrono::steady_clock::time_point streams_deadline;
     std::function<void()> wait_for_streams = [&] {
-        if (api.events().streams() == 0 || std::chrono::steady_clock::now() > *streams_deadline) {
+        if (api.events().streams() == 0 || std::chrono::steady_clock::now() > streams_deadline) {
             return io.stop();
         }
         streams_timer.expires_after(std::chrono::milliseconds{20});
         streams_timer.async_wait([&](const boost::system::error_code&) { wait_for_streams(); });
     };
     auto stop_when_streams_ended = [&] {
-        *streams_deadline = std::chrono::steady_clock::now() + std::chrono::seconds{2};
+        streams_deadline = std::chrono::steady_clock::now() + std::chrono::seconds{2};
         wait_for_streams();
     };
 

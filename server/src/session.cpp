@@ -177,6 +177,30 @@ void Session::write(Reply reply) {
 
 void Session::on_write(beast::error_code ec) {
     const bool keep_alive = response_->keep_alive();
+    finish_request();
+    if (ec) return close();
+    if (!keep_alive) return linger_close();
+    read_header();
+}
+
+// The connection becomes an event stream: this request is logged and counted as answered (200)
+// now, and the socket goes to the stream, which outlives this session.
+void Session::open_stream(Reply reply) {
+    route_ = reply.route;
+    error_ = reply.error;
+    user_ = std::move(reply.user);
+    reply.response.keep_alive(false);
+    response_ = reply.response;  // a header only: its log line and metrics
+    finish_request();
+    auto& api = server_.api();
+    std::make_shared<EventStream>(std::move(stream_), std::move(reply.response),
+                                  std::move(*reply.stream), api.services(), api.events(),
+                                  server_.config().events_heartbeat)
+        ->start();
+}
+
+// The request is answered: its access-log line and metrics, then its state is cleared.
+void Session::finish_request() {
     log_access();
     server_.metrics().request_finished(route_, verb_, response_->result_int(),
                                        std::chrono::duration_cast<std::chrono::microseconds>(
@@ -189,31 +213,6 @@ void Session::on_write(beast::error_code ec) {
     response_.reset();
     request_.reset();
     started_ = {};
-    if (ec) return close();
-    if (!keep_alive) return linger_close();
-    read_header();
-}
-
-// The connection becomes an event stream: this request is logged and counted as answered (200)
-// now, and the socket goes to the stream, which outlives this session.
-void Session::open_stream(Reply reply) {
-    route_ = reply.route;
-    user_ = std::move(reply.user);
-    response_ = std::move(reply.response);
-    response_->keep_alive(false);
-    log_access();
-    server_.metrics().request_finished(route_, verb_, response_->result_int(),
-                                       std::chrono::duration_cast<std::chrono::microseconds>(
-                                           std::chrono::steady_clock::now() - started_),
-                                       std::nullopt);
-    counted_ = false;
-    auto& api = server_.api();
-    std::make_shared<EventStream>(std::move(stream_), std::move(*response_),
-                                  std::move(*reply.stream), api.services(), api.events(),
-                                  server_.config().events_heartbeat)
-        ->start();
-    response_.reset();
-    request_.reset();
 }
 
 void Session::log_access() {

@@ -42,6 +42,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void start_request();
     void write(Reply reply);
     void open_stream(Reply reply);
+    void finish_request();
     void on_write(boost::beast::error_code ec);
     void log_access();
     void linger_close();
