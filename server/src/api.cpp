@@ -9,6 +9,7 @@
 #include "etag.hpp"
 #include "logger.hpp"
 #include "openapi.hpp"
+#include "random_key.hpp"
 #include "system_handlers.hpp"
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/json/requests.hpp"
@@ -17,6 +18,18 @@
 
 namespace taskcore::server {
 
+namespace {
+
+// The key of event-stream tickets: configured, derived from the bearer secret every instance
+// shares (one-way), or of this process only.
+std::string event_ticket_key(const Config& config) {
+    if (config.events_ticket_secret) return ticket_key_from(*config.events_ticket_secret);
+    if (config.better_auth_secret) return ticket_key_from(*config.better_auth_secret);
+    return random_key();
+}
+
+}  // namespace
+
 Api::Api(const Config& config, Store& store, const JwtVerifier& verifier,
          boost::asio::any_io_executor blocking, const Metrics* metrics)
     : verifier_(verifier),
@@ -24,7 +37,7 @@ Api::Api(const Config& config, Store& store, const JwtVerifier& verifier,
           config.rate_limit_per_minute > 0
               ? std::make_unique<RateLimiter>(config.rate_limit_per_minute, config.rate_limit_burst)
               : nullptr),
-      services_(store, std::move(blocking), config.idempotency_ttl),
+      services_(store, std::move(blocking), config.idempotency_ttl, event_ticket_key(config)),
       events_(std::make_shared<EventHub>(config.events_max_streams_per_user,
                                          config.events_max_streams)),
       matcher_(config.api_prefix, mcp_path_of(config)),
@@ -62,6 +75,30 @@ void Api::refused_token(RequestContext& ctx, Reply& reply) const {
     }
 }
 
+namespace {
+
+QueryParams query_of(const Request& request) {
+    const std::string_view target = request.target();
+    const auto question = target.find('?');
+    auto query = parse_query(question == std::string_view::npos ? std::string_view{}
+                                                                : target.substr(question + 1));
+    if (!query) throw ValidationError("query", "malformed percent-encoding in the query string");
+    return std::move(*query);
+}
+
+// Removes every `name` parameter; the value of the last one, if any.
+std::optional<std::string> take_parameter(QueryParams& query, std::string_view name) {
+    std::optional<std::string> value;
+    std::erase_if(query, [&](auto& param) {
+        if (param.first != name) return false;
+        value = std::move(param.second);
+        return true;
+    });
+    return value;
+}
+
+}  // namespace
+
 boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
     const auto& match = ctx.match;
     if (match.route == nullptr) throw ApiError(ErrorCode::not_found, "no such route");
@@ -78,23 +115,31 @@ boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
                            " not allowed here; allowed: " + allow,
                        {{http::field::allow, allow}});
     }
-    if (match.route->access == Access::path_user) {
-        auto token = authenticate(ctx.request, verifier_, ctx.request_id);
-        ctx.user = std::move(token.user_id);
-        ctx.token_expires_at = token.expires_at;
-        ctx.charge("user:" + ctx.user);
-        if (match.user_id != ctx.user) {
-            throw ApiError(ErrorCode::forbidden,
-                           "the user in the path does not match the token's user");
-        }
-        const std::string_view target = ctx.request.target();
-        const auto question = target.find('?');
-        auto query = parse_query(question == std::string_view::npos ? std::string_view{}
-                                                                    : target.substr(question + 1));
-        if (!query)
-            throw ValidationError("query", "malformed percent-encoding in the query string");
-        ctx.query = std::move(*query);
+    if (match.route->access == Access::anyone) co_return co_await operation->handler(ctx);
+    // A ticket (the browser's EventSource sends no headers) opens what a bearer token would;
+    // a bearer token wins when both are sent. The ticket is no handler's parameter.
+    std::optional<std::string> ticket;
+    if (match.route->access == Access::path_user_or_ticket) {
+        ctx.query = query_of(ctx.request);
+        ticket = take_parameter(ctx.query, "ticket");
+        if (!header_value(ctx.request, http::field::authorization).empty()) ticket.reset();
     }
+    if (ticket) {
+        const auto granted = co_await ctx.services().redeem_ticket(match.user_id, *ticket);
+        ctx.user = granted.user_id;
+        ctx.token_expires_at = granted.stream_ends_at;
+        ctx.charge("user:" + ctx.user);
+        co_return co_await operation->handler(ctx);
+    }
+    auto token = authenticate(ctx.request, verifier_, ctx.request_id);
+    ctx.user = std::move(token.user_id);
+    ctx.token_expires_at = token.expires_at;
+    ctx.charge("user:" + ctx.user);
+    if (match.user_id != ctx.user) {
+        throw ApiError(ErrorCode::forbidden,
+                       "the user in the path does not match the token's user");
+    }
+    if (match.route->access == Access::path_user) ctx.query = query_of(ctx.request);
     co_return co_await operation->handler(ctx);
 }
 
@@ -138,6 +183,16 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
     } catch (const PreconditionFailedError& e) {
         fail(ErrorCode::precondition_failed, e.what());
         reply.response.set(http::field::etag, strong_etag(e.current_version()));
+    } catch (const TicketRefusedError& e) {
+        if (e.reason() == TicketRefusedError::Reason::other_user) {
+            fail(ErrorCode::forbidden, e.what());
+        } else {
+            fail(ErrorCode::unauthorized, e.what());
+            reply.response.set(http::field::www_authenticate,
+                               "Bearer error=\"invalid_token\", error_description=\"" +
+                                   std::string(e.what()) + "\"");
+            refused_token(ctx, reply);
+        }
     } catch (const ResyncRequiredError& e) {
         fail(ErrorCode::resync_required, e.what(), {}, {{"latest_seq", e.latest_seq()}});
     } catch (const StorageUnavailableError& e) {

@@ -34,13 +34,14 @@ PipelinedReads::Stats AsyncServices::pipeline_stats() const {
 }
 
 AsyncServices::AsyncServices(Store& store, boost::asio::any_io_executor blocking,
-                             std::chrono::milliseconds idempotency_ttl)
+                             std::chrono::milliseconds idempotency_ttl, std::string ticket_key)
     : store_(store),
       blocking_(std::move(blocking)),
       tasks_(store.tasks()),
       conversations_(store.conversations()),
       changes_(store.changes()),
-      idempotent_(store, idempotency_ttl) {}
+      idempotent_(store, idempotency_ttl),
+      tickets_(std::move(ticket_key)) {}
 
 Awaitable<IdempotentOutcome> AsyncServices::run_once(
     std::string user, std::string key, std::string fingerprint,
@@ -139,6 +140,12 @@ Awaitable<ChangePage> AsyncServices::changes_after(std::string user, ChangesQuer
 
 Awaitable<std::int64_t> AsyncServices::latest_seq(std::string user) {
     return blocking([this, u = std::move(user)] { return changes_.latest_seq(u); });
+}
+
+Awaitable<VerifiedTicket> AsyncServices::redeem_ticket(std::string user, std::string ticket) {
+    return blocking([this, u = std::move(user), t = std::move(ticket)] {
+        return tickets_.redeem(t, u, store_.tickets());
+    });
 }
 
 Awaitable<Message> AsyncServices::add_message(std::string user, Uuid conversation_id,

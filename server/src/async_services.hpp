@@ -21,6 +21,7 @@
 
 #include "taskcore/service/change_feed.hpp"
 #include "taskcore/service/conversation_service.hpp"
+#include "taskcore/service/event_tickets.hpp"
 #include "taskcore/service/idempotent_writes.hpp"
 #include "taskcore/service/pipelined_reads.hpp"
 #include "taskcore/service/task_service.hpp"
@@ -45,8 +46,9 @@ class AsyncServices {
   public:
     // `blocking`: where calls that may block on the database run (never an I/O thread).
     // `idempotency_ttl`: how long keyed writes' responses are kept (IDEMPOTENCY_TTL_HOURS).
+    // `ticket_key`: signs event-stream tickets (ticket_key_from; shared by every instance).
     AsyncServices(Store& store, boost::asio::any_io_executor blocking,
-                  std::chrono::milliseconds idempotency_ttl = std::chrono::hours{24});
+                  std::chrono::milliseconds idempotency_ttl, std::string ticket_key);
 
     Awaitable<Task> create_task(std::string user, NewTask input, FieldErrors problems);
     Awaitable<Task> get_task(std::string user, Uuid id);
@@ -72,6 +74,15 @@ class AsyncServices {
     // the log no longer covers).
     Awaitable<ChangePage> changes_after(std::string user, ChangesQuery query);
     Awaitable<std::int64_t> latest_seq(std::string user);
+
+    // A one-time ticket for `user`'s event stream, the stream to end at `stream_ends_at`.
+    [[nodiscard]] EventTicket issue_ticket(
+        const std::string& user, std::chrono::system_clock::time_point stream_ends_at) const {
+        return tickets_.issue(user, stream_ends_at);
+    }
+    // Verifies and uses up a ticket for `user`'s stream (TicketRefusedError when it opens
+    // nothing).
+    Awaitable<VerifiedTicket> redeem_ticket(std::string user, std::string ticket);
 
     // A keyed write (IdempotentWrites::run): `effect` runs on the blocking pool inside one
     // transaction with the storing of its response.
@@ -143,6 +154,7 @@ class AsyncServices {
     ConversationService conversations_;
     ChangeFeed changes_;
     IdempotentWrites idempotent_;
+    EventTickets tickets_;
 };
 
 }  // namespace taskcore::server

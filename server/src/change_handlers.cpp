@@ -29,6 +29,17 @@ Awaitable<Response> list_changes(RequestContext& ctx) {
     co_return res;
 }
 
+Awaitable<Response> issue_event_ticket(RequestContext& ctx) {
+    const auto ticket = ctx.services().issue_ticket(ctx.user, ctx.token_expires_at);
+    auto res = envelope::json_response(
+        http::status::ok,
+        envelope::data_body(boost::json::object{{"ticket", ticket.ticket},
+                                                {"expires_in", ticket.expires_in.count()}},
+                            ctx.request_id));
+    res.set(http::field::cache_control, "no-store");  // a credential
+    co_return res;
+}
+
 Awaitable<Response> open_events(RequestContext& ctx) {
     // EventSource sends Last-Event-ID when it reconnects (to the URL it first opened, since=
     // included): the header is the newer position.

@@ -39,6 +39,8 @@ constexpr std::array kVariables{
     "EVENTS_HEARTBEAT_SECONDS",
     "EVENTS_MAX_STREAMS_PER_USER",
     "EVENTS_MAX_STREAMS",
+    "EVENTS_TICKET_SECRET",
+    "DB_LISTEN_URL",
     "IDLE_TIMEOUT_SECONDS",
     "JWKS_CACHE_SECONDS",
     "JWKS_FILE",
@@ -263,6 +265,27 @@ void load_docs(const Environment& env, Config& c) {
     }
 }
 
+// The event streams' settings, and the change listener's connection.
+void load_events(const Environment& env, Config& c) {
+    c.events_heartbeat =
+        std::chrono::seconds{integer(env, "EVENTS_HEARTBEAT_SECONDS", 15, 1, 3600)};
+    c.events_max_streams_per_user =
+        static_cast<int>(integer(env, "EVENTS_MAX_STREAMS_PER_USER", 8, 1, 1000));
+    c.events_max_streams = static_cast<int>(integer(env, "EVENTS_MAX_STREAMS", 10000, 1, 1000000));
+    c.events_ticket_secret = get(env, "EVENTS_TICKET_SECRET");
+    if (c.events_ticket_secret && c.events_ticket_secret->size() < 32) {
+        throw ConfigError(
+            "EVENTS_TICKET_SECRET: must be at least 32 bytes (e.g. openssl rand -hex 32)");
+    }
+    if (auto listen = get(env, "DB_LISTEN_URL")) {
+        if (!listen->starts_with("postgresql://") && !listen->starts_with("postgres://")) {
+            throw ConfigError("DB_LISTEN_URL: expected postgresql://..., got '" +
+                              listen->substr(0, listen->find(':')) + ":...'");
+        }
+        c.db_listen_url = *listen;
+    }
+}
+
 }  // namespace
 
 Config load_config(const Environment& env, bool require_auth) {
@@ -341,11 +364,7 @@ Config load_config(const Environment& env, bool require_auth) {
     c.idempotency_ttl = std::chrono::hours{integer(env, "IDEMPOTENCY_TTL_HOURS", 24, 1, 8760)};
     c.changes_retention =
         std::chrono::hours{integer(env, "CHANGES_RETENTION_HOURS", 168, 1, 87600)};
-    c.events_heartbeat =
-        std::chrono::seconds{integer(env, "EVENTS_HEARTBEAT_SECONDS", 15, 1, 3600)};
-    c.events_max_streams_per_user =
-        static_cast<int>(integer(env, "EVENTS_MAX_STREAMS_PER_USER", 8, 1, 1000));
-    c.events_max_streams = static_cast<int>(integer(env, "EVENTS_MAX_STREAMS", 10000, 1, 1000000));
+    load_events(env, c);
     c.idle_timeout = std::chrono::seconds{integer(env, "IDLE_TIMEOUT_SECONDS", 30, 1, 86400)};
     c.shutdown_grace = std::chrono::seconds{integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 3600)};
     const auto hw = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));

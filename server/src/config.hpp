@@ -56,6 +56,12 @@ struct Config {
     std::chrono::seconds events_heartbeat{15};  // comment line on an idle event stream
     int events_max_streams_per_user = 8;        // more: 429
     int events_max_streams = 10000;             // on this instance; more: 503
+    // Signs event-stream tickets (every instance must share it); unset: derived from
+    // BETTER_AUTH_SECRET, or random per process when there is none (tickets then open streams
+    // on the instance that issued them only).
+    std::optional<std::string> events_ticket_secret;
+    // PostgreSQL: the direct connection the change listener LISTENs on; unset: DATABASE_URL.
+    std::optional<std::string> db_listen_url;
     std::chrono::seconds idle_timeout{30};
     std::chrono::seconds shutdown_grace{10};  // in-flight requests may finish within this
     int threads = 1;

@@ -52,11 +52,10 @@ void EventHub::notify(std::string_view user) {
     for (const auto& w : wake) w->wake();  // outside the lock: wake() posts to the stream's thread
 }
 
-void EventHub::shutdown() {
+void EventHub::notify_all() {
     std::vector<std::shared_ptr<StreamWaker>> wake;
     {
         const std::lock_guard lock(mutex_);
-        stopping_ = true;
         for (const auto& [user, streams] : users_) {
             for (const auto& w : streams.wakers) {
                 if (auto live = w.lock()) wake.push_back(std::move(live));
@@ -64,6 +63,14 @@ void EventHub::shutdown() {
         }
     }
     for (const auto& w : wake) w->wake();
+}
+
+void EventHub::shutdown() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    notify_all();
 }
 
 bool EventHub::stopping() const {

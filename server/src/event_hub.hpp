@@ -57,6 +57,8 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
 
     // Wakes the streams of `user` (after a write of theirs).
     void notify(std::string_view user);
+    // Wakes every stream: wake-ups may have been missed (the change listener reconnected).
+    void notify_all();
     // Ends every stream (graceful shutdown): they are woken, see stopping() and finish.
     void shutdown();
     [[nodiscard]] bool stopping() const;

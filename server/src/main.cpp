@@ -24,6 +24,7 @@
 #include "taskcore/auth/jwt_verifier.hpp"
 #include "taskcore/domain/time.hpp"
 #include "taskcore/service/idempotent_writes.hpp"
+#include "taskcore/storage/change_listener.hpp"
 #include "taskcore/storage/store.hpp"
 #include "taskcore/version.hpp"
 
@@ -103,6 +104,28 @@ std::size_t worker_threads(const Config& config, Store& store) {
            static_cast<std::size_t>(config.db_max_overflow);
 }
 
+// The change listener of this instance, started: every notification wakes the streams of its
+// user; every (re)connect wakes them all, as notifications may have been missed meanwhile.
+std::shared_ptr<ChangeListener> start_change_listener(const Config& config, EventHub& events,
+                                                      IoThreads& io,
+                                                      boost::asio::thread_pool& workers) {
+    auto listener = open_change_listener(
+        config.db_listen_url.value_or(config.database_url), io.main().get_executor(),
+        workers.get_executor(),
+        {[&events](std::string_view user, std::int64_t) { events.notify(user); },
+         [&events, first = true]() mutable {
+             if (!first) log::info("change listener reconnected; every stream re-reads the log");
+             first = false;
+             events.notify_all();
+         },
+         [](const std::string& why) {
+             log::warning("change listener: " + why +
+                          "; retrying (streams see this instance's writes meanwhile)");
+         }});
+    listener->start();
+    return listener;
+}
+
 int serve(const Config& config) {
     auto store = open_and_migrate(config);
     JwtOptions jwt;
@@ -126,6 +149,11 @@ int serve(const Config& config) {
                                                          context->get_executor()));
         }
     }
+    // PostgreSQL: writes on any instance wake this instance's streams through one LISTEN
+    // connection (SQLite: one process owns the file; the API's in-process wake-ups suffice).
+    const auto listener = store->backend() == "postgresql"
+                              ? start_change_listener(config, api.events(), io, workers)
+                              : nullptr;
     HttpServer server(config, api, metrics, io);
     const auto endpoint = server.listen();
     server.start_accepting();
@@ -153,6 +181,11 @@ int serve(const Config& config) {
             store->changes().prune(now_ms() - config.changes_retention);
         } catch (const std::exception& e) {
             log::warning(std::string("pruning the change log failed: ") + e.what());
+        }
+        try {
+            store->tickets().prune(now_ms());
+        } catch (const std::exception& e) {
+            log::warning(std::string("pruning used event tickets failed: ") + e.what());
         }
     };
     boost::asio::steady_timer prune_timer(io.main());
@@ -188,6 +221,7 @@ int serve(const Config& config) {
         log::info("signal " + std::to_string(signal) + " received; finishing in-flight requests");
         prune_timer.cancel();
         metrics_listener.stop();
+        if (listener) listener->stop();
         api.events().shutdown();  // streams end first, so their clients reconnect elsewhere
         server.shutdown(config.shutdown_grace, [&] { stop_when_streams_ended(); });
     });

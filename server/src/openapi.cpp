@@ -30,7 +30,8 @@ constexpr std::string_view kDocument = R"json({
   "components": {
     "securitySchemes": {
       "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "HS256 token signed with the shared BETTER_AUTH_SECRET; the user is the sub (or userId, id) claim"},
-      "betterAuthJwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A Better Auth JWT plugin token (EdDSA, ES256/384/512, RS256/512, PS256), verified by kid against the JWKS at JWKS_URL or {BETTER_AUTH_URL}/api/auth/jwks"}},
+      "betterAuthJwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A Better Auth JWT plugin token (EdDSA, ES256/384/512, RS256/512, PS256), verified by kid against the JWKS at JWKS_URL or {BETTER_AUTH_URL}/api/auth/jwks"},
+      "eventTicket": {"type": "apiKey", "in": "query", "name": "ticket", "description": "A one-time ticket from POST /api/{user_id}/events/ticket (30 s, single use, any instance): for EventSource, which cannot send headers"}},
     "parameters": {
       "UserId": {"name": "user_id", "in": "path", "required": true, "description": "Must equal the token's user id (percent-encoded)", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
       "Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
@@ -88,6 +89,7 @@ constexpr std::string_view kDocument = R"json({
         "examples": [{"seq": 7, "event": "task.deleted", "kind": "task", "op": "deleted", "id": "019ad3a4-5b6c-7d8e-9f01-23456789abcd", "at": "2026-12-01T09:30:00.000Z",
           "data": {"id": "019ad3a4-5b6c-7d8e-9f01-23456789abcd", "deleted": true}}]},
       "Tombstone": {"type": "object", "required": ["id", "deleted"], "properties": {"id": {"type": "string", "format": "uuid"}, "deleted": {"type": "boolean", "const": true}}},
+      "EventTicketResponse": {"type": "object", "required": ["data", "meta"], "properties": {"data": {"type": "object", "required": ["ticket", "expires_in"], "properties": {"ticket": {"type": "string", "description": "Pass as GET /api/{user_id}/events?ticket="}, "expires_in": {"type": "integer", "description": "Seconds it stays valid", "example": 30}}}, "meta": {"$ref": "#/components/schemas/Meta"}}},
       "ChangesMeta": {"allOf": [{"$ref": "#/components/schemas/Meta"}, {"type": "object", "required": ["count", "since", "next_since", "has_more", "latest_seq"],
         "properties": {"count": {"type": "integer"}, "since": {"type": "integer"}, "next_since": {"type": "integer", "description": "Pass as since= for the next call (the last seq of this page)"},
           "has_more": {"type": "boolean"}, "latest_seq": {"type": "integer", "description": "The user's latest seq (0 before the first write)"}}}]},
@@ -244,7 +246,7 @@ void add_error_responses(boost::json::object& operation, const Route& route, htt
     };
     add("405");
     const bool mcp_endpoint = route.mcp && method == http::verb::post;
-    if (route.access != Access::path_user && !mcp_endpoint) return;
+    if (route.access == Access::anyone && !mcp_endpoint) return;
     for (const auto* status : {"401", "403", "429", "503"}) add(status);
     if (mcp_endpoint) return;  // JSON-RPC errors are 200/400 bodies (docs/mcp.md)
     add("422");
@@ -257,7 +259,9 @@ void add_error_responses(boost::json::object& operation, const Route& route, htt
 // The operation's tag, from its path.
 std::string_view tag_of(const Route& route) {
     if (route.mcp) return "mcp";
-    if (route.path.find("/changes") != std::string_view::npos) return "sync";
+    if (route.path.find("/changes") != std::string_view::npos ||
+        route.path.find("/events") != std::string_view::npos)
+        return "sync";
     if (route.path.find("/conversations") != std::string_view::npos) return "conversations";
     if (route.path.find("/tasks") != std::string_view::npos) return "tasks";
     return "system";
@@ -277,7 +281,7 @@ boost::json::object path_item(const Route& route) {
         std::string method(http::to_string(op.method));
         for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         auto operation = bj::parse(op.openapi).as_object();
-        if (route.access == Access::path_user && !route.mcp)
+        if (route.access != Access::anyone && !route.mcp)
             add_conditional_headers(operation, op.method);
         if (op.keyed) add_idempotency_key(operation);
         add_error_responses(operation, route, op.method);

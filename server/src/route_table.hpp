@@ -25,8 +25,9 @@ struct Operation {
     bool keyed = false;
 };
 
-// Who may call a route: anyone, or the bearer token's user when it equals {user_id}.
-enum class Access { anyone, path_user };
+// Who may call a route: anyone, or the bearer token's user when it equals {user_id}, or that
+// user with either a bearer token or a one-time ?ticket= (the event stream, for EventSource).
+enum class Access { anyone, path_user, path_user_or_ticket };
 
 struct Route {
     // Template with the default "/api" prefix, e.g. "/api/{user_id}/tasks/{id}"; placeholders are

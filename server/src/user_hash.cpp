@@ -1,11 +1,7 @@
 // Keyed user hashes for access logs.
 #include "user_hash.hpp"
 
-#include <openssl/rand.h>
-
-#include <array>
-#include <stdexcept>
-
+#include "random_key.hpp"
 #include "taskcore/auth/jwt_signer.hpp"
 
 namespace taskcore::server {
@@ -17,11 +13,7 @@ UserHasher::UserHasher(const Config& config) {
         // One-way: the log key reveals nothing of the signing secret.
         key_ = hmac_sha256(*config.better_auth_secret, "taskcore access-log user hash");
     } else {
-        std::array<unsigned char, 32> random{};
-        if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
-            throw std::runtime_error("no random bytes for the log's user-hash key");
-        }
-        key_.assign(reinterpret_cast<const char*>(random.data()), random.size());
+        key_ = random_key();
     }
 }
 

@@ -37,6 +37,7 @@ class PipelinedStore final : public Store {
     // Writes, and so keyed writes, are the blocking store's.
     IdempotencyRepository& idempotency() override { return blocking_->idempotency(); }
     ChangeRepository& changes() override { return blocking_->changes(); }
+    TicketRepository& tickets() override { return blocking_->tickets(); }
     void transaction(const std::function<void(UnitOfWork&)>& work) override {
         blocking_->transaction(work);
     }

@@ -95,8 +95,8 @@ std::optional<std::string> versions_list(const Precondition& expected, Dialect d
 
 // Every table holding a user's rows, children before parents (delete order); the change log
 // last, as deleting the others logs their deletion.
-inline constexpr std::array<std::string_view, 7> kUserTables{
-    "idempotency_keys", "messages", "conversations",  "tasks",
-    "task_counts",      "changes",  "change_counters"};
+inline constexpr std::array<std::string_view, 8> kUserTables{
+    "idempotency_keys", "used_event_tickets", "messages", "conversations", "tasks", "task_counts",
+    "changes",          "change_counters"};
 
 }  // namespace taskcore::storage

@@ -8,7 +8,7 @@
 namespace taskcore {
 
 int latest_schema_version() {
-    return 5;
+    return 6;
 }
 
 std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& options) {

@@ -60,6 +60,19 @@ class ResyncRequiredError : public std::runtime_error {
     std::int64_t latest_seq_;
 };
 
+// An event-stream ticket that opens nothing: forged or not a ticket, expired, used before, or
+// another user's (the message is safe to show; nothing of the ticket is echoed).
+class TicketRefusedError : public std::runtime_error {
+  public:
+    enum class Reason { invalid, expired, used, other_user };
+    TicketRefusedError(Reason reason, const std::string& message)
+        : std::runtime_error(message), reason_(reason) {}
+    [[nodiscard]] Reason reason() const { return reason_; }
+
+  private:
+    Reason reason_;
+};
+
 // The database cannot be reached or is overloaded right now; retrying later may succeed.
 class StorageUnavailableError : public std::runtime_error {
   public:

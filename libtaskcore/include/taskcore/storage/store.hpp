@@ -11,6 +11,7 @@
 #include "taskcore/storage/conversation_repository.hpp"
 #include "taskcore/storage/idempotency_repository.hpp"
 #include "taskcore/storage/task_repository.hpp"
+#include "taskcore/storage/ticket_repository.hpp"
 
 namespace taskcore {
 
@@ -47,6 +48,8 @@ class Store {
     virtual IdempotencyRepository& idempotency() = 0;
     // The per-user change log every write above appends to in its own transaction.
     virtual ChangeRepository& changes() = 0;
+    // Used event-stream tickets (single use across instances).
+    virtual TicketRepository& tickets() = 0;
 
     // Runs `work` with repositories bound to one connection and one transaction, committed when
     // `work` returns and rolled back when it throws (the exception goes on). Never retried. Keep

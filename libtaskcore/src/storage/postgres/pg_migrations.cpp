@@ -25,6 +25,51 @@ struct PgMigration {
     std::vector<std::string_view> statements;
 };
 
+enum class Notify { no, yes };
+
+// The change log's trigger function (migration 5), and in migration 6 the same with the NOTIFY
+// wake-up added: one text, so the two versions differ only in that line.
+std::string_view log_change_function(Notify notify) {
+    static const auto text = [](Notify with) {
+        return std::string(with == Notify::yes ? "CREATE OR REPLACE" : "CREATE") +
+               R"sql( FUNCTION taskcore_log_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    row_user text;
+    row_id   uuid;
+    parent   uuid;
+    next_seq bigint;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        row_user := OLD.user_id;
+        row_id := OLD.id;
+    ELSE
+        row_user := NEW.user_id;
+        row_id := NEW.id;
+    END IF;
+    IF TG_ARGV[0] = 'message' THEN
+        parent := NEW.conversation_id;
+    END IF;
+    INSERT INTO change_counters AS c (user_id, seq) VALUES (row_user, 1)
+        ON CONFLICT (user_id) DO UPDATE SET seq = c.seq + 1
+        RETURNING c.seq INTO next_seq;
+    INSERT INTO changes (user_id, seq, kind, op, resource_id, conversation_id, changed_at)
+        VALUES (row_user, next_seq, TG_ARGV[0],
+                CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated'
+                           ELSE 'deleted' END,
+                row_id, parent, clock_timestamp());
+)sql" +
+               (with == Notify::yes ? "    PERFORM pg_notify('taskcore_changes', next_seq::text || "
+                                      "' ' || row_user);\n"
+                                    : "") +
+               R"sql(    RETURN NULL;
+END
+$$)sql";
+    };
+    static const std::string without = text(Notify::no);
+    static const std::string with = text(Notify::yes);
+    return notify == Notify::yes ? with : without;
+}
+
 // *_folded columns hold the library-computed case folding used by q= (same on both backends).
 // Long statements are split into adjacent literals; the check below mistakes them for lists
 // missing a comma.
@@ -161,40 +206,25 @@ $$)sql",
     PRIMARY KEY (user_id, seq)
 ))sql",
           "CREATE INDEX changes_changed_at ON changes (changed_at)",
-          R"sql(CREATE FUNCTION taskcore_log_change() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    row_user text;
-    row_id   uuid;
-    parent   uuid;
-    next_seq bigint;
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        row_user := OLD.user_id;
-        row_id := OLD.id;
-    ELSE
-        row_user := NEW.user_id;
-        row_id := NEW.id;
-    END IF;
-    IF TG_ARGV[0] = 'message' THEN
-        parent := NEW.conversation_id;
-    END IF;
-    INSERT INTO change_counters AS c (user_id, seq) VALUES (row_user, 1)
-        ON CONFLICT (user_id) DO UPDATE SET seq = c.seq + 1
-        RETURNING c.seq INTO next_seq;
-    INSERT INTO changes (user_id, seq, kind, op, resource_id, conversation_id, changed_at)
-        VALUES (row_user, next_seq, TG_ARGV[0],
-                CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated'
-                           ELSE 'deleted' END,
-                row_id, parent, clock_timestamp());
-    RETURN NULL;
-END
-$$)sql",
+          log_change_function(Notify::no),
           "CREATE TRIGGER tasks_log_change AFTER INSERT OR UPDATE OR DELETE ON tasks FOR EACH ROW "
           "EXECUTE FUNCTION taskcore_log_change('task')",
           "CREATE TRIGGER conversations_log_change AFTER INSERT OR DELETE ON conversations FOR "
           "EACH ROW EXECUTE FUNCTION taskcore_log_change('conversation')",
           "CREATE TRIGGER messages_log_change AFTER INSERT ON messages FOR EACH ROW EXECUTE "
           "FUNCTION taskcore_log_change('message')"}},
+        // Live updates across instances: the logging transaction also wakes every LISTENing
+        // instance at its commit (channel and payload: change_listener.hpp). Used event-stream
+        // tickets are remembered until they expire, so each opens one stream on any instance.
+        {6,
+         {log_change_function(Notify::yes),
+          R"sql(CREATE TABLE used_event_tickets (
+    user_id    text        NOT NULL,
+    ticket_id  text        NOT NULL,
+    expires_at timestamptz NOT NULL,
+    PRIMARY KEY (user_id, ticket_id)
+))sql",
+          "CREATE INDEX used_event_tickets_expires_at ON used_event_tickets (expires_at)"}},
     };
     return all;
 }

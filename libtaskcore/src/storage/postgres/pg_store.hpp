@@ -69,6 +69,16 @@ class PgChangeRepository final : public ChangeRepository {
     PoolRef pool_;
 };
 
+class PgTicketRepository final : public TicketRepository {
+  public:
+    explicit PgTicketRepository(PoolRef pool) : pool_(pool) {}
+    bool use(std::string_view user_id, std::string_view ticket_id, Timestamp expires_at) override;
+    std::int64_t prune(Timestamp before) override;
+
+  private:
+    PoolRef pool_;
+};
+
 class PgStore final : public Store {
   public:
     PgStore(const std::string& url, const StoreOptions& options);
@@ -76,6 +86,7 @@ class PgStore final : public Store {
     ConversationRepository& conversations() override { return conversations_; }
     IdempotencyRepository& idempotency() override { return idempotency_; }
     ChangeRepository& changes() override { return changes_; }
+    TicketRepository& tickets() override { return tickets_; }
     void transaction(const std::function<void(UnitOfWork&)>& work) override;
     [[nodiscard]] std::string_view backend() const override { return "postgresql"; }
     void ping() override;
@@ -90,6 +101,7 @@ class PgStore final : public Store {
     PgConversationRepository conversations_{pool_};
     PgIdempotencyRepository idempotency_{pool_};
     PgChangeRepository changes_{pool_};
+    PgTicketRepository tickets_{pool_};
 };
 
 // A libpqxx row as the shared decoders (storage/row_decoding.hpp) read it.

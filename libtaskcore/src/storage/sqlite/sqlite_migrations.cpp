@@ -62,7 +62,7 @@ CREATE INDEX changes_changed_at ON changes (changed_at);
 // Timestamps are integer Unix milliseconds; ids are canonical UUID text. *_folded columns hold
 // the case-folded text that the q= search matches, computed by the library (fold_case) so both
 // backends agree without depending on a database collation.
-const std::array<Migration, 5> kMigrations{
+const std::array<Migration, 6> kMigrations{
     // last version == latest_schema_version()
     Migration{1, R"sql(
 CREATE TABLE tasks (
@@ -154,6 +154,17 @@ CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 )sql"},
     // The per-user change log (see the PostgreSQL migration 5), written by change_log_sql().
     Migration{5, change_log_sql()},
+    // Used event-stream tickets, kept until they expire (PostgreSQL migration 6; one process
+    // owns the file, so its wake-ups stay in-process and need no NOTIFY).
+    Migration{6, R"sql(
+CREATE TABLE used_event_tickets (
+    user_id    TEXT    NOT NULL,
+    ticket_id  TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, ticket_id)
+) WITHOUT ROWID;
+CREATE INDEX used_event_tickets_expires_at ON used_event_tickets (expires_at);
+)sql"},
 };
 
 }  // namespace

@@ -70,6 +70,16 @@ class SqliteChangeRepository final : public ChangeRepository {
     PoolRef pool_;
 };
 
+class SqliteTicketRepository final : public TicketRepository {
+  public:
+    explicit SqliteTicketRepository(PoolRef pool) : pool_(pool) {}
+    bool use(std::string_view user_id, std::string_view ticket_id, Timestamp expires_at) override;
+    std::int64_t prune(Timestamp before) override;
+
+  private:
+    PoolRef pool_;
+};
+
 class SqliteStore final : public Store {
   public:
     // `path` empty: in-memory database.
@@ -78,6 +88,7 @@ class SqliteStore final : public Store {
     ConversationRepository& conversations() override { return conversations_; }
     IdempotencyRepository& idempotency() override { return idempotency_; }
     ChangeRepository& changes() override { return changes_; }
+    TicketRepository& tickets() override { return tickets_; }
     void transaction(const std::function<void(UnitOfWork&)>& work) override;
     [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
     void ping() override;
@@ -91,6 +102,7 @@ class SqliteStore final : public Store {
     SqliteConversationRepository conversations_{pool_};
     SqliteIdempotencyRepository idempotency_{pool_};
     SqliteChangeRepository changes_{pool_};
+    SqliteTicketRepository tickets_{pool_};
 };
 
 // A stepped SQLite statement as the shared decoders (storage/row_decoding.hpp) read it.

@@ -1,0 +1,236 @@
+// The LISTEN connection: connected and subscribed on the blocking executor (a short, bounded
+// wait), then driven without blocking on the listening executor: notifications are read as its
+// socket becomes readable, and a ping every few seconds finds a connection that died silently.
+#include "taskcore/storage/change_listener.hpp"
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <stdexcept>
+#include <utility>
+
+#include "pg_pool.hpp"
+
+namespace taskcore::postgres {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr auto kFirstBackoff = std::chrono::milliseconds{100};
+constexpr auto kMaxBackoff = std::chrono::seconds{5};
+// A ping unanswered for this long means the connection is gone (no RST ever came).
+constexpr auto kPingEvery = std::chrono::seconds{10};
+
+std::string error_of(PGconn* conn) {
+    std::string text = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+class PgChangeListener final : public ChangeListener,
+                               public std::enable_shared_from_this<PgChangeListener> {
+  public:
+    PgChangeListener(const asio::any_io_executor& executor, asio::any_io_executor blocking,
+                     std::string conninfo, ChangeListenerCallbacks callbacks)
+        : executor_(executor),
+          blocking_(std::move(blocking)),
+          conninfo_(std::move(conninfo)),
+          callbacks_(std::move(callbacks)),
+          socket_(executor),
+          retry_timer_(executor),
+          ping_timer_(executor) {}
+
+    ~PgChangeListener() override {
+        if (conn_ != nullptr) PQfinish(conn_);
+    }
+    PgChangeListener(const PgChangeListener&) = delete;
+    PgChangeListener& operator=(const PgChangeListener&) = delete;
+
+    void start() override {
+        asio::post(executor_, [self = shared_from_this()] { self->connect(); });
+    }
+
+    void stop() override {
+        stopped_.store(true);
+        asio::post(executor_, [self = shared_from_this()] {
+            self->retry_timer_.cancel();
+            self->close();
+        });
+    }
+
+    [[nodiscard]] Stats stats() const override {
+        return {connected_.load(), notifications_.load(), connects_.load()};
+    }
+
+  private:
+    void connect() {
+        if (stopped_) return;
+        asio::post(blocking_, [self = shared_from_this()] {
+            auto owned = std::make_shared<OwnedConnection>(PQconnectdb(self->conninfo_.c_str()));
+            PGconn* conn = owned->conn;
+            std::string failure;
+            if (PQstatus(conn) != CONNECTION_OK) {
+                failure = error_of(conn);
+            } else {
+                const std::string listen = "LISTEN " + std::string(kChangesChannel);
+                PGresult* r = PQexec(conn, listen.c_str());
+                if (PQresultStatus(r) != PGRES_COMMAND_OK) failure = error_of(conn);
+                PQclear(r);
+            }
+            // Never run when the executor stopped first: the connection closes with `owned`.
+            asio::post(self->executor_, [self, owned, failure] {
+                if (!failure.empty()) return self->lost("cannot connect: " + failure);
+                self->on_connected(std::exchange(owned->conn, nullptr));
+            });
+        });
+    }
+
+    // A connection on its way from the blocking executor, closed if nobody takes it.
+    struct OwnedConnection {
+        explicit OwnedConnection(PGconn* c) : conn(c) {}
+        ~OwnedConnection() {
+            if (conn != nullptr) PQfinish(conn);
+        }
+        OwnedConnection(const OwnedConnection&) = delete;
+        OwnedConnection& operator=(const OwnedConnection&) = delete;
+        PGconn* conn;
+    };
+
+    void on_connected(PGconn* conn) {
+        if (stopped_) {
+            PQfinish(conn);
+            return;
+        }
+        conn_ = conn;
+        boost::system::error_code ec;
+        const int copy = ::dup(PQsocket(conn_));  // ours to close; libpq closes its own
+        if (PQsetnonblocking(conn_, 1) != 0 || copy < 0 || socket_.assign(copy, ec)) {
+            if (copy >= 0 && !socket_.is_open()) ::close(copy);
+            return lost("cannot watch the connection");
+        }
+        backoff_ = kFirstBackoff;
+        ping_outstanding_ = false;
+        connected_.store(true);
+        ++connects_;
+        if (callbacks_.connected) callbacks_.connected();
+        wait_readable();
+        arm_ping();
+    }
+
+    void wait_readable() {
+        socket_.async_wait(
+            asio::posix::descriptor_base::wait_read,
+            [self = shared_from_this(), generation = generation_](boost::system::error_code ec) {
+                if (ec || generation != self->generation_) return;
+                self->on_readable();
+            });
+    }
+
+    void on_readable() {
+        if (PQconsumeInput(conn_) != 1) return lost(error_of(conn_));
+        while (PGnotify* n = PQnotifies(conn_)) {
+            deliver(n->extra != nullptr ? n->extra : "");
+            PQfreemem(n);
+        }
+        // The answers to our pings: any result means the server is there.
+        while (PQisBusy(conn_) == 0) {
+            PGresult* r = PQgetResult(conn_);
+            if (r == nullptr) break;
+            ping_outstanding_ = false;
+            PQclear(r);
+        }
+        if (PQstatus(conn_) == CONNECTION_BAD) return lost(error_of(conn_));
+        wait_readable();
+    }
+
+    // "<seq> <user_id>"; anything else on the channel is not ours and is ignored.
+    void deliver(std::string_view payload) {
+        const auto space = payload.find(' ');
+        if (space == std::string_view::npos) return;
+        std::int64_t seq = 0;
+        const auto* end = payload.data() + space;
+        if (std::from_chars(payload.data(), end, seq).ptr != end) return;
+        ++notifications_;
+        if (callbacks_.changed) callbacks_.changed(payload.substr(space + 1), seq);
+    }
+
+    void arm_ping() {
+        ping_timer_.expires_after(kPingEvery);
+        ping_timer_.async_wait(
+            [self = shared_from_this(), generation = generation_](boost::system::error_code ec) {
+                if (ec || generation != self->generation_) return;
+                if (self->ping_outstanding_) return self->lost("no answer to a ping");
+                if (PQsendQuery(self->conn_, "SELECT 1") != 1 || PQflush(self->conn_) < 0) {
+                    return self->lost(error_of(self->conn_));
+                }
+                self->ping_outstanding_ = true;
+                self->arm_ping();
+            });
+    }
+
+    void close() {
+        ++generation_;
+        boost::system::error_code ignored;
+        ping_timer_.cancel();
+        socket_.close(ignored);
+        if (conn_ != nullptr) PQfinish(conn_);
+        conn_ = nullptr;
+        connected_.store(false);
+    }
+
+    void lost(const std::string& why) {
+        close();
+        if (stopped_) return;
+        if (callbacks_.lost) callbacks_.lost(why);
+        retry_timer_.expires_after(backoff_);
+        backoff_ = std::min<std::chrono::milliseconds>(backoff_ * 2, kMaxBackoff);
+        retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (!ec) self->connect();
+        });
+    }
+
+    asio::any_io_executor executor_;
+    asio::any_io_executor blocking_;
+    const std::string conninfo_;
+    ChangeListenerCallbacks callbacks_;
+    asio::posix::stream_descriptor socket_;
+    asio::steady_timer retry_timer_;
+    asio::steady_timer ping_timer_;
+    PGconn* conn_ = nullptr;  // used on the executor only
+    std::uint64_t generation_ = 0;
+    std::chrono::milliseconds backoff_ = kFirstBackoff;
+    bool ping_outstanding_ = false;
+    std::atomic<bool> stopped_{false};
+    std::atomic<bool> connected_{false};
+    std::atomic<std::uint64_t> notifications_{0};
+    std::atomic<std::uint64_t> connects_{0};
+};
+
+}  // namespace
+}  // namespace taskcore::postgres
+
+namespace taskcore {
+
+std::shared_ptr<ChangeListener> open_change_listener(const std::string& url,
+                                                     const boost::asio::any_io_executor& executor,
+                                                     const boost::asio::any_io_executor& blocking,
+                                                     ChangeListenerCallbacks callbacks) {
+    if (!url.starts_with("postgresql://") && !url.starts_with("postgres://"))
+        throw std::invalid_argument("a change listener needs a postgresql:// URL");
+    auto named = url;
+    if (url.find("application_name=") == std::string::npos) {
+        named += url.find('?') == std::string::npos ? '?' : '&';
+        named += "application_name=taskcore-listener";
+    }
+    return std::make_shared<postgres::PgChangeListener>(
+        executor, blocking, postgres::make_conninfo(named), std::move(callbacks));
+}
+
+}  // namespace taskcore
