@@ -13,6 +13,7 @@
 #include "server_process.hpp"
 #include "taskcore/auth/jwt_signer.hpp"
 #include "taskcore/domain/uuid.hpp"
+#include "taskcore/service/event_tickets.hpp"
 
 using namespace taskcore;
 using namespace taskcore::testing;
@@ -195,4 +196,156 @@ TEST_CASE("a stream ends with token-expired at the token's exp, and at shutdown"
     const auto end = open.read_raw(std::chrono::seconds{8}, "0\r\n\r\n");
     CHECK(end.find("0\r\n\r\n") != std::string::npos);
     stopper.join();
+}
+
+namespace {
+
+std::string ticket_for(HttpClient& c, const std::string& user, const std::string& token) {
+    const auto res = c.request(http::verb::post, "/api/" + user + "/events/ticket", token);
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(res[http::field::cache_control] == "no-store");
+    const auto data = boost::json::parse(res.body()).at("data");
+    CHECK(data.at("expires_in") == 30);
+    return std::string(data.at("ticket").as_string());
+}
+
+// GET .../events?ticket=... without any Authorization header, as EventSource sends it.
+std::string open_with_ticket(const std::string& user, const std::string& ticket) {
+    return "GET /api/" + user + "/events?ticket=" + ticket +
+           " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
+}
+
+HttpResponse refused_with_ticket(unsigned short port, const std::string& user,
+                                 const std::string& ticket) {
+    HttpClient c(port);
+    c.send_raw(open_with_ticket(user, ticket));
+    return c.read_response();
+}
+
+}  // namespace
+
+TEST_CASE("a one-time ticket opens the stream without a header, once, for its user only") {
+    ServerProcess server(env());
+    const auto alice = fresh_user(), bob = fresh_user();
+    const auto alice_token = test_token(alice, kSecret);
+    HttpClient api(server.port());
+    const auto ticket = ticket_for(api, alice, alice_token);
+
+    // Another user's path: 403, and the ticket is not used up by it.
+    const auto wrong_user = refused_with_ticket(server.port(), bob, ticket);
+    CHECK(wrong_user.result() == http::status::forbidden);
+
+    HttpClient stream(server.port());
+    stream.send_raw(open_with_ticket(alice, ticket));
+    CHECK(stream.read_raw(std::chrono::seconds{5}, "event: ready").find("event: ready") !=
+          std::string::npos);
+    create(api, alice, alice_token);
+    CHECK(stream.read_raw(std::chrono::seconds{5}, "id: 1\n").find("id: 1\n") != std::string::npos);
+
+    const auto used = refused_with_ticket(server.port(), alice, ticket);
+    CHECK(used.result() == http::status::unauthorized);
+    CHECK(boost::json::parse(used.body()).at("error").at("message") ==
+          "ticket already used; ask for a new one");
+    CHECK(std::string(used[http::field::www_authenticate])
+              .starts_with("Bearer error=\"invalid_token\""));
+
+    // Not a ticket: a bearer token, a forged one, garbage; and a ticket is no bearer token.
+    CHECK(refused_with_ticket(server.port(), alice, alice_token).result() ==
+          http::status::unauthorized);
+    auto forged = ticket_for(api, alice, alice_token);
+    forged.back() = forged.back() == 'A' ? 'B' : 'A';
+    CHECK(refused_with_ticket(server.port(), alice, forged).result() == http::status::unauthorized);
+    CHECK(refused_with_ticket(server.port(), alice, "not-a-ticket").result() ==
+          http::status::unauthorized);
+    CHECK(api.request(http::verb::get, "/api/" + alice + "/tasks",
+                      ticket_for(api, alice, alice_token))
+              .result() == http::status::unauthorized);
+    // The ticket never reaches the log.
+    CHECK(server.log().find(ticket) == std::string::npos);
+}
+
+TEST_CASE("an expired ticket is 401, and a ticket's stream ends at its token's exp") {
+    ServerProcess server(env());
+    const auto user = fresh_user();
+    const auto an_hour_ago = [] {
+        return std::chrono::system_clock::now() - std::chrono::hours{1};
+    };
+    const EventTickets old_issuer(ticket_key_from(kSecret), an_hour_ago);
+    const auto expired = old_issuer.issue(user, std::chrono::system_clock::now()).ticket;
+    const auto res = refused_with_ticket(server.port(), user, expired);
+    CHECK(res.result() == http::status::unauthorized);
+    CHECK(boost::json::parse(res.body()).at("error").at("message") ==
+          "ticket expired; ask for a new one");
+
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const auto short_lived =
+        sign_hs256(boost::json::object{{"sub", user}, {"iat", now}, {"exp", now + 2}}, kSecret);
+    HttpClient api(server.port());
+    HttpClient stream(server.port());
+    stream.send_raw(open_with_ticket(user, ticket_for(api, user, short_lived)));
+    const auto raw = stream.read_raw(std::chrono::seconds{8}, "0\r\n\r\n");
+    CHECK(raw.find("event: ready") != std::string::npos);
+    CHECK(raw.find("event: token-expired") != std::string::npos);
+}
+
+TEST_CASE("1000 idle streams on one instance stay open past IDLE_TIMEOUT_SECONDS") {
+    constexpr int kStreams = 1000;
+    constexpr int kUsers = 125;  // 8 streams each: EVENTS_MAX_STREAMS_PER_USER's default
+    ServerProcess server(env({{"EVENTS_HEARTBEAT_SECONDS", "2"}, {"IDLE_TIMEOUT_SECONDS", "3"}}));
+    const auto rss_before = resident_kb(server.pid());
+    std::vector<std::string> users;
+    users.reserve(kUsers);
+    for (int u = 0; u < kUsers; ++u) users.push_back(fresh_user());
+    std::vector<std::unique_ptr<HttpClient>> streams;
+    streams.reserve(kStreams);
+    for (int i = 0; i < kStreams; ++i) {
+        const auto& user = users[static_cast<std::size_t>(i % kUsers)];
+        streams.push_back(std::make_unique<HttpClient>(server.port()));
+        streams.back()->send_raw(open_request(user, test_token(user, kSecret)));
+    }
+    int ready = 0;
+    for (auto& s : streams) {
+        ready += s->read_raw(std::chrono::seconds{10}, "event: ready").find("event: ready") !=
+                 std::string::npos;
+    }
+    REQUIRE(ready == kStreams);
+    const auto rss_open = resident_kb(server.pid());
+
+    // A newcomer's /health while they are all open.
+    std::vector<double> health_ms;
+    HttpClient probe(server.port());
+    for (int i = 0; i < 50; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        REQUIRE(probe.request(http::verb::get, "/health").result() == http::status::ok);
+        health_ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
+    }
+    std::sort(health_ms.begin(), health_ms.end());
+
+    // Past the idle timeout, every stream still gets heartbeats and then its user's next write.
+    std::this_thread::sleep_for(std::chrono::seconds{4});
+    int alive = 0;
+    for (auto& s : streams) {
+        alive += s->read_raw(std::chrono::seconds{5}, ": heartbeat\n\n").find(": heartbeat") !=
+                 std::string::npos;
+    }
+    CHECK(alive == kStreams);
+    HttpClient writer(server.port());
+    create(writer, users[0], test_token(users[0], kSecret));
+    int delivered = 0;
+    for (int i = 0; i < kStreams; i += kUsers) {
+        delivered += streams[static_cast<std::size_t>(i)]
+                         ->read_raw(std::chrono::seconds{5}, "id: 1\n")
+                         .find("id: 1\n") != std::string::npos;
+    }
+    CHECK(delivered == kStreams / kUsers);
+    WARN("1000 idle streams: server RSS "
+         << rss_before << " kB before, " << rss_open << " kB with them open ("
+         << (rss_open - rss_before) * 1024 / kStreams
+         << " B per stream); a new client's /health p50 " << health_ms[25] << " ms, p99 "
+         << health_ms[49] << " ms");
+    CHECK(rss_open - rss_before < 64L * 1024);  // at most 64 kB per stream
 }

@@ -142,6 +142,14 @@ int ServerProcess::stop(int signal, std::chrono::seconds wait) {
     return -1;
 }
 
+long resident_kb(int pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
+    }
+    return -1;
+}
+
 std::string test_token(const std::string& user, const std::string& secret) {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())

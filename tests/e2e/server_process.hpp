@@ -30,6 +30,7 @@ class ServerProcess {
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     [[nodiscard]] unsigned short port() const { return port_; }
+    [[nodiscard]] int pid() const { return pid_; }
     [[nodiscard]] const std::string& database_url() const { return database_url_; }
     // Sends `signal` and waits (bounded) for the exit; returns the exit status, or -1 on timeout.
     int stop(int signal, std::chrono::seconds wait = std::chrono::seconds{20});
@@ -41,6 +42,9 @@ class ServerProcess {
     int pid_ = -1;
     unsigned short port_ = 0;
 };
+
+// The resident set of process `pid` in kB (VmRSS), or -1 when it cannot be read.
+long resident_kb(int pid);
 
 // An HS256 token for `user` signed with `secret`, valid for ten minutes.
 std::string test_token(const std::string& user, const std::string& secret);
