@@ -2,11 +2,12 @@
 // loads offline from the server's embedded Swagger UI, authorises with a bearer token, runs
 // "list tasks" from the page and shows the user's task; a screenshot is kept.
 // Usage: node docs_page.mjs /path/to/taskcore-server /path/to/screenshot.png
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
+import { fail, startServer } from "./server.mjs";
 
 const [serverBin, screenshot] = process.argv.slice(2);
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -15,23 +16,8 @@ const dir = mkdtempSync(join(tmpdir(), "taskcore-docs-"));
 const env = { ...process.env, BETTER_AUTH_SECRET: secret, DATABASE_URL: `sqlite:///${dir}/docs.db`,
               PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" };
 
-function fail(message) {
-  console.error(`FAIL: ${message}`);
-  process.exitCode = 1;
-  throw new Error(message);
-}
-
-const server = spawn(serverBin, ["serve"], { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"] });
-let log = "";
-const port = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 10000);
-  server.stderr.on("data", (chunk) => {
-    log += chunk;
-    const m = /listening on http:\/\/[0-9.]+:([0-9]+)/.exec(log);
-    if (m) { clearTimeout(timer); resolve(m[1]); }
-  });
-});
-const base = `http://127.0.0.1:${port}`;
+const server = await startServer(serverBin, dir, env);
+const base = server.base;
 let browser;
 try {
   const token = spawnSync(serverBin, ["token", "alice"], { cwd: dir, env, encoding: "utf8" }).stdout.trim();
@@ -80,5 +66,5 @@ try {
   if (problems.length) fail(`browser problems:\n${problems.join("\n")}`);
 } finally {
   await browser?.close();
-  server.kill("SIGTERM");
+  server.stop();
 }
