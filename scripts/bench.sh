@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 backend=sqlite duration=10 connections=32 users=200 per_user=50 big=100000 out="" baseline="" rounds=1
-scenarios="static health list mcp-list list-100k get create toggle update message list-256conn"
+scenarios="static health list mcp-list list-100k get create events toggle update message list-256conn"
 while [ $# -gt 0 ]; do
     case "$1" in
         --backend) backend=$2; shift 2 ;;
@@ -221,12 +221,30 @@ scenario_args() {  # name -> scenario connections data
         *) echo "$1 $connections users.txt" ;;
     esac
 }
+# The events scenario: the create scenario again while 100 users each hold an event stream
+# (scripts/bench/events.mjs); compare its req/s with create's. New build only: older builds
+# have no streams.
+run_events() {  # -> the run_wrk line; the streams' RESULT line goes to events.txt
+    node "$root/scripts/bench/events.mjs" "$base" "$work/new/users.txt" 100 $((duration + 2)) \
+        > "$work/events.out" &
+    local streams_pid=$!
+    for _ in $(seq 400); do grep -q '^open' "$work/events.out" && break; sleep 0.05; done
+    grep -q '^open' "$work/events.out" || { echo "bench: event streams did not open" >&2; exit 1; }
+    run_wrk events create "$connections" "$work/new/users.txt"
+    wait "$streams_pid"
+    awk '/^RESULT/' "$work/events.out" >> "$work/events.txt"
+}
+: > "$work/events.txt"
 results=$work/results.txt old_results=$work/old-results.txt
 : > "$results"; : > "$old_results"
 for round in $(seq 1 "$rounds"); do
     for name in $scenarios; do
         # shellcheck disable=SC2046
         set -- $(scenario_args "$name")
+        if [ "$name" = events ]; then
+            run_events | sed "s/^/r$round /" >> "$results"
+            continue
+        fi
         # Odd rounds run the old build first, even rounds the new one: whatever one run leaves
         # behind (a checkpoint still writing back, a warm cache) falls on each build alike.
         if [ -n "$old_bin" ] && [ $((round % 2)) -eq 1 ]; then
@@ -323,6 +341,12 @@ errors_total=$(( $(awk '{s += $7} END {print s + 0}' "$results" "$old_results") 
         echo "| pgbench get statement pipelined 16 deep, 2 clients | $pipelined_sps statements/s |"
     fi
     [ -n "$p50_big" ] && [ -n "$p50_small" ] && echo "| list p50, 100,000-task user / 50-task user | $(awk -v a="$p50_big" -v b="$p50_small" 'BEGIN {printf "%.2f x", a / b}') |"
+    if [ -s "$work/events.txt" ]; then
+        create_rps=$(awk '$3 == "create" {s += $4; n++} END {if (n) print s / n}' "$results")
+        events_rps=$(awk '$3 == "events" {s += $4; n++} END {if (n) print s / n}' "$results")
+        [ -n "$create_rps" ] && echo "| creates/s with 100 open streams / without | $(awk -v a="$events_rps" -v b="$create_rps" 'BEGIN {printf "%.2f", a / b}') |"
+        awk '{printf "| event delivery, write to stream (%d events on %d streams) | p50 %d ms, p99 %d ms, max %d ms |\n", $3, $7, $4, $5, $6}' "$work/events.txt"
+    fi
     echo "| peak RSS under load | $(( peak_rss / 1024 )) MB |"
     echo "| RSS idle after start | $(( idle_rss / 1024 )) MB |"
     echo "| cold start to healthy /health (median of 5, ms) | $cold_median (${cold[*]}) |"

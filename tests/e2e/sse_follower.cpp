@@ -30,6 +30,20 @@ int connect_loopback(unsigned short port) {
     return fd;
 }
 
+// Moves the complete chunks at the front of `wire` (a chunked body) into `body`; false once the
+// last chunk arrived. A proxy may cut chunks anywhere, also inside an event.
+bool dechunk(std::string& wire, std::string& body) {
+    for (;;) {
+        const auto line_end = wire.find("\r\n");
+        if (line_end == std::string::npos) return true;
+        const auto size = std::stoul(wire.substr(0, line_end), nullptr, 16);
+        if (size == 0) return false;
+        if (wire.size() < line_end + 2 + size + 2) return true;
+        body.append(wire, line_end + 2, size);
+        wire.erase(0, line_end + 2 + size + 2);
+    }
+}
+
 bool send_all(int fd, const std::string& bytes) {
     std::size_t sent = 0;
     while (sent < bytes.size()) {
@@ -116,27 +130,35 @@ void SseFollower::follow_once(unsigned short port) {
                                 "\r\nLast-Event-ID: " + std::to_string(after) +
                                 "\r\nAccept: text/event-stream\r\n\r\n";
     static const std::regex kId("id: ([0-9]+)\nevent: [a-z.]+\n");
-    std::string raw;
+    std::string wire;
+    std::string body;
+    bool in_body = false;
     std::size_t parsed = 0;
     if (send_all(fd, request)) {
         std::array<char, 8192> buffer{};
         for (;;) {
             const auto n = ::recv(fd, buffer.data(), buffer.size(), 0);
             if (n <= 0) break;
-            raw.append(buffer.data(), static_cast<std::size_t>(n));
-            if (!open_ && raw.find("\r\n\r\n") != std::string::npos) {
-                if (!raw.starts_with("HTTP/1.1 200")) break;
+            wire.append(buffer.data(), static_cast<std::size_t>(n));
+            if (!in_body) {
+                const auto end = wire.find("\r\n\r\n");
+                if (end == std::string::npos) continue;
+                if (!wire.starts_with("HTTP/1.1 200")) break;
+                wire.erase(0, end + 4);
+                in_body = true;
                 open_ = true;
             }
+            const bool more = dechunk(wire, body);
             std::smatch m;
-            auto from = raw.cbegin() + static_cast<std::ptrdiff_t>(parsed);
-            while (std::regex_search(from, raw.cend(), m, kId)) {
+            auto from = body.cbegin() + static_cast<std::ptrdiff_t>(parsed);
+            while (std::regex_search(from, body.cend(), m, kId)) {
                 const std::lock_guard lock(mutex_);
                 last_ = std::stoll(m[1]);
                 seqs_.push_back(last_);
                 from = m[0].second;
             }
-            parsed = static_cast<std::size_t>(from - raw.cbegin());
+            parsed = static_cast<std::size_t>(from - body.cbegin());
+            if (!more) break;
         }
     }
     const std::lock_guard lock(mutex_);

@@ -71,6 +71,12 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
         .text("user")
         .text("hi")
         .text(now);
+    postgres::Params just_user;
+    just_user.text(user);
+    postgres::Params changes_after;
+    changes_after.text(user).integer(0).integer(101);
+    postgres::Params ticket_use;
+    ticket_use.text(user).text(generate_uuid_v7().to_string()).text(now);
     TaskListQuery query;
     const auto list = sql::task_list(user, query);
     TaskListQuery after = query;
@@ -94,6 +100,9 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
         {"delete", c.plan(sql::kTaskDelete.sql, remove)},
         {"idempotency find", c.plan(sql::kIdempotencyFind.sql, key_find)},
         {"idempotency insert", c.plan(sql::kIdempotencyInsert.sql, key_insert)},
+        {"changes after", c.plan(sql::kChangesAfter.sql, changes_after)},
+        {"changes latest", c.plan(sql::kChangesLatest.sql, just_user)},
+        {"ticket use", c.plan(sql::kTicketUse.sql, ticket_use)},
     };
     for (const auto& [name, plan] : plans) {
         INFO(name << ":\n" << plan);

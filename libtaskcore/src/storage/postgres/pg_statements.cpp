@@ -197,6 +197,13 @@ const Statement kIdempotencyInsert{
 const Statement kIdempotencyPrune{
     "idempotency.prune", "DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz"};
 
+// ON CONFLICT waits for a concurrent use of the same ticket to commit: exactly one wins.
+const Statement kTicketUse{"tickets.use",
+                           "INSERT INTO used_event_tickets (user_id, ticket_id, expires_at) "
+                           "VALUES ($1, $2, $3::timestamptz) ON CONFLICT DO NOTHING"};
+const Statement kTicketPrune{"tickets.prune",
+                             "DELETE FROM used_event_tickets WHERE expires_at < $1::timestamptz"};
+
 const Statement kBeginSnapshot{"tx.begin_snapshot",
                                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"};
 const Statement kCommit{"tx.commit", "COMMIT"};

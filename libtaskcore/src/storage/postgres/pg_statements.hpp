@@ -69,6 +69,9 @@ extern const Statement kChangesAfter;   // $1 user, $2 since, $3 rows (decode_ch
 extern const Statement kChangesLatest;  // $1 user -> seq (no row before the first write)
 extern const Statement kChangesPrune;   // $1 before
 
+extern const Statement kTicketUse;    // $1 user, $2 ticket id, $3 expires_at: 0 rows if used
+extern const Statement kTicketPrune;  // $1 before
+
 extern const Statement kBeginSnapshot;
 extern const Statement kCommit;
 extern const Statement kPing;
