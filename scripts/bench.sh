@@ -58,7 +58,7 @@ cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
     [ -n "$old_pid" ] && kill "$old_pid" 2>/dev/null && wait "$old_pid" 2>/dev/null
     [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
-    if [ "$backend" = postgres ]; then pg_cluster_stop; fi
+    if [ "$backend" = postgres ] && declare -F pg_cluster_stop >/dev/null; then pg_cluster_stop; fi
     [ -n "$baseline" ] && git -C "$root" worktree remove --force "$work/baseline" 2>/dev/null
     rm -rf "$work"
 }
@@ -68,8 +68,10 @@ old_bin=""
 if [ -n "$baseline" ]; then
     echo "bench: building the baseline $baseline (Release)" >&2
     git -C "$root" worktree add --detach "$work/baseline" "$baseline" >/dev/null 2>&1
+    # The baseline embeds this checkout's Swagger UI files (a fresh worktree has no node_modules).
     cmake -S "$work/baseline" -B "$work/baseline/build" -DCMAKE_BUILD_TYPE=Release \
-        -DTASKCORE_BUILD_TESTS=OFF >/dev/null
+        -DTASKCORE_BUILD_TESTS=OFF \
+        -DTASKCORE_DOCS_UI_DIR="$root/server/docs-ui/node_modules/swagger-ui-dist" >/dev/null
     cmake --build "$work/baseline/build" -j"$(nproc)" --target taskcore-server >/dev/null
     old_bin=$work/baseline/build/server/taskcore-server
 fi

@@ -40,6 +40,7 @@ constexpr std::array kVariables{
     "EVENTS_MAX_STREAMS_PER_USER",
     "EVENTS_MAX_STREAMS",
     "EVENTS_TICKET_SECRET",
+    "EVENTS_NOTIFY",
     "DB_LISTEN_URL",
     "IDLE_TIMEOUT_SECONDS",
     "JWKS_CACHE_SECONDS",
@@ -272,6 +273,7 @@ void load_events(const Environment& env, Config& c) {
     c.events_max_streams_per_user =
         static_cast<int>(integer(env, "EVENTS_MAX_STREAMS_PER_USER", 8, 1, 1000));
     c.events_max_streams = static_cast<int>(integer(env, "EVENTS_MAX_STREAMS", 10000, 1, 1000000));
+    c.events_notify = boolean(env, "EVENTS_NOTIFY", true);
     c.events_ticket_secret = get(env, "EVENTS_TICKET_SECRET");
     if (c.events_ticket_secret && c.events_ticket_secret->size() < 32) {
         throw ConfigError(

@@ -60,6 +60,7 @@ struct Config {
     // BETTER_AUTH_SECRET, or random per process when there is none (tickets then open streams
     // on the instance that issued them only).
     std::optional<std::string> events_ticket_secret;
+    bool events_notify = true;  // PostgreSQL writes NOTIFY the other instances' listeners
     // PostgreSQL: the direct connection the change listener LISTENs on; unset: DATABASE_URL.
     std::optional<std::string> db_listen_url;
     std::chrono::seconds idle_timeout{30};

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "taskcore/storage/change_listener.hpp"
+
 namespace taskcore::server {
 
 // What a stream gives the hub: a wake-up that may be called from any thread.
@@ -64,6 +66,12 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
     [[nodiscard]] bool stopping() const;
     [[nodiscard]] std::size_t streams() const;
 
+    // The change listener waking this hub (PostgreSQL), for metrics; set once before serving.
+    void set_listener(std::shared_ptr<const ChangeListener> listener) {
+        listener_ = std::move(listener);
+    }
+    [[nodiscard]] const ChangeListener* listener() const { return listener_.get(); }
+
   private:
     void release(const std::string& user, const std::weak_ptr<StreamWaker>& waker);
     void attach(const std::string& user, const std::weak_ptr<StreamWaker>& waker);
@@ -85,6 +93,7 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
     std::map<std::string, UserStreams, std::less<>> users_;
     int total_ = 0;
     bool stopping_ = false;
+    std::shared_ptr<const ChangeListener> listener_;
 };
 
 // What the events handler hands the network layer: the stream to open once its response

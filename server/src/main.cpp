@@ -56,6 +56,7 @@ StoreOptions store_options(const Config& c) {
     o.max_overflow = c.db_max_overflow;
     o.prepared_statements = c.db_prepared_statements;
     o.distribution = c.db_distribution;
+    o.notify_changes = c.events_notify;
     return o;
 }
 
@@ -123,6 +124,7 @@ std::shared_ptr<ChangeListener> start_change_listener(const Config& config, Even
                           "; retrying (streams see this instance's writes meanwhile)");
          }});
     listener->start();
+    events.set_listener(listener);
     return listener;
 }
 

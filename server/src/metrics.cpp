@@ -88,10 +88,7 @@ void Metrics::render_tool_calls(std::string& out) const {
     }
 }
 
-std::string Metrics::render(const Store::PoolStats& pool, std::string_view backend,
-                            const PipelineGauges& pipeline) const {
-    std::string out;
-    out.reserve(8192);
+void Metrics::render_http(std::string& out) const {
     out +=
         "# HELP taskcore_http_requests_total HTTP requests by route template, method and status.\n";
     out += "# TYPE taskcore_http_requests_total counter\n";
@@ -130,6 +127,13 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
         out += "taskcore_http_request_duration_seconds_count{" + label + "} " +
                std::to_string(count) + "\n";
     }
+}
+
+std::string Metrics::render(const Store::PoolStats& pool, std::string_view backend,
+                            const PipelineGauges& pipeline, const EventGauges& events) const {
+    std::string out;
+    out.reserve(8192);
+    render_http(out);
     out += "# HELP taskcore_http_requests_in_flight Requests read but not yet answered.\n";
     out += "# TYPE taskcore_http_requests_in_flight gauge\n";
     out += "taskcore_http_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
@@ -160,6 +164,22 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
     gauge("taskcore_db_pipeline_queued", "Reads waiting to enter a pipeline.", pipeline.queued);
     gauge("taskcore_db_pipeline_depth", "Reads sent whose answer has not arrived yet.",
           pipeline.in_flight);
+    gauge("taskcore_event_streams", "Open event streams (GET /events) on this instance.",
+          events.streams);
+    if (events.listening) {
+        gauge("taskcore_change_listener_up", "1 while the LISTEN connection is up.",
+              events.listener_connected ? 1 : 0);
+        out +=
+            "# HELP taskcore_change_notifications_total Change-log wake-ups received by "
+            "LISTEN.\n# TYPE taskcore_change_notifications_total counter\n"
+            "taskcore_change_notifications_total " +
+            std::to_string(events.notifications) + "\n";
+        out +=
+            "# HELP taskcore_change_listener_connects_total LISTEN connections opened (the "
+            "first one included).\n# TYPE taskcore_change_listener_connects_total counter\n"
+            "taskcore_change_listener_connects_total " +
+            std::to_string(events.listener_connects) + "\n";
+    }
     out += "# HELP taskcore_build_info The running build: version and storage backend.\n";
     out += "# TYPE taskcore_build_info gauge\n";
     out += "taskcore_build_info{version=\"" + std::string(kVersion) + "\",backend=\"" +

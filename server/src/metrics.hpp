@@ -26,6 +26,15 @@ struct PipelineGauges {
     std::size_t in_flight = 0;
 };
 
+// The event streams of this instance and its change listener (PostgreSQL only).
+struct EventGauges {
+    std::size_t streams = 0;
+    bool listening = false;  // a change listener runs (the listener_* values mean something)
+    bool listener_connected = false;
+    std::uint64_t notifications = 0;
+    std::uint64_t listener_connects = 0;
+};
+
 // The Prometheus text exposition format's media type.
 inline constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -43,7 +52,8 @@ class Metrics {
 
     // The Prometheus text exposition format (version 0.0.4).
     [[nodiscard]] std::string render(const Store::PoolStats& pool, std::string_view backend,
-                                     const PipelineGauges& pipeline = {}) const;
+                                     const PipelineGauges& pipeline = {},
+                                     const EventGauges& events = {}) const;
 
     static constexpr std::array<unsigned, 17> kStatuses{200, 201, 202, 204, 400, 401, 403, 404, 405,
                                                         413, 415, 422, 429, 431, 500, 503, 0};
@@ -53,6 +63,7 @@ class Metrics {
                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
   private:
+    void render_http(std::string& out) const;  // request counts and latency histograms
     void render_tool_calls(std::string& out) const;
 
     using Counter = std::atomic<std::uint64_t>;

@@ -43,9 +43,17 @@ Awaitable<Response> openapi(RequestContext& ctx) {
 std::string metrics_document(const ApiResources& resources) {
     if (resources.metrics == nullptr) return {};
     const auto pipelines = resources.services.pipeline_stats();
+    EventGauges events{resources.events->streams()};
+    if (const auto* listener = resources.events->listener()) {
+        const auto stats = listener->stats();
+        events.listening = true;
+        events.listener_connected = stats.connected;
+        events.notifications = stats.notifications;
+        events.listener_connects = stats.connects;
+    }
     return resources.metrics->render(
         resources.services.pool_stats(), resources.services.backend(),
-        {resources.services.pipelines(), pipelines.queued, pipelines.in_flight});
+        {resources.services.pipelines(), pipelines.queued, pipelines.in_flight}, events);
 }
 
 Awaitable<Response> metrics(RequestContext& ctx) {

@@ -257,4 +257,12 @@ TEST_CASE("the listener connection killed mid-run (pg_terminate_backend) loses n
     CHECK(stream.wait_for(written, std::chrono::seconds{2}));
     CHECK(stream.seqs() == one_to(written));
     CHECK(d.instances[0]->log().find("change listener reconnected") != std::string::npos);
+    HttpClient metrics(a);
+    const auto text = metrics.request(http::verb::get, "/metrics").body();
+    CHECK(text.find("taskcore_change_listener_up{backend=\"postgresql\"} 1\n") !=
+          std::string::npos);
+    const auto connects = text.find("\ntaskcore_change_listener_connects_total ");
+    REQUIRE(connects != std::string::npos);
+    CHECK(std::stoi(text.substr(connects + 41)) >= 2);
+    CHECK(text.find("taskcore_event_streams{backend=\"postgresql\"} 1\n") != std::string::npos);
 }

@@ -236,3 +236,52 @@ TEST_CASE("postgres: the change log is pruned by age, and older positions need a
     store->migrate();
     taskcore::testing::check_prune_and_resync(*store);
 }
+
+namespace {
+
+// LISTENs on the change channel and collects payloads ("<seq> <user_id>").
+class ChangeChannel : public pqxx::notification_receiver {
+  public:
+    explicit ChangeChannel(pqxx::connection_base& c)
+        : pqxx::notification_receiver(c, "taskcore_changes") {}
+    void operator()(const std::string& payload, int /*backend_pid*/) override {
+        payloads.push_back(payload);
+    }
+    std::vector<std::string> payloads;
+};
+
+struct Notified {
+    std::string user;
+    std::vector<std::string> payloads;
+};
+
+// Two writes by one user through a store with `notify_changes`, as a LISTENing instance sees them.
+Notified notifications_of_two_writes(bool notify_changes) {
+    const auto url = fresh_database();
+    StoreOptions options;
+    options.notify_changes = notify_changes;
+    auto store = open_store(url, options);
+    store->migrate();
+    pqxx::connection listener(url);
+    ChangeChannel channel(listener);
+    Notified seen{fresh_user(), {}};
+    const auto task = make_task(seen.user);
+    store->tasks().insert(task);
+    CHECK(store->tasks().remove(seen.user, task.id));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{1};
+    while (channel.payloads.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+        listener.await_notification(0, 100000);
+    }
+    seen.payloads = channel.payloads;
+    return seen;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "postgres: each change-log write NOTIFYs its seq and user, unless notify_changes is off") {
+    const auto on = notifications_of_two_writes(true);
+    CHECK(on.payloads == std::vector<std::string>{"1 " + on.user, "2 " + on.user});
+    const auto off = notifications_of_two_writes(false);
+    CHECK(off.payloads.empty());
+}

@@ -27,6 +27,11 @@ struct StoreOptions {
     std::chrono::milliseconds busy_timeout{5000};       // SQLite lock waits
     std::chrono::milliseconds statement_timeout{5000};  // PostgreSQL runaway-query guard
     bool prepared_statements = true;  // PostgreSQL: off behind transaction poolers
+    // PostgreSQL: each change-log write NOTIFYs the instances LISTENing (change_listener.hpp).
+    // Off, a commit skips that (NOTIFY serialises commits for a moment): streams on other
+    // instances then see writes at their heartbeats. Behind a transaction pooler use
+    // ALTER ROLE ... SET taskcore.notify = 'off' instead.
+    bool notify_changes = true;
     Distribution distribution = Distribution::automatic;
 };
 

@@ -27,8 +27,15 @@ struct PgMigration {
 
 enum class Notify { no, yes };
 
+// The wake-up for LISTENing instances: the user and seq only, never the data. A session with
+// taskcore.notify = 'off' (StoreOptions::notify_changes, or set on the role) skips it.
+constexpr const char* kNotifyStep =
+    "    IF current_setting('taskcore.notify', true) IS DISTINCT FROM 'off' THEN\n"
+    "        PERFORM pg_notify('taskcore_changes', next_seq::text || ' ' || row_user);\n"
+    "    END IF;\n";
+
 // The change log's trigger function (migration 5), and in migration 6 the same with the NOTIFY
-// wake-up added: one text, so the two versions differ only in that line.
+// wake-up added: one text, so the two versions differ only in that step.
 std::string_view log_change_function(Notify notify) {
     static const auto text = [](Notify with) {
         return std::string(with == Notify::yes ? "CREATE OR REPLACE" : "CREATE") +
@@ -57,10 +64,7 @@ BEGIN
                 CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated'
                            ELSE 'deleted' END,
                 row_id, parent, clock_timestamp());
-)sql" +
-               (with == Notify::yes ? "    PERFORM pg_notify('taskcore_changes', next_seq::text || "
-                                      "' ' || row_user);\n"
-                                    : "") +
+)sql" + (with == Notify::yes ? kNotifyStep : "") +
                R"sql(    RETURN NULL;
 END
 $$)sql";

@@ -61,14 +61,17 @@ std::chrono::milliseconds connect_timeout_of(const std::string& conninfo) {
     return timeout;
 }
 
-Connection::Connection(const std::string& conninfo, bool prepared_statements,
-                       std::chrono::milliseconds statement_timeout)
-    : last_used(Clock::now()), connection_(conninfo), prepared_statements_(prepared_statements) {
+Connection::Connection(const std::string& conninfo, const StoreOptions& options)
+    : last_used(Clock::now()),
+      connection_(conninfo),
+      prepared_statements_(options.prepared_statements) {
     // Session settings only stick on a session of our own; behind a transaction-mode pooler
-    // set statement_timeout on the database role instead (docs/postgresql.md).
+    // set them on the database role instead (docs/postgresql.md).
     if (prepared_statements_) {
         pqxx::nontransaction tx(connection_);
-        tx.exec("SET statement_timeout = " + std::to_string(statement_timeout.count()));
+        tx.exec("SET statement_timeout = " + std::to_string(options.statement_timeout.count()));
+        // The change-log trigger's NOTIFY (migration 6) is skipped on this session's writes.
+        if (!options.notify_changes) tx.exec("SET taskcore.notify = 'off'");
     }
 }
 
@@ -118,8 +121,7 @@ Pool::~Pool() {
 }
 
 std::unique_ptr<Connection> Pool::open() {
-    return std::make_unique<Connection>(conninfo_, options_.prepared_statements,
-                                        options_.statement_timeout);
+    return std::make_unique<Connection>(conninfo_, options_);
 }
 
 std::unique_ptr<Connection> Pool::acquire() {

@@ -22,8 +22,8 @@ namespace taskcore::postgres {
 
 class Connection {
   public:
-    Connection(const std::string& conninfo, bool prepared_statements,
-               std::chrono::milliseconds statement_timeout);
+    // Uses prepared_statements, statement_timeout and notify_changes of `options`.
+    Connection(const std::string& conninfo, const StoreOptions& options);
 
     // Runs `statement` with `params` in `tx`, prepared once on this connection under its name,
     // or, behind transaction-mode poolers, as an unnamed parameterised statement.
