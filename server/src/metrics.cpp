@@ -148,10 +148,15 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
     }
     render_tool_calls(out);
     const std::string db = "{backend=\"" + std::string(backend) + "\"} ";
-    const auto gauge = [&](std::string_view name, std::string_view help, std::size_t value) {
+    // One labelled series with its HELP and TYPE lines.
+    const auto series = [&](std::string_view type, std::string_view name, std::string_view help,
+                            std::uint64_t value) {
         out += "# HELP " + std::string(name) + " " + std::string(help) + "\n";
-        out += "# TYPE " + std::string(name) + " gauge\n";
+        out += "# TYPE " + std::string(name) + " " + std::string(type) + "\n";
         out += std::string(name) + db + std::to_string(value) + "\n";
+    };
+    const auto gauge = [&](std::string_view name, std::string_view help, std::uint64_t value) {
+        series("gauge", name, help, value);
     };
     const auto count = [](int n) { return static_cast<std::size_t>(n < 0 ? 0 : n); };
     gauge("taskcore_db_pool_connections", "Open database connections.", count(pool.open));
@@ -169,16 +174,10 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
     if (events.listening) {
         gauge("taskcore_change_listener_up", "1 while the LISTEN connection is up.",
               events.listener_connected ? 1 : 0);
-        out +=
-            "# HELP taskcore_change_notifications_total Change-log wake-ups received by "
-            "LISTEN.\n# TYPE taskcore_change_notifications_total counter\n"
-            "taskcore_change_notifications_total " +
-            std::to_string(events.notifications) + "\n";
-        out +=
-            "# HELP taskcore_change_listener_connects_total LISTEN connections opened (the "
-            "first one included).\n# TYPE taskcore_change_listener_connects_total counter\n"
-            "taskcore_change_listener_connects_total " +
-            std::to_string(events.listener_connects) + "\n";
+        series("counter", "taskcore_change_notifications_total",
+               "Change-log wake-ups received by LISTEN.", events.notifications);
+        series("counter", "taskcore_change_listener_connects_total",
+               "LISTEN connections opened (the first one included).", events.listener_connects);
     }
     out += "# HELP taskcore_build_info The running build: version and storage backend.\n";
     out += "# TYPE taskcore_build_info gauge\n";

@@ -261,8 +261,10 @@ TEST_CASE("the listener connection killed mid-run (pg_terminate_backend) loses n
     const auto text = metrics.request(http::verb::get, "/metrics").body();
     CHECK(text.find("taskcore_change_listener_up{backend=\"postgresql\"} 1\n") !=
           std::string::npos);
-    const auto connects = text.find("\ntaskcore_change_listener_connects_total ");
+    const std::string connects_series =
+        "\ntaskcore_change_listener_connects_total{backend=\"postgresql\"} ";
+    const auto connects = text.find(connects_series);
     REQUIRE(connects != std::string::npos);
-    CHECK(std::stoi(text.substr(connects + 41)) >= 2);
+    CHECK(std::stoi(text.substr(connects + connects_series.size())) >= 2);
     CHECK(text.find("taskcore_event_streams{backend=\"postgresql\"} 1\n") != std::string::npos);
 }
