@@ -22,7 +22,7 @@ EventHub::Reservation EventHub::reserve(const std::string& user) {
     if (streams.count >= max_per_user_) return {nullptr, Refusal::user_limit};
     ++streams.count;
     ++total_;
-    return {std::make_unique<Slot>(shared_from_this(), user), Refusal::stopping};
+    return {std::make_unique<Slot>(shared_from_this(), user), std::nullopt};
 }
 
 void EventHub::attach(const std::string& user, const std::weak_ptr<StreamWaker>& waker) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -50,10 +51,10 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
     };
 
     enum class Refusal { user_limit, total_limit, stopping };
-    // A slot for one more stream of `user`, or why not.
+    // A slot for one more stream of `user`, or why not (refusal is set exactly when slot is not).
     struct Reservation {
         std::unique_ptr<Slot> slot;
-        Refusal refusal = Refusal::stopping;
+        std::optional<Refusal> refusal;
     };
     Reservation reserve(const std::string& user);
 

@@ -63,4 +63,10 @@ struct RpcError : std::runtime_error {
     boost::json::value data;
 };
 
+// Ends the handling of a message with that error.
+[[noreturn]] inline void fail(RpcErrorKind kind, const std::string& message,
+                              boost::json::value data = nullptr) {
+    throw RpcError(kind, message, std::move(data));
+}
+
 }  // namespace taskcore::server::mcp

@@ -1,5 +1,5 @@
-// JSON-RPC framing, era classification, the header cross-checks of 2026-07-28 and the methods
-// (initialize, server/discover, ping, tools/list, tools/call).
+// The MCP methods (initialize, server/discover, ping, tools/list, tools/call) and the answer to
+// one POST (single messages and batches); framing is mcp_message, revision checks mcp_revisions.
 #include "mcp_protocol.hpp"
 
 #include <boost/json.hpp>
@@ -10,9 +10,10 @@
 #include "logger.hpp"
 #include "mcp_arguments.hpp"
 #include "mcp_errors.hpp"
+#include "mcp_message.hpp"
+#include "mcp_revisions.hpp"
 #include "mcp_tools.hpp"
 #include "response_headers.hpp"
-#include "taskcore/auth/base64url.hpp"
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/json/codec.hpp"
 #include "taskcore/json/requests.hpp"
@@ -23,8 +24,6 @@ namespace {
 
 namespace bj = boost::json;
 
-constexpr std::string_view kProtocolVersionKey = "io.modelcontextprotocol/protocolVersion";
-constexpr std::string_view kClientCapabilitiesKey = "io.modelcontextprotocol/clientCapabilities";
 constexpr std::string_view kServerInfoKey = "io.modelcontextprotocol/serverInfo";
 // How long a 2026-era client may cache tools/list and server/discover: the tools change only
 // with a new build, and a rolling upgrade should be picked up within minutes.
@@ -35,18 +34,6 @@ constexpr std::string_view kInstructions =
     "the user whose token authorised this connection; ids come from the add/create and list "
     "tools. Times are RFC 3339 (e.g. 2026-12-24T18:00:00Z).";
 
-template <std::size_t N>
-bool contains(const std::array<std::string_view, N>& list, std::string_view value) {
-    return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-bj::array supported_versions() {
-    bj::array out;
-    for (const auto v : kModernVersions) out.emplace_back(v);
-    for (const auto v : kLegacyVersions) out.emplace_back(v);
-    return out;
-}
-
 bj::object server_info() {
     return bj::object{
         {"name", "taskcore"}, {"title", "taskcore tasks and chat history"}, {"version", kVersion}};
@@ -54,151 +41,6 @@ bj::object server_info() {
 
 bj::object tools_capability() {
     return bj::object{{"tools", bj::object{{"listChanged", false}}}};
-}
-
-// One message being answered.
-struct Message {
-    bj::value id;  // null until read (and for notifications)
-    bool notification = false;
-    bool modern = false;  // carries the 2026-07-28 _meta envelope
-    std::string method;
-    bj::object params;
-};
-
-// A header value fit to quote back in a message: printable ASCII of a sane length, else a
-// placeholder (headers are bytes; the answer must stay valid UTF-8 JSON).
-std::string shown(std::string_view header) {
-    const bool printable =
-        header.size() <= 128 &&
-        std::all_of(header.begin(), header.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
-    return printable ? std::string(header) : std::string("(not printable)");
-}
-
-[[noreturn]] void fail(RpcErrorKind kind, const std::string& message, bj::value data = nullptr) {
-    throw RpcError(kind, message, std::move(data));
-}
-
-// A header value sent with the "=?base64?...?=" sentinel (non-ASCII or edge white space).
-std::optional<std::string> decode_header_value(std::string_view value) {
-    constexpr std::string_view prefix = "=?base64?";
-    constexpr std::string_view suffix = "?=";
-    if (!value.starts_with(prefix) || !value.ends_with(suffix) ||
-        value.size() < prefix.size() + suffix.size()) {
-        return std::string(value);
-    }
-    std::string text(value.substr(prefix.size(), value.size() - prefix.size() - suffix.size()));
-    while (!text.empty() && text.back() == '=') text.pop_back();
-    for (auto& c : text) {
-        if (c == '+')
-            c = '-';
-        else if (c == '/')
-            c = '_';
-    }
-    return base64url_decode(text);
-}
-
-// The framing checks of JSON-RPC 2.0 and the era of the message, filled into `m` as they pass
-// (so an error about a later member still answers with the request's id).
-void read_message(const bj::value& raw, Message& m) {
-    if (!raw.is_object())
-        fail(RpcErrorKind::invalid_request, "a JSON-RPC message must be an object");
-    const auto& obj = raw.as_object();
-    if (const auto* id = obj.if_contains("id")) {
-        if (id->is_string() || id->is_int64() || id->is_uint64()) {
-            m.id = *id;
-        } else {
-            fail(RpcErrorKind::invalid_request, "'id' must be a string or an integer");
-        }
-    }
-    const auto* version = obj.if_contains("jsonrpc");
-    if (version == nullptr || !version->is_string() || version->as_string() != "2.0")
-        fail(RpcErrorKind::invalid_request, "'jsonrpc' must be \"2.0\"");
-    const auto* method = obj.if_contains("method");
-    if (method == nullptr) {
-        fail(RpcErrorKind::invalid_request,
-             obj.contains("result") || obj.contains("error")
-                 ? "this server sends no requests, so it takes no responses"
-                 : "'method' is required");
-    }
-    if (!method->is_string()) fail(RpcErrorKind::invalid_request, "'method' must be a string");
-    m.method = method->as_string();
-    if (const auto* params = obj.if_contains("params")) {
-        if (!params->is_object()) fail(RpcErrorKind::invalid_params, "'params' must be an object");
-        m.params = params->as_object();
-    }
-    if (const auto* meta = m.params.if_contains("_meta"); meta && meta->is_object()) {
-        m.modern = meta->as_object().contains(kProtocolVersionKey);
-    }
-    // Only a well-formed message without an id is a notification; a malformed one is answered.
-    m.notification = !obj.contains("id");
-}
-
-// 2026-07-28: the envelope names a served revision, and the headers mirror the body.
-void check_modern(const Message& m, const Request& request, bool batch) {
-    const auto& meta = m.params.at("_meta").as_object();
-    const auto& version = meta.at(kProtocolVersionKey);
-    if (!version.is_string() || !contains(kModernVersions, version.as_string())) {
-        fail(RpcErrorKind::unsupported_protocol_version,
-             "unsupported protocol version; this server supports " +
-                 bj::serialize(supported_versions()),
-             bj::object{{"supported", supported_versions()}, {"requested", version}});
-    }
-    if (batch) {
-        fail(RpcErrorKind::invalid_request,
-             "protocol revision 2026-07-28 has no batches: send one request per POST");
-    }
-    const auto header_version = header_value(request, "MCP-Protocol-Version");
-    if (!m.notification && header_version.empty())
-        fail(RpcErrorKind::header_mismatch, "the MCP-Protocol-Version header is required");
-    if (!header_version.empty() && header_version != version.as_string()) {
-        fail(RpcErrorKind::header_mismatch, "the MCP-Protocol-Version header '" +
-                                                shown(header_version) +
-                                                "' differs from _meta's protocolVersion");
-    }
-    const auto* capabilities = meta.if_contains(kClientCapabilitiesKey);
-    if (capabilities == nullptr || !capabilities->is_object()) {
-        fail(RpcErrorKind::envelope_invalid,
-             "_meta must carry an object '" + std::string(kClientCapabilitiesKey) + "'");
-    }
-    if (m.notification) return;
-    const auto method_header = header_value(request, "Mcp-Method");
-    if (method_header.empty())
-        fail(RpcErrorKind::header_mismatch, "the Mcp-Method header is required");
-    if (method_header != m.method) {
-        fail(RpcErrorKind::header_mismatch,
-             "the Mcp-Method header '" + shown(method_header) + "' differs from the body's method");
-    }
-    if (m.method == "tools/call") {
-        const auto* name = m.params.if_contains("name");
-        const auto sent = header_value(request, "Mcp-Name");
-        if (sent.empty()) fail(RpcErrorKind::header_mismatch, "the Mcp-Name header is required");
-        const auto decoded = decode_header_value(sent);
-        if (name == nullptr || !name->is_string() || !decoded || *decoded != name->as_string())
-            fail(RpcErrorKind::header_mismatch, "the Mcp-Name header differs from params.name");
-    }
-}
-
-// 2025 era: after initialize, MCP-Protocol-Version names a served revision.
-void check_legacy(const Message& m, const Request& request) {
-    const auto header_version = header_value(request, "MCP-Protocol-Version");
-    if (header_version.empty()) {
-        if (m.method != "initialize" && !m.notification) {
-            fail(RpcErrorKind::invalid_request,
-                 "the MCP-Protocol-Version header is required after initialize");
-        }
-        return;
-    }
-    if (contains(kModernVersions, header_version)) {
-        fail(RpcErrorKind::envelope_invalid, "a " + std::string(header_version) +
-                                                 " request must carry params._meta with '" +
-                                                 std::string(kProtocolVersionKey) + "' and '" +
-                                                 std::string(kClientCapabilitiesKey) + "'");
-    }
-    if (!contains(kLegacyVersions, header_version)) {
-        fail(RpcErrorKind::unsupported_protocol_version,
-             "unsupported MCP-Protocol-Version '" + shown(header_version) + "'",
-             bj::object{{"supported", supported_versions()}, {"requested", shown(header_version)}});
-    }
 }
 
 bj::object initialize_result(const Message& m) {
