@@ -292,7 +292,7 @@ SQL
     {
         echo '\startpipeline'
         shuf -n 16 new/tasks.txt | while read -r user _ id; do
-            echo "SELECT id::text, user_id, title, description, completed, priority, (extract(epoch FROM due_date AT TIME ZONE 'UTC') * 1000)::bigint, tags::text, (extract(epoch FROM completed_at AT TIME ZONE 'UTC') * 1000)::bigint, (extract(epoch FROM created_at AT TIME ZONE 'UTC') * 1000)::bigint, (extract(epoch FROM updated_at AT TIME ZONE 'UTC') * 1000)::bigint FROM tasks WHERE user_id = '$user' AND id = '$id'::uuid;"
+            echo "SELECT id::text, user_id, title, description, completed, priority, (date_part('epoch', due_date AT TIME ZONE 'UTC') * 1000)::bigint, tags::text, (date_part('epoch', completed_at AT TIME ZONE 'UTC') * 1000)::bigint, (date_part('epoch', created_at AT TIME ZONE 'UTC') * 1000)::bigint, (date_part('epoch', updated_at AT TIME ZONE 'UTC') * 1000)::bigint FROM tasks WHERE user_id = '$user' AND id = '$id'::uuid;"
         done
         echo '\endpipeline'
     } > get-pipelined.sql

@@ -43,6 +43,18 @@ TEST_CASE("parse_rfc3339 rejects invalid dates, times and shapes") {
     }
 }
 
+TEST_CASE("append_rfc3339 writes after what the string already holds, in and out of range") {
+    std::string out = "at ";
+    append_rfc3339(out, from_unix_ms(1795378789123));
+    out += ", ";
+    append_rfc3339(out, from_unix_ms(-1000));
+    CHECK(out == "at 2026-11-22T20:19:49.123Z, 1969-12-31T23:59:59.000Z");
+    // Beyond year 9999 (never stored) the general path still appends rather than replaces.
+    std::string far = "x";
+    append_rfc3339(far, from_unix_ms(253402300800000));
+    CHECK(far == "x10000-01-01T00:00:00.000Z");
+}
+
 TEST_CASE("format and parse round-trip") {
     const auto t = now_ms();
     CHECK(parse_rfc3339(format_rfc3339(t)) == t);

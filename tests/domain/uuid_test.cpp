@@ -65,6 +65,16 @@ TEST_CASE("parse_uuid accepts canonical text and round-trips") {
     CHECK(upper->to_string() == "0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b");
 }
 
+TEST_CASE("append_to writes the canonical text after what the string already holds") {
+    const auto id = parse_uuid("0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b").value();
+    std::string out = R"({"id":")";
+    id.append_to(out);
+    out += "\",";
+    id.append_to(out);
+    CHECK(out ==
+          R"({"id":"0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b",0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6b)");
+}
+
 TEST_CASE("parse_uuid rejects anything but the canonical form") {
     for (const char* bad :
          {"", "0190a5b4-7c3d-7e8f-9a0b-1c2d3e4f5a6", "0190a5b47c3d7e8f9a0b1c2d3e4f5a6b",

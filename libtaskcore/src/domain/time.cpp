@@ -27,18 +27,17 @@ Timestamp now_ms() {
 }
 
 std::string format_rfc3339(Timestamp t) {
+    std::string out;
+    append_rfc3339(out, t);
+    return out;
+}
+
+void append_rfc3339(std::string& out, Timestamp t) {
     // Hand-rolled: this runs several times per task in every list response, and snprintf was
     // the single largest cost of encoding one (callgrind, 2026-11-22).
     const auto day = floor<days>(t);
     const year_month_day ymd{day};
     const hh_mm_ss hms{t - day};
-    std::string out = "0000-00-00T00:00:00.000Z";
-    auto put = [&out](std::size_t pos, long long value, int width) {
-        for (int i = width - 1; i >= 0; --i) {
-            out[pos + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
-            value /= 10;
-        }
-    };
     const int year = int(ymd.year());
     if (year < 0 || year > 9999) {  // outside RFC 3339's range: keep the old general path
         char buf[48];
@@ -46,8 +45,18 @@ std::string format_rfc3339(Timestamp t) {
                       unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
                       int(hms.minutes().count()), int(hms.seconds().count()),
                       int(hms.subseconds().count()));
-        return buf;
+        out += buf;
+        return;
     }
+    const auto start = out.size();
+    out += "0000-00-00T00:00:00.000Z";
+    char* text = out.data() + start;
+    auto put = [text](std::size_t pos, long long value, int width) {
+        for (int i = width - 1; i >= 0; --i) {
+            text[pos + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        }
+    };
     put(0, year, 4);
     put(5, unsigned(ymd.month()), 2);
     put(8, unsigned(ymd.day()), 2);
@@ -55,7 +64,6 @@ std::string format_rfc3339(Timestamp t) {
     put(14, hms.minutes().count(), 2);
     put(17, hms.seconds().count(), 2);
     put(20, hms.subseconds().count(), 3);
-    return out;
 }
 
 namespace {

@@ -45,11 +45,22 @@ void random_bytes(std::uint8_t* out, std::size_t n) {
     pool.used += n;
 }
 
+// Hex digit values by character, -1 for anything else: every row read back parses its ids, so
+// one table lookup per digit instead of three range tests.
+constexpr std::array<std::int8_t, 256> kHexValues = [] {
+    std::array<std::int8_t, 256> table{};
+    table.fill(-1);
+    constexpr std::string_view kDigits = "0123456789abcdef";
+    for (std::size_t v = 0; v < kDigits.size(); ++v) {
+        const auto c = static_cast<unsigned char>(kDigits[v]);
+        table[c] = static_cast<std::int8_t>(v);
+        if (v >= 10) table[c - 'a' + 'A'] = static_cast<std::int8_t>(v);  // upper case too
+    }
+    return table;
+}();
+
 int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
+    return kHexValues[static_cast<unsigned char>(c)];
 }
 
 // Per-process state making ids monotonic: RFC 9562 §6.2 method 1 (12-bit counter in rand_a).
@@ -62,15 +73,21 @@ struct V7State {
 }  // namespace
 
 std::string Uuid::to_string() const {
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
-    out.reserve(36);
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-        out.push_back(kHex[bytes[i] >> 4]);
-        out.push_back(kHex[bytes[i] & 0x0F]);
-    }
+    append_to(out);
     return out;
+}
+
+void Uuid::append_to(std::string& out) const {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const auto start = out.size();
+    out.resize(start + 36);
+    char* p = out.data() + start;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) *p++ = '-';
+        *p++ = kHex[bytes[i] >> 4];
+        *p++ = kHex[bytes[i] & 0x0F];
+    }
 }
 
 Uuid generate_uuid_v7() {

@@ -77,7 +77,7 @@ namespace {
 
 void append_time(std::string& out, Timestamp t) {
     out.push_back('"');
-    out += format_rfc3339(t);
+    append_rfc3339(out, t);
     out.push_back('"');
 }
 
@@ -101,7 +101,7 @@ void append_optional_time(std::string& out, const std::optional<Timestamp>& t) {
 
 void append_json(std::string& out, const Task& t) {
     out += R"({"id":")";
-    out += t.id.to_string();
+    t.id.append_to(out);
     out += R"(","user_id":)";
     append_json_string(out, t.user_id);
     out += R"(,"title":)";
@@ -130,7 +130,7 @@ void append_json(std::string& out, const Task& t) {
 
 void append_json(std::string& out, const Conversation& c) {
     out += R"({"id":")";
-    out += c.id.to_string();
+    c.id.append_to(out);
     out += R"(","user_id":)";
     append_json_string(out, c.user_id);
     out += R"(,"title":)";
@@ -144,11 +144,11 @@ void append_json(std::string& out, const Conversation& c) {
 
 void append_json(std::string& out, const Message& m) {
     out += R"({"id":")";
-    out += m.id.to_string();
+    m.id.append_to(out);
     out += R"(","user_id":)";
     append_json_string(out, m.user_id);
     out += R"(,"conversation_id":")";
-    out += m.conversation_id.to_string();
+    m.conversation_id.append_to(out);
     out += R"(","role":")";
     out += to_string(m.role);
     out += R"(","content":)";
@@ -168,11 +168,11 @@ void append_json(std::string& out, const Change& c) {
     out += R"(","op":")";
     out += to_string(c.op);
     out += R"(","id":")";
-    out += c.id.to_string();
+    c.id.append_to(out);
     out.push_back('"');
     if (c.conversation_id) {
         out += R"(,"conversation_id":")";
-        out += c.conversation_id->to_string();
+        c.conversation_id->append_to(out);
         out.push_back('"');
     }
     out += R"(,"at":)";
@@ -182,7 +182,7 @@ void append_json(std::string& out, const Change& c) {
         [&](const auto& object) {
             if constexpr (std::is_same_v<std::decay_t<decltype(object)>, std::monostate>) {
                 out += R"({"id":")";
-                out += c.id.to_string();
+                c.id.append_to(out);
                 out += R"(","deleted":true})";
             } else {
                 append_json(out, object);

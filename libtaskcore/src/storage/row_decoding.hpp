@@ -1,6 +1,7 @@
 // Rows -> domain values, shared by both backends. Each backend supplies a row adaptor with
 // is_null(i), text(i), int64(i) and boolean(i); both select the columns in the order below
-// (timestamps as Unix milliseconds, tags as JSON text).
+// (timestamps as Unix milliseconds, tags as JSON text). text(i) is a view into the row, valid
+// while the row is: ids, enums and tags are read from it without a string of their own.
 #pragma once
 
 #include "storage/task_columns.hpp"
@@ -22,9 +23,9 @@ template <typename Row>
 Task decode_task(const Row& r) {
     Task t;
     t.id = parse_uuid(r.text(0)).value();
-    t.user_id = r.text(1);
-    t.title = r.text(2);
-    if (!r.is_null(3)) t.description = r.text(3);
+    t.user_id = std::string(r.text(1));
+    t.title = std::string(r.text(2));
+    if (!r.is_null(3)) t.description = std::string(r.text(3));
     t.completed = r.boolean(4);
     t.priority = parse_priority(r.text(5)).value_or(Priority::medium);
     t.due_date = optional_time(r, 6);
@@ -40,8 +41,8 @@ template <typename Row>
 Conversation decode_conversation(const Row& r) {
     Conversation c;
     c.id = parse_uuid(r.text(0)).value();
-    c.user_id = r.text(1);
-    if (!r.is_null(2)) c.title = r.text(2);
+    c.user_id = std::string(r.text(1));
+    if (!r.is_null(2)) c.title = std::string(r.text(2));
     c.created_at = from_unix_ms(r.int64(3));
     c.updated_at = from_unix_ms(r.int64(4));
     return c;
@@ -52,10 +53,10 @@ template <typename Row>
 Message decode_message(const Row& r) {
     Message m;
     m.id = parse_uuid(r.text(0)).value();
-    m.user_id = r.text(1);
+    m.user_id = std::string(r.text(1));
     m.conversation_id = parse_uuid(r.text(2)).value();
     m.role = parse_message_role(r.text(3)).value_or(MessageRole::user);
-    m.content = r.text(4);
+    m.content = std::string(r.text(4));
     m.created_at = from_unix_ms(r.int64(5));
     return m;
 }
@@ -66,7 +67,7 @@ struct ShiftedRow {
     const Row& row;
     int offset;
     [[nodiscard]] bool is_null(int i) const { return row.is_null(i + offset); }
-    [[nodiscard]] std::string text(int i) const { return row.text(i + offset); }
+    [[nodiscard]] std::string_view text(int i) const { return row.text(i + offset); }
     [[nodiscard]] std::int64_t int64(int i) const { return row.int64(i + offset); }
     [[nodiscard]] bool boolean(int i) const { return row.boolean(i + offset); }
 };

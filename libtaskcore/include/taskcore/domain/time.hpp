@@ -15,6 +15,8 @@ Timestamp now_ms();
 
 // "2026-11-22T20:19:49.123Z"
 std::string format_rfc3339(Timestamp t);
+// The same text appended to `out`, with no string of its own (list pages write three per item).
+void append_rfc3339(std::string& out, Timestamp t);
 
 // Any RFC 3339 date-time ("T" or "t" or a space, "Z"/"z" or a numeric offset, any number of
 // fraction digits, truncated to ms). Impossible dates and times (Feb 30, hour 24, second 60,

@@ -17,6 +17,9 @@ struct Uuid {
 
     // Lower-case canonical form: 8-4-4-4-12 hex digits.
     [[nodiscard]] std::string to_string() const;
+    // The same 36 characters appended to `out`, with no string of their own (list pages write
+    // one per item).
+    void append_to(std::string& out) const;
     [[nodiscard]] int version() const { return bytes[6] >> 4; }
 };
 

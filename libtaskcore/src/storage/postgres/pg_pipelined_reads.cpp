@@ -29,7 +29,7 @@ struct PqRow {
     const PGresult* result;
     int row;
     [[nodiscard]] bool is_null(int i) const { return PQgetisnull(result, row, i) != 0; }
-    [[nodiscard]] std::string text(int i) const {
+    [[nodiscard]] std::string_view text(int i) const {
         return {PQgetvalue(result, row, i), static_cast<std::size_t>(PQgetlength(result, row, i))};
     }
     [[nodiscard]] std::int64_t int64(int i) const {
@@ -80,6 +80,7 @@ class PgPipelinedReads final : public PipelinedReads {
                 const PqRow first{r[0].get(), 0};
                 page.total = storage::status_total(first.int64(sql::kCountsColumn),
                                                    first.int64(sql::kCountsColumn + 1), q.status);
+                page.items.reserve(static_cast<std::size_t>(n));
                 for (int i = 0; i < n; ++i) page.items.push_back(decode_task(r[0], i));
                 storage::finish_page(page, q.limit);
                 co_return page;

@@ -108,7 +108,7 @@ class PgStore final : public Store {
 struct PgRow {
     const pqxx::row& row;
     [[nodiscard]] bool is_null(int i) const { return row[i].is_null(); }
-    [[nodiscard]] std::string text(int i) const { return row[i].as<std::string>(); }
+    [[nodiscard]] std::string_view text(int i) const { return {row[i].c_str(), row[i].size()}; }
     [[nodiscard]] std::int64_t int64(int i) const { return row[i].as<std::int64_t>(); }
     [[nodiscard]] bool boolean(int i) const { return row[i].as<bool>(); }
 };

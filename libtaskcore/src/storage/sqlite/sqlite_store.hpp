@@ -109,7 +109,11 @@ class SqliteStore final : public Store {
 struct SqliteRow {
     SQLite::Statement& st;
     [[nodiscard]] bool is_null(int i) const { return st.getColumn(i).isNull(); }
-    [[nodiscard]] std::string text(int i) const { return st.getColumn(i).getString(); }
+    [[nodiscard]] std::string_view text(int i) const {
+        const auto column = st.getColumn(i);
+        const char* bytes = column.getText();  // before getBytes(), which counts that text
+        return {bytes, static_cast<std::size_t>(column.getBytes())};
+    }
     [[nodiscard]] std::int64_t int64(int i) const { return st.getColumn(i).getInt64(); }
     [[nodiscard]] bool boolean(int i) const { return st.getColumn(i).getInt() != 0; }
 };
