@@ -162,8 +162,9 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
         reply.response = co_await dispatch(ctx);
         reply.tool_calls = std::move(ctx.tool_calls);
         reply.stream = std::move(ctx.stream);
-        // A write of this user's (REST or MCP) moved their change log on: wake their streams.
-        if (!ctx.user.empty() && req.method() != http::verb::get) events_->notify(ctx.user);
+        // A write of this user's (REST or MCP) moved their change log on: wake their streams,
+        // here and on the other instances.
+        if (!ctx.user.empty() && req.method() != http::verb::get) events_->wrote(ctx.user);
     } catch (const ApiError& e) {
         fail(e.code, e.what());
         for (const auto& [field, value] : e.headers) reply.response.set(field, value);

@@ -52,6 +52,11 @@ void EventHub::notify(std::string_view user) {
     for (const auto& w : wake) w->wake();  // outside the lock: wake() posts to the stream's thread
 }
 
+void EventHub::wrote(std::string_view user) {
+    notify(user);
+    if (listener_ && announce_) listener_->announce(user);
+}
+
 void EventHub::notify_all() {
     std::vector<std::shared_ptr<StreamWaker>> wake;
     {

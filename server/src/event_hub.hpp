@@ -58,8 +58,11 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
     };
     Reservation reserve(const std::string& user);
 
-    // Wakes the streams of `user` (after a write of theirs).
+    // Wakes the streams of `user` on this instance (a write of theirs, here or elsewhere).
     void notify(std::string_view user);
+    // A write of `user`'s committed here: wakes their streams here, and announces it to the
+    // other instances through the change listener (PostgreSQL).
+    void wrote(std::string_view user);
     // Wakes every stream: wake-ups may have been missed (the change listener reconnected).
     void notify_all();
     // Ends every stream (graceful shutdown): they are woken, see stopping() and finish.
@@ -67,9 +70,11 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
     [[nodiscard]] bool stopping() const;
     [[nodiscard]] std::size_t streams() const;
 
-    // The change listener waking this hub (PostgreSQL), for metrics; set once before serving.
-    void set_listener(std::shared_ptr<const ChangeListener> listener) {
+    // The change listener waking this hub (PostgreSQL), also read by metrics; `announce`: it
+    // announces this instance's writes (EVENTS_NOTIFY). Set once before serving.
+    void set_listener(std::shared_ptr<ChangeListener> listener, bool announce) {
         listener_ = std::move(listener);
+        announce_ = announce;
     }
     [[nodiscard]] const ChangeListener* listener() const { return listener_.get(); }
 
@@ -94,7 +99,8 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
     std::map<std::string, UserStreams, std::less<>> users_;
     int total_ = 0;
     bool stopping_ = false;
-    std::shared_ptr<const ChangeListener> listener_;
+    std::shared_ptr<ChangeListener> listener_;
+    bool announce_ = false;
 };
 
 // What the events handler hands the network layer: the stream to open once its response

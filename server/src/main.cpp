@@ -50,18 +50,20 @@ commands:
 Configuration comes from the environment, then .env in the working directory; see .env.example.
 )";
 
-StoreOptions store_options(const Config& c) {
+// `serving`: the server announces its own writes to the other instances, coalesced
+// (ChangeListener::announce), so its sessions leave the change-log trigger's NOTIFY out.
+StoreOptions store_options(const Config& c, bool serving = false) {
     StoreOptions o;
     o.pool_size = c.db_pool_size;
     o.max_overflow = c.db_max_overflow;
     o.prepared_statements = c.db_prepared_statements;
     o.distribution = c.db_distribution;
-    o.notify_changes = c.events_notify;
+    o.notify_changes = c.events_notify && !serving;
     return o;
 }
 
-std::unique_ptr<Store> open_and_migrate(const Config& config) {
-    auto store = open_store(config.database_url, store_options(config));
+std::unique_ptr<Store> open_and_migrate(const Config& config, bool serving = false) {
+    auto store = open_store(config.database_url, store_options(config, serving));
     const int version = store->migrate();
     log::info("database ready: " + std::string(store->backend()) + ", schema version " +
               std::to_string(version));
@@ -124,12 +126,12 @@ std::shared_ptr<ChangeListener> start_change_listener(const Config& config, Even
                           "; retrying (streams see this instance's writes meanwhile)");
          }});
     listener->start();
-    events.set_listener(listener);
+    events.set_listener(listener, config.events_notify);
     return listener;
 }
 
 int serve(const Config& config) {
-    auto store = open_and_migrate(config);
+    auto store = open_and_migrate(config, true);
     JwtOptions jwt;
     jwt.issuer = config.jwt_issuer;
     jwt.audience = config.jwt_audience;

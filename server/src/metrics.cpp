@@ -178,6 +178,9 @@ std::string Metrics::render(const Store::PoolStats& pool, std::string_view backe
                "Change-log wake-ups received by LISTEN.", events.notifications);
         series("counter", "taskcore_change_listener_connects_total",
                "LISTEN connections opened (the first one included).", events.listener_connects);
+        series("counter", "taskcore_change_announcements_total",
+               "NOTIFY statements announcing this instance's writes (several users each).",
+               events.announcements);
     }
     out += "# HELP taskcore_build_info The running build: version and storage backend.\n";
     out += "# TYPE taskcore_build_info gauge\n";

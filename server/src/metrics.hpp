@@ -33,6 +33,7 @@ struct EventGauges {
     bool listener_connected = false;
     std::uint64_t notifications = 0;
     std::uint64_t listener_connects = 0;
+    std::uint64_t announcements = 0;
 };
 
 // The Prometheus text exposition format's media type.

@@ -50,6 +50,7 @@ std::string metrics_document(const ApiResources& resources) {
         events.listener_connected = stats.connected;
         events.notifications = stats.notifications;
         events.listener_connects = stats.connects;
+        events.announcements = stats.announcements;
     }
     return resources.metrics->render(
         resources.services.pool_stats(), resources.services.backend(),

@@ -4,12 +4,19 @@
 
 #include <pqxx/pqxx>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "change_feed_checks.hpp"
 #include "storage/postgres/pg_pool.hpp"
 #include "taskcore/domain/errors.hpp"
+#include "taskcore/storage/change_listener.hpp"
 #include "test_store.hpp"
 
 using namespace taskcore;
@@ -284,4 +291,92 @@ TEST_CASE(
     CHECK(on.payloads == std::vector<std::string>{"1 " + on.user, "2 " + on.user});
     const auto off = notifications_of_two_writes(false);
     CHECK(off.payloads.empty());
+}
+
+namespace {
+
+// Waits until `done()` or two seconds pass, receiving `channel`'s notifications meanwhile.
+template <typename Done>
+void receive_until(pqxx::connection& connection, Done done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{2};
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+        connection.await_notification(0, 50000);
+    }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "postgres: a change listener announces users' latest seqs in one NOTIFY, and skips "
+    "its own") {
+    const auto url = fresh_database();
+    StoreOptions options;
+    options.notify_changes = false;  // as a server's sessions: only announcements NOTIFY
+    auto store = open_store(url, options);
+    store->migrate();
+    const auto busy = fresh_user();
+    const std::string quoted = fresh_user() + R"( "quoted" \ back)";  // array-literal escaping
+    const auto silent = fresh_user();                                 // no log: nothing to say
+    for (int i = 0; i < 3; ++i) store->tasks().insert(make_task(busy));
+    store->tasks().insert(make_task(quoted));
+
+    boost::asio::io_context io;
+    auto guard = boost::asio::make_work_guard(io);
+    boost::asio::thread_pool blocking(1);
+    std::mutex mutex;
+    std::vector<std::string> heard;  // what the listener itself delivered
+    std::atomic<int> connects{0};
+    auto listener =
+        open_change_listener(url, io.get_executor(), blocking.get_executor(),
+                             {[&](std::string_view user, std::int64_t seq) {
+                                  const std::lock_guard lock(mutex);
+                                  heard.push_back(std::to_string(seq) + " " + std::string(user));
+                              },
+                              [&] { ++connects; }, [](const std::string&) {}});
+    pqxx::connection other(url);
+    ChangeChannel channel(other);
+    // Announced before the connection is up: kept, then sent together once it is.
+    listener->announce(busy);
+    listener->announce(quoted);
+    listener->announce(busy);
+    listener->announce(silent);
+    listener->start();
+    std::thread loop([&io] { io.run(); });
+
+    receive_until(other, [&] { return channel.payloads.size() >= 2; });
+    const std::set<std::string> first(channel.payloads.begin(), channel.payloads.end());
+    CHECK(first == std::set<std::string>{"3 " + busy, "1 " + quoted});
+    CHECK(channel.payloads.size() == 2);
+    CHECK(listener->stats().announcements == 1);
+
+    // Once connected, an announcement goes out on its own; another session's NOTIFY reaches
+    // the listener, its own announcements do not.
+    store->tasks().insert(make_task(quoted));
+    listener->announce(quoted);
+    receive_until(other, [&] { return channel.payloads.size() >= 3; });
+    REQUIRE(channel.payloads.size() == 3);
+    CHECK(channel.payloads[2] == "2 " + quoted);
+    {
+        pqxx::nontransaction tx(other);
+        tx.exec("SELECT pg_notify('taskcore_changes', '7 someone-else')");
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{2};
+    while (std::chrono::steady_clock::now() < deadline) {
+        {
+            const std::lock_guard lock(mutex);
+            if (!heard.empty()) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});  // anything of its own as well
+    {
+        const std::lock_guard lock(mutex);
+        CHECK(heard == std::vector<std::string>{"7 someone-else"});
+    }
+    CHECK(listener->stats().announcements == 2);
+    CHECK(connects == 1);
+    listener->stop();
+    guard.reset();
+    loop.join();
+    blocking.join();
 }

@@ -1,12 +1,14 @@
-// Wake-ups across instances on PostgreSQL: every change-log write NOTIFYs channel
-// `taskcore_changes` with "<seq> <user_id>" at its commit (migration 6), and a listener holds one
-// dedicated LISTEN connection whose socket an Asio executor watches. A wake-up is not the data
-// (the log is): after every (re)connect the owner re-reads every stream, so a notification missed
-// while disconnected loses nothing.
+// Wake-ups across instances on PostgreSQL: channel `taskcore_changes` carries "<seq> <user_id>"
+// after a user's change log moved, and a listener holds one dedicated LISTEN connection whose
+// socket an Asio executor watches. A change-log write NOTIFYs at its commit (migration 6) unless
+// its session turned that off; a server announces its own writes instead, coalesced, on the
+// listener's connection (announce()). A wake-up is not the data (the log is): after every
+// (re)connect the owner re-reads every stream, so a notification missed loses nothing.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +18,9 @@
 namespace taskcore {
 
 inline constexpr std::string_view kChangesChannel = "taskcore_changes";
+// Users waiting for the next announcement beyond this are dropped: their streams elsewhere read
+// the log at their next heartbeat.
+inline constexpr std::size_t kMaxPendingAnnouncements = 10000;
 
 struct ChangeListenerCallbacks {
     // `user_id`'s log reached `seq` (committed). Runs on the listener's executor.
@@ -34,11 +39,19 @@ class ChangeListener {
     virtual void start() = 0;
     // Closes the connection; no callback runs afterwards. Any thread.
     virtual void stop() = 0;
+    // `user_id`'s log moved (a write committed here): NOTIFY every listening instance. Users
+    // announced while one announcement is on its way go out together in the next, one NOTIFY
+    // transaction for all of them (a NOTIFYing commit takes a database-wide lock, so one per
+    // write serialised every commit). Kept while disconnected, up to
+    // kMaxPendingAnnouncements users, and sent on reconnect; the listener skips its own. Any
+    // thread.
+    virtual void announce(std::string_view user_id) = 0;
 
     struct Stats {
         bool connected = false;
         std::uint64_t notifications = 0;
-        std::uint64_t connects = 0;  // successful connects, the first included
+        std::uint64_t connects = 0;       // successful connects, the first included
+        std::uint64_t announcements = 0;  // NOTIFY statements sent by announce()
     };
     [[nodiscard]] virtual Stats stats() const = 0;
 };

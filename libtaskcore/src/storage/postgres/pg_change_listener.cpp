@@ -1,6 +1,7 @@
 // The LISTEN connection: connected and subscribed on the blocking executor (a short, bounded
 // wait), then driven without blocking on the listening executor: notifications are read as its
 // socket becomes readable, and a ping every few seconds finds a connection that died silently.
+// The same connection sends this instance's announcements, one query at a time.
 #include "taskcore/storage/change_listener.hpp"
 
 #include <libpq-fe.h>
@@ -13,6 +14,8 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -27,6 +30,28 @@ constexpr auto kFirstBackoff = std::chrono::milliseconds{100};
 constexpr auto kMaxBackoff = std::chrono::seconds{5};
 // A ping unanswered for this long means the connection is gone (no RST ever came).
 constexpr auto kPingEvery = std::chrono::seconds{10};
+
+// The latest seq of each announced user, NOTIFYed in one transaction. Users without a counter
+// row have no log yet and nothing to announce.
+constexpr const char* kAnnounce =
+    "SELECT pg_notify('taskcore_changes', seq::text || ' ' || user_id) FROM change_counters "
+    "WHERE user_id = ANY($1::text[])";
+
+// `users` as a PostgreSQL text[] literal: every element quoted, `"` and `\` escaped.
+std::string text_array(const std::set<std::string, std::less<>>& users) {
+    std::string out = "{";
+    for (const auto& user : users) {
+        if (out.size() > 1) out.push_back(',');
+        out.push_back('"');
+        for (const char c : user) {
+            if (c == '"' || c == '\\') out.push_back('\\');
+            out.push_back(c);
+        }
+        out.push_back('"');
+    }
+    out.push_back('}');
+    return out;
+}
 
 std::string error_of(PGconn* conn) {
     std::string text = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
@@ -65,8 +90,19 @@ class PgChangeListener final : public ChangeListener,
         });
     }
 
+    void announce(std::string_view user_id) override {
+        if (stopped_) return;
+        {
+            const std::lock_guard lock(pending_mutex_);
+            if (pending_.size() < kMaxPendingAnnouncements) pending_.emplace(user_id);
+            if (announce_posted_) return;  // the executor will take this user with the others
+            announce_posted_ = true;
+        }
+        asio::post(executor_, [self = shared_from_this()] { self->send_announcements(); });
+    }
+
     [[nodiscard]] Stats stats() const override {
-        return {connected_.load(), notifications_.load(), connects_.load()};
+        return {connected_.load(), notifications_.load(), connects_.load(), announcements_.load()};
     }
 
   private:
@@ -116,12 +152,14 @@ class PgChangeListener final : public ChangeListener,
             return lost("cannot watch the connection");
         }
         backoff_ = kFirstBackoff;
-        ping_outstanding_ = false;
+        query_in_flight_ = false;
+        own_pid_ = PQbackendPID(conn_);
         connected_.store(true);
         ++connects_;
         if (callbacks_.connected) callbacks_.connected();
         wait_readable();
         arm_ping();
+        send_announcements();  // those made while disconnected
     }
 
     void wait_readable() {
@@ -136,18 +174,62 @@ class PgChangeListener final : public ChangeListener,
     void on_readable() {
         if (PQconsumeInput(conn_) != 1) return lost(error_of(conn_));
         while (PGnotify* n = PQnotifies(conn_)) {
-            deliver(n->extra != nullptr ? n->extra : "");
+            // Our own announcements come back too: this instance woke its streams already.
+            if (n->be_pid != own_pid_) deliver(n->extra != nullptr ? n->extra : "");
             PQfreemem(n);
         }
-        // The answers to our pings: any result means the server is there.
-        while (PQisBusy(conn_) == 0) {
+        // The answers to our ping or announcement, which end with a null result. An error (the
+        // log's table missing, say) is not a broken connection: streams fall back on heartbeats.
+        while (query_in_flight_ && PQisBusy(conn_) == 0) {
             PGresult* r = PQgetResult(conn_);
-            if (r == nullptr) break;
-            ping_outstanding_ = false;
+            if (r == nullptr) {
+                query_in_flight_ = false;
+                break;
+            }
             PQclear(r);
         }
         if (PQstatus(conn_) == CONNECTION_BAD) return lost(error_of(conn_));
         wait_readable();
+        send_announcements();
+    }
+
+    // Sends the users announced since the last announcement, when no query is on its way (else
+    // when it has been answered, or on connect).
+    void send_announcements() {
+        if (conn_ == nullptr || query_in_flight_) return;
+        std::set<std::string, std::less<>> users;
+        {
+            const std::lock_guard lock(pending_mutex_);
+            users.swap(pending_);
+            announce_posted_ = false;
+        }
+        if (users.empty()) return;
+        const std::string array = text_array(users);
+        const char* values[] = {array.c_str()};
+        if (PQsendQueryParams(conn_, kAnnounce, 1, nullptr, values, nullptr, nullptr, 0) != 1) {
+            return lost(error_of(conn_));  // those users' streams elsewhere: at their heartbeat
+        }
+        ++announcements_;
+        query_sent();
+    }
+
+    // A query was queued on the connection: flush it, waiting for the socket when it is full.
+    void query_sent() {
+        query_in_flight_ = true;
+        query_sent_at_ = std::chrono::steady_clock::now();
+        flush();
+    }
+
+    void flush() {
+        const int pending = PQflush(conn_);
+        if (pending < 0) return lost(error_of(conn_));
+        if (pending == 0) return;
+        socket_.async_wait(
+            asio::posix::descriptor_base::wait_write,
+            [self = shared_from_this(), generation = generation_](boost::system::error_code ec) {
+                if (ec || generation != self->generation_) return;
+                self->flush();
+            });
     }
 
     // "<seq> <user_id>"; anything else on the channel is not ours and is ignored.
@@ -166,12 +248,18 @@ class PgChangeListener final : public ChangeListener,
         ping_timer_.async_wait(
             [self = shared_from_this(), generation = generation_](boost::system::error_code ec) {
                 if (ec || generation != self->generation_) return;
-                if (self->ping_outstanding_) return self->lost("no answer to a ping");
-                if (PQsendQuery(self->conn_, "SELECT 1") != 1 || PQflush(self->conn_) < 0) {
+                if (self->query_in_flight_) {
+                    // An announcement on its way serves as the ping, unless it is as old.
+                    if (std::chrono::steady_clock::now() - self->query_sent_at_ >= kPingEvery) {
+                        return self->lost("no answer to a ping");
+                    }
+                    return self->arm_ping();
+                }
+                if (PQsendQuery(self->conn_, "SELECT 1") != 1) {
                     return self->lost(error_of(self->conn_));
                 }
-                self->ping_outstanding_ = true;
                 self->arm_ping();
+                self->query_sent();
             });
     }
 
@@ -206,11 +294,17 @@ class PgChangeListener final : public ChangeListener,
     PGconn* conn_ = nullptr;  // used on the executor only
     std::uint64_t generation_ = 0;
     std::chrono::milliseconds backoff_ = kFirstBackoff;
-    bool ping_outstanding_ = false;
+    bool query_in_flight_ = false;  // a ping or an announcement, answered by a null result
+    std::chrono::steady_clock::time_point query_sent_at_{};
+    int own_pid_ = 0;  // the backend of this connection: its own NOTIFYs are skipped
+    std::mutex pending_mutex_;
+    std::set<std::string, std::less<>> pending_;  // users to announce (pending_mutex_)
+    bool announce_posted_ = false;                // a send_announcements is due (pending_mutex_)
     std::atomic<bool> stopped_{false};
     std::atomic<bool> connected_{false};
     std::atomic<std::uint64_t> notifications_{0};
     std::atomic<std::uint64_t> connects_{0};
+    std::atomic<std::uint64_t> announcements_{0};
 };
 
 }  // namespace
