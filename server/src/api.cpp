@@ -163,8 +163,9 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
         reply.tool_calls = std::move(ctx.tool_calls);
         reply.stream = std::move(ctx.stream);
         // A write of this user's (REST or MCP) moved their change log on: wake their streams,
-        // here and on the other instances.
-        if (!ctx.user.empty() && req.method() != http::verb::get) events_->wrote(ctx.user);
+        // here and on the other instances. HEAD is a GET without its body: it writes nothing.
+        const bool reads = req.method() == http::verb::get || req.method() == http::verb::head;
+        if (!ctx.user.empty() && !reads) events_->wrote(ctx.user);
     } catch (const ApiError& e) {
         fail(e.code, e.what());
         for (const auto& [field, value] : e.headers) reply.response.set(field, value);

@@ -131,7 +131,7 @@ std::shared_ptr<ChangeListener> start_change_listener(const Config& config, Even
 }
 
 int serve(const Config& config) {
-    auto store = open_and_migrate(config, true);
+    auto store = open_and_migrate(config, /*serving=*/true);
     JwtOptions jwt;
     jwt.issuer = config.jwt_issuer;
     jwt.audience = config.jwt_audience;

@@ -284,3 +284,48 @@ TEST_CASE("the listener connection killed mid-run (pg_terminate_backend) loses n
     CHECK(announced >= 3);  // before, during and after the kill
     CHECK(announced <= written);
 }
+
+TEST_CASE("an instance announces its writes, never its reads (GET or HEAD)") {
+    Deployment d(1, kEnv);
+    const auto port = d.instances[0]->port();
+    const auto user = fresh_user();
+    const auto token = test_token(user, kSecret);
+    HttpClient c(port);
+    auto announced = [&c] {
+        return counter(c.request(http::verb::get, "/metrics").body(),
+                       "taskcore_change_announcements_total");
+    };
+    REQUIRE_FALSE(create(c, user, token, "first").empty());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{2};
+    while (announced() < 1 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    const auto before = announced();
+    REQUIRE(before >= 1);
+    {
+        // Raw, as the test client would wait for a HEAD's body: 5 HEADs, then 5 GETs.
+        HttpClient raw(port);
+        std::string requests;
+        for (const char* method : {"HEAD", "GET"}) {
+            for (int i = 0; i < 5; ++i) {
+                requests += std::string(method) + " /api/" + user +
+                            "/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                            "\r\n\r\n";
+            }
+        }
+        raw.send_raw(requests + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const auto answers = raw.read_raw(std::chrono::seconds{3});
+        std::size_t ok = 0;
+        for (auto at = answers.find("HTTP/1.1 200 OK"); at != std::string::npos;
+             at = answers.find("HTTP/1.1 200 OK", at + 1)) {
+            ++ok;
+        }
+        REQUIRE(ok == 11);
+    }
+    REQUIRE_FALSE(create(c, user, token, "second").empty());
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds{2};
+    while (announced() < before + 1 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    CHECK(announced() == before + 1);  // the second create alone: the ten reads added nothing
+}

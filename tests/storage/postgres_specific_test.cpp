@@ -295,7 +295,7 @@ TEST_CASE(
 
 namespace {
 
-// Waits until `done()` or two seconds pass, receiving `channel`'s notifications meanwhile.
+// Waits until `done()` or two seconds pass, receiving `connection`'s notifications meanwhile.
 template <typename Done>
 void receive_until(pqxx::connection& connection, Done done) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{2};

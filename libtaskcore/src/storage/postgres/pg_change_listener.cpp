@@ -31,11 +31,11 @@ constexpr auto kMaxBackoff = std::chrono::seconds{5};
 // A ping unanswered for this long means the connection is gone (no RST ever came).
 constexpr auto kPingEvery = std::chrono::seconds{10};
 
-// The latest seq of each announced user, NOTIFYed in one transaction. Users without a counter
-// row have no log yet and nothing to announce.
+// The latest seq of each announced user ($2) on the channel ($1), NOTIFYed in one transaction.
+// Users without a counter row have no log yet and nothing to announce.
 constexpr const char* kAnnounce =
-    "SELECT pg_notify('taskcore_changes', seq::text || ' ' || user_id) FROM change_counters "
-    "WHERE user_id = ANY($1::text[])";
+    "SELECT pg_notify($1, seq::text || ' ' || user_id) FROM change_counters "
+    "WHERE user_id = ANY($2::text[])";
 
 // `users` as a PostgreSQL text[] literal: every element quoted, `"` and `\` escaped.
 std::string text_array(const std::set<std::string, std::less<>>& users) {
@@ -204,9 +204,10 @@ class PgChangeListener final : public ChangeListener,
             announce_posted_ = false;
         }
         if (users.empty()) return;
+        const std::string channel(kChangesChannel);
         const std::string array = text_array(users);
-        const char* values[] = {array.c_str()};
-        if (PQsendQueryParams(conn_, kAnnounce, 1, nullptr, values, nullptr, nullptr, 0) != 1) {
+        const char* values[] = {channel.c_str(), array.c_str()};
+        if (PQsendQueryParams(conn_, kAnnounce, 2, nullptr, values, nullptr, nullptr, 0) != 1) {
             return lost(error_of(conn_));  // those users' streams elsewhere: at their heartbeat
         }
         ++announcements_;
