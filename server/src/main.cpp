@@ -1,4 +1,5 @@
 // taskcore-server entry point: serve (default), migrate, seed [--reset], version, --help.
+#include <malloc.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -130,7 +131,14 @@ std::shared_ptr<ChangeListener> start_change_listener(const Config& config, Even
     return listener;
 }
 
+// Free memory each thread's heap keeps before handing its top back to the kernel. glibc's 128 KiB
+// default made the SQLite writer give back and fault in the same pages on every write (madvise,
+// page faults, TLB shootdowns on every core): measured on creates, half the server's CPU, 2.7k
+// against 5.2k creates/s with 1 MiB kept, and the same peak RSS (21.5 MB).
+constexpr int kHeapTrimThreshold = 1 << 20;
+
 int serve(const Config& config) {
+    mallopt(M_TRIM_THRESHOLD, kHeapTrimThreshold);
     auto store = open_and_migrate(config, /*serving=*/true);
     JwtOptions jwt;
     jwt.issuer = config.jwt_issuer;

@@ -1,10 +1,12 @@
-// SQLite group commit: writes queued behind a running one share a transaction, yet each gets
-// its own result and error, and a failing write leaves nothing of itself behind.
+// SQLite's write path: group commit (writes queued behind a running one share a transaction, yet
+// each gets its own result and error, and a failing write leaves nothing of itself behind) and
+// the checkpointer that keeps the WAL small while writes go on.
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -157,4 +159,29 @@ TEST_CASE("sqlite group commit survives many concurrent writers") {
         return st.getColumn(0).getInt();
     });
     CHECK(stored == kThreads * kWritesEach * 9 / 10);
+}
+
+TEST_CASE("sqlite's checkpointer keeps pace with writes and idles without them") {
+    using std::chrono::milliseconds;
+    using Clock = std::chrono::steady_clock;
+    Pool pool(temp_db(), 1, milliseconds{1000}, milliseconds{1000});
+    pool.write_alone(
+        [](Connection& c) { c.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)"); });
+
+    // 1.5 s of writes: at the idle period (250 ms) that is at most 7 checkpoints.
+    const auto before = pool.checkpoints();
+    int written = 0;
+    for (const auto end = Clock::now() + milliseconds{1500}; Clock::now() < end;) {
+        pool.write([&](Connection& c) {
+            c.exec(("INSERT INTO t VALUES (" + std::to_string(++written) + ", 'x')").c_str());
+        });
+    }
+    CHECK(pool.checkpoints() - before >= 10);
+
+    // Without writes it looks once per idle period (4 a second), not every few milliseconds.
+    std::this_thread::sleep_for(milliseconds{300});  // it notices the WAL has stopped growing
+    const auto idle_from = pool.checkpoints();
+    std::this_thread::sleep_for(milliseconds{1000});
+    CHECK(pool.checkpoints() - idle_from <= 8);
+    CHECK(rows(pool).size() == static_cast<std::size_t>(written));
 }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <memory>
@@ -65,6 +66,8 @@ class Pool {
 
     // Readers plus the writer; the writer counts as in use while its lock is held.
     Store::PoolStats stats();
+    // WAL checkpoints the checkpointer thread has run so far (none for an in-memory database).
+    [[nodiscard]] std::uint64_t checkpoints() const { return checkpoints_; }
 
     // Runs `work`, turning SQLite exceptions into the library's storage errors.
     template <typename F>
@@ -149,6 +152,7 @@ class Pool {
     std::mutex checkpoint_mutex_;
     std::condition_variable checkpoint_stop_;
     bool stopping_ = false;
+    std::atomic<std::uint64_t> checkpoints_{0};
     std::thread checkpointer_;
 };
 
