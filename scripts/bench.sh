@@ -137,6 +137,10 @@ idle_rss=$(rss_kb VmRSS)
 # request, counted by perf over the same interval.
 run_wrk() {  # name scenario connections data [port pid]
     local port=${5:-$port} pid=${6:-$server_pid} counters=$work/perf.txt line
+    # Start on an empty write-back queue: the dirty pages of the scenario before (in a paired
+    # run, the other build's writes) would otherwise reach the disk during this one and add to
+    # its fsync latencies.
+    sync
     perf stat -x, -e raw_syscalls:sys_enter,context-switches,task-clock -p "$pid" -o "$counters" \
         -- sleep "$duration" &
     local perf_pid=$!
