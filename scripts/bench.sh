@@ -11,7 +11,11 @@
 # schema runs too), each scenario on both, the old one first in odd rounds and last in even ones,
 # --rounds times, and prints new/old ratios with their spread. --scenarios picks scenarios.
 #
-#   scripts/bench.sh [--backend sqlite|postgres] [--duration S] [--connections N]
+# --backend citus runs the new build alone on a throwaway Citus cluster (scripts/citus_cluster.sh,
+# a coordinator and two workers on this machine; Citus must be installed): the events scenario's
+# commit-to-delivery p50/p99 there, next to a --backend postgres run's.
+#
+#   scripts/bench.sh [--backend sqlite|postgres|citus] [--duration S] [--connections N]
 #                    [--users N] [--tasks-per-user N] [--big-user-tasks N] [--out FILE]
 #                    [--baseline REF] [--rounds N] [--scenarios "health list get ..."]
 set -euo pipefail
@@ -32,10 +36,14 @@ while [ $# -gt 0 ]; do
         --baseline) baseline=$2; shift 2 ;;
         --rounds) rounds=$2; shift 2 ;;
         --scenarios) scenarios=$2; shift 2 ;;
-        *) echo "usage: $0 [--backend sqlite|postgres] [--duration S] [--connections N] [--out FILE]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--backend sqlite|postgres|citus] [--duration S] [--connections N] [--out FILE]" >&2; exit 2 ;;
     esac
 done
-case "$backend" in sqlite|postgres) ;; *) echo "--backend must be sqlite or postgres" >&2; exit 2 ;; esac
+case "$backend" in sqlite|postgres|citus) ;; *) echo "--backend must be sqlite, postgres or citus" >&2; exit 2 ;; esac
+if [ "$backend" = citus ] && [ -n "$baseline" ]; then
+    echo "--baseline compares builds on sqlite or postgres; --backend citus runs this build alone" >&2
+    exit 2
+fi
 
 scripts/setup.sh
 need=()
@@ -59,6 +67,7 @@ cleanup() {
     [ -n "$old_pid" ] && kill "$old_pid" 2>/dev/null && wait "$old_pid" 2>/dev/null
     [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
     if [ "$backend" = postgres ] && declare -F pg_cluster_stop >/dev/null; then pg_cluster_stop; fi
+    if [ "$backend" = citus ] && declare -F citus_cluster_stop >/dev/null; then citus_cluster_stop; fi
     [ -n "$baseline" ] && git -C "$root" worktree remove --force "$work/baseline" 2>/dev/null
     rm -rf "$work"
 }
@@ -88,6 +97,10 @@ pool_size=${DB_POOL_SIZE:-5} pool_overflow=${DB_MAX_OVERFLOW:-10}
 if [ "$backend" = postgres ]; then
     source scripts/pg_cluster.sh
     pg_cluster_start >&2
+    database_url=$TASKCORE_TEST_PG_URL
+elif [ "$backend" = citus ]; then
+    source scripts/citus_cluster.sh
+    citus_cluster_start >&2
     database_url=$TASKCORE_TEST_PG_URL
 else
     database_url="sqlite:///$work/bench.db"

@@ -4,8 +4,11 @@
 # citus_cluster_start; citus_cluster_stop removes everything. Citus is not a Debian package: it
 # must already be installed into PostgreSQL 15 (citus.so); when it is not, start fails loudly.
 # Exports TASKCORE_TEST_PG_URL (the coordinator's taskcore_test database, where the extension is
-# created and the workers are registered), CITUS_CLUSTER_DIR, CITUS_COORDINATOR_PORT and
-# CITUS_WORKER_PORTS.
+# created and the workers are registered), TASKCORE_TEST_CITUS_WORKERS (the worker ports: tests
+# that make a database of their own make it a Citus one), TASKCORE_TEST_PG_STOP / _CRASH / _START
+# (the coordinator, for the fault tests), TASKCORE_TEST_CITUS_WORKER_CRASH / _START and
+# TASKCORE_TEST_CITUS_WORKER_PORT (the first worker, for the worker-failure test),
+# CITUS_CLUSTER_DIR, CITUS_COORDINATOR_PORT and CITUS_WORKER_PORTS.
 
 # shellcheck source=scripts/pg_cluster.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pg_cluster.sh"
@@ -51,14 +54,14 @@ citus_cluster_start() {
     local port node
     for port in $CITUS_COORDINATOR_PORT $CITUS_WORKER_PORTS; do
         node=$CITUS_CLUSTER_DIR/node-$port
+        local options="-p $port -k $CITUS_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c shared_preload_libraries=citus -c citus.max_client_connections=250"
         if ! pg_cluster_as_owner "$CITUS_BINDIR/initdb" -D "$node" -U postgres -A trust -E UTF8 \
                 --locale=C.UTF-8 --no-sync >"$CITUS_CLUSTER_DIR/initdb-$port.log" 2>&1; then
             echo "FATAL: initdb failed:" >&2; cat "$CITUS_CLUSTER_DIR/initdb-$port.log" >&2
             return 1
         fi
         # fsync off: a throwaway cluster trades durability for test speed.
-        if ! $as_owner "$CITUS_BINDIR/pg_ctl" -D "$node" -w -t 60 -l "$node.log" -o \
-                "-p $port -k $CITUS_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c shared_preload_libraries=citus -c citus.max_client_connections=250" \
+        if ! $as_owner "$CITUS_BINDIR/pg_ctl" -D "$node" -w -t 60 -l "$node.log" -o "$options" \
                 start >/dev/null 2>&1; then
             echo "FATAL: Citus node on port $port did not start; its log:" >&2; cat "$node.log" >&2
             return 1
@@ -66,6 +69,17 @@ citus_cluster_start() {
         pg_cluster_as_owner "$CITUS_BINDIR/createdb" -h 127.0.0.1 -p "$port" -U postgres taskcore_test ||
             { echo "FATAL: createdb failed on port $port" >&2; return 1; }
         citus_cluster_psql "$port" "CREATE EXTENSION citus" || return 1
+        # The commands the fault tests run: the coordinator (as PostgreSQL's), the first worker.
+        local ctl="$as_owner $CITUS_BINDIR/pg_ctl -D $node"
+        if [ "$port" = "$CITUS_COORDINATOR_PORT" ]; then
+            TASKCORE_TEST_PG_STOP="$ctl -m fast -w stop"
+            TASKCORE_TEST_PG_CRASH="$ctl -m immediate -w stop"
+            TASKCORE_TEST_PG_START="$ctl -w -t 30 -l $node.log -o '$options' start"
+        elif [ -z "${TASKCORE_TEST_CITUS_WORKER_PORT:-}" ]; then
+            TASKCORE_TEST_CITUS_WORKER_PORT=$port
+            TASKCORE_TEST_CITUS_WORKER_CRASH="$ctl -m immediate -w stop"
+            TASKCORE_TEST_CITUS_WORKER_START="$ctl -w -t 30 -l $node.log -o '$options' start"
+        fi
     done
     citus_cluster_psql "$CITUS_COORDINATOR_PORT" \
         "SELECT citus_set_coordinator_host('127.0.0.1', $CITUS_COORDINATOR_PORT)" >/dev/null || return 1
@@ -74,7 +88,10 @@ citus_cluster_start() {
             "SELECT citus_add_node('127.0.0.1', $port)" >/dev/null || return 1
     done
     TASKCORE_TEST_PG_URL="postgresql://postgres@127.0.0.1:$CITUS_COORDINATOR_PORT/taskcore_test"
-    export CITUS_CLUSTER_DIR CITUS_COORDINATOR_PORT CITUS_WORKER_PORTS TASKCORE_TEST_PG_URL
+    TASKCORE_TEST_CITUS_WORKERS=$CITUS_WORKER_PORTS
+    export CITUS_CLUSTER_DIR CITUS_COORDINATOR_PORT CITUS_WORKER_PORTS TASKCORE_TEST_PG_URL \
+        TASKCORE_TEST_CITUS_WORKERS TASKCORE_TEST_PG_STOP TASKCORE_TEST_PG_CRASH TASKCORE_TEST_PG_START \
+        TASKCORE_TEST_CITUS_WORKER_PORT TASKCORE_TEST_CITUS_WORKER_CRASH TASKCORE_TEST_CITUS_WORKER_START
     echo "Citus $(citus_cluster_psql "$CITUS_COORDINATOR_PORT" "SHOW citus.version") coordinator on 127.0.0.1:$CITUS_COORDINATOR_PORT, workers on $CITUS_WORKER_PORTS"
 }
 
@@ -86,5 +103,7 @@ citus_cluster_stop() {
             stop >/dev/null 2>&1 || true
     done
     rm -rf "$CITUS_CLUSTER_DIR"
-    unset CITUS_CLUSTER_DIR CITUS_COORDINATOR_PORT CITUS_WORKER_PORTS TASKCORE_TEST_PG_URL
+    unset CITUS_CLUSTER_DIR CITUS_COORDINATOR_PORT CITUS_WORKER_PORTS TASKCORE_TEST_PG_URL \
+        TASKCORE_TEST_CITUS_WORKERS TASKCORE_TEST_PG_STOP TASKCORE_TEST_PG_CRASH TASKCORE_TEST_PG_START \
+        TASKCORE_TEST_CITUS_WORKER_PORT TASKCORE_TEST_CITUS_WORKER_CRASH TASKCORE_TEST_CITUS_WORKER_START
 }

@@ -179,4 +179,10 @@ Awaitable<void> AsyncServices::ping() {
     co_await std::move(work);
 }
 
+Awaitable<std::vector<std::string>> AsyncServices::unreachable_nodes() {
+    if (!store_.distributed()) co_return std::vector<std::string>{};
+    auto work = blocking([this] { return store_.unreachable_nodes(); });
+    co_return co_await std::move(work);
+}
+
 }  // namespace taskcore::server

@@ -92,6 +92,9 @@ class AsyncServices {
 
     // Throws StorageUnavailableError when the database does not answer.
     Awaitable<void> ping();
+    // Citus workers the coordinator cannot reach (Store::unreachable_nodes); no database work
+    // unless the tables are distributed.
+    Awaitable<std::vector<std::string>> unreachable_nodes();
 
     [[nodiscard]] std::string_view backend() const { return store_.backend(); }
     [[nodiscard]] Store::PoolStats pool_stats() const { return store_.pool_stats(); }

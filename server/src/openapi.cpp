@@ -107,8 +107,9 @@ constexpr std::string_view kDocument = R"json({
         "examples": [{"error": {"code": "VALIDATION_ERROR", "message": "request validation failed: title: must be 1-200 characters",
           "details": [{"field": "title", "message": "must be 1-200 characters"}]},
           "meta": {"timestamp": "2026-12-01T09:30:00.000Z", "request_id": "019ad3a4-5b6c-7d8e-9f01-23456789abce"}}]},
-      "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["healthy", "unhealthy"]},
-        "database": {"type": "string", "enum": ["connected", "disconnected"]}, "backend": {"type": "string", "enum": ["sqlite", "postgresql"]}, "version": {"type": "string"}}}
+      "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["healthy", "degraded", "unhealthy"]},
+        "database": {"type": "string", "enum": ["connected", "disconnected"]}, "backend": {"type": "string", "enum": ["sqlite", "postgresql"]}, "version": {"type": "string"},
+        "unreachable_nodes": {"type": "array", "items": {"type": "string"}, "description": "degraded only: the Citus workers (host:port) that do not answer; their users get 503s"}}}
     },
     "responses": {
       "NotModified": {"description": "If-None-Match still holds: no body", "headers": {"ETag": {"$ref": "#/components/headers/ETag"}}},

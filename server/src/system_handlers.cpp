@@ -15,20 +15,31 @@ namespace taskcore::server::handlers {
 // A database slower than this to answer SELECT 1 counts as down.
 constexpr std::chrono::seconds kHealthDeadline{1};
 
+// 200 "healthy"; 200 "degraded" with the Citus workers that do not answer (their users get 503s,
+// everyone else is served: a balancer must keep the instance); 503 "unhealthy" when the database
+// itself does not answer within kHealthDeadline.
 Awaitable<Response> health(RequestContext& ctx) {
     const auto start = std::chrono::steady_clock::now();
     bool healthy = true;
+    std::vector<std::string> unreachable;
     try {
         co_await ctx.services().ping();
+        unreachable = co_await ctx.services().unreachable_nodes();
     } catch (const std::exception& e) {
         log::warning(std::string("health check failed: ") + e.what());
         healthy = false;
     }
     if (std::chrono::steady_clock::now() - start > kHealthDeadline) healthy = false;
-    const boost::json::object body{{"status", healthy ? "healthy" : "unhealthy"},
-                                   {"database", healthy ? "connected" : "disconnected"},
-                                   {"backend", ctx.services().backend()},
-                                   {"version", kVersion}};
+    const char* status = !healthy ? "unhealthy" : unreachable.empty() ? "healthy" : "degraded";
+    boost::json::object body{{"status", status},
+                             {"database", healthy ? "connected" : "disconnected"},
+                             {"backend", ctx.services().backend()},
+                             {"version", kVersion}};
+    if (healthy && !unreachable.empty()) {
+        boost::json::array nodes(unreachable.begin(), unreachable.end());
+        log::warning("health: database nodes not answering: " + boost::json::serialize(nodes));
+        body["unreachable_nodes"] = std::move(nodes);
+    }
     auto res =
         envelope::json_response(healthy ? http::status::ok : http::status::service_unavailable,
                                 boost::json::serialize(body));

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include "support/fresh_database.hpp"
 #include "support/test_database.hpp"
 #include "taskcore/domain/uuid.hpp"
 
@@ -37,17 +38,12 @@ unsigned short free_port() {
 
 FreshDatabase::FreshDatabase() : name_("multi_" + generate_uuid_v7().to_string().substr(24)) {
     admin_url_ = resolve_test_database_url();
-    pqxx::connection admin(admin_url_);
-    pqxx::nontransaction tx(admin);
-    tx.exec("CREATE DATABASE " + name_);
-    url_ = admin_url_.substr(0, admin_url_.rfind('/') + 1) + name_;
+    url_ = create_database(admin_url_, name_);
 }
 
 FreshDatabase::~FreshDatabase() {
     try {
-        pqxx::connection admin(admin_url_);
-        pqxx::nontransaction tx(admin);
-        tx.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+        drop_database(admin_url_, name_);
     } catch (...) {  // NOLINT(bugprone-empty-catch): a leftover test database is harmless
     }
 }

@@ -31,18 +31,48 @@ export function finish() {
   process.exit(results.failed === 0 && results.passed > 0 ? 0 : 1);
 }
 
-// A new, empty database on the test cluster; returns its URL.
+// `url` naming database `name` (and, when given, another port).
+function withDatabase(url, name, port) {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  if (port) u.port = port;
+  return u.toString();
+}
+
+async function runSql(url, ...statements) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const sql of statements) await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+// A new, empty database on the test cluster; returns its URL. On the Citus target
+// (TASKCORE_TEST_CITUS_WORKERS) it is a Citus database like the shared one: made on every node,
+// the extension in each, the workers registered, so `migrate` distributes its tables.
 export async function freshDatabase(name) {
   if (!pgUrl) {
     console.error("FAIL: TASKCORE_TEST_PG_URL must be set (run via scripts/test.sh)");
     process.exit(1);
   }
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return pgUrl.replace(/\/[^/]+(\?.*)?$/, (_, query) => `/${name}${query ?? ""}`);
+  const workers = (process.env.TASKCORE_TEST_CITUS_WORKERS ?? "").split(/\s+/).filter(Boolean);
+  const recreate = [`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, `CREATE DATABASE ${name}`];
+  await runSql(pgUrl, ...recreate);
+  const url = withDatabase(pgUrl, name);
+  if (workers.length === 0) return url;
+  for (const port of workers) {
+    await runSql(withDatabase(pgUrl, new URL(pgUrl).pathname.slice(1), port), ...recreate);
+    await runSql(withDatabase(pgUrl, name, port), "CREATE EXTENSION citus");
+  }
+  await runSql(
+    url,
+    "CREATE EXTENSION citus",
+    `SELECT citus_set_coordinator_host('127.0.0.1', ${new URL(pgUrl).port})`,
+    ...workers.map((port) => `SELECT citus_add_node('127.0.0.1', ${port})`),
+  );
+  return url;
 }
 
 // `taskcore-server serve` on a free loopback port (SQLite in a temp dir unless env says else).

@@ -34,8 +34,10 @@ TEST_CASE("citus: migrate distributes every table by user_id in one co-location 
             std::vector<std::string>{"citus"});
     CHECK(c.column("SELECT logicalrelid::text || ':' || column_to_column_name(logicalrelid, "
                    "partkey) FROM pg_dist_partition ORDER BY 1") ==
-          std::vector<std::string>{"conversations:user_id", "idempotency_keys:user_id",
-                                   "messages:user_id", "task_counts:user_id", "tasks:user_id"});
+          std::vector<std::string>{"change_counters:user_id", "changes:user_id",
+                                   "conversations:user_id", "idempotency_keys:user_id",
+                                   "messages:user_id", "task_counts:user_id", "tasks:user_id",
+                                   "used_event_tickets:user_id"});
     CHECK(c.column("SELECT count(DISTINCT colocationid) FROM pg_dist_partition") ==
           std::vector<std::string>{"1"});
     // The bookkeeping table stays an ordinary table on the coordinator.
@@ -75,6 +77,17 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
     just_user.text(user);
     postgres::Params changes_after;
     changes_after.text(user).integer(0).integer(101);
+    // What the change-log trigger runs for each write (on the worker holding the user's shard).
+    postgres::Params counter;
+    counter.text(user);
+    const std::string counter_sql =
+        "INSERT INTO change_counters AS c (user_id, seq) VALUES ($1, 1) ON CONFLICT (user_id) DO "
+        "UPDATE SET seq = c.seq + 1 RETURNING c.seq";
+    postgres::Params change;
+    change.text(user).integer(1).text("task").text("created").text(id);
+    const std::string change_sql =
+        "INSERT INTO changes (user_id, seq, kind, op, resource_id, conversation_id, changed_at) "
+        "VALUES ($1, $2, $3, $4, $5::uuid, NULL, clock_timestamp())";
     postgres::Params ticket_use;
     ticket_use.text(user).text(generate_uuid_v7().to_string()).text(now);
     TaskListQuery query;
@@ -103,6 +116,8 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
         {"changes after", c.plan(sql::kChangesAfter.sql, changes_after)},
         {"changes latest", c.plan(sql::kChangesLatest.sql, just_user)},
         {"ticket use", c.plan(sql::kTicketUse.sql, ticket_use)},
+        {"change counter", c.plan(counter_sql, counter)},
+        {"change log insert", c.plan(change_sql, change)},
     };
     for (const auto& [name, plan] : plans) {
         INFO(name << ":\n" << plan);

@@ -128,3 +128,23 @@ TEST_CASE("TLS URLs work on the pool and on the pipeline, and an unverifiable se
     CHECK_THROWS_AS(pipelined.ping(), StorageUnavailableError);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{10});
 }
+
+TEST_CASE("postgres: a connection exception drops the connection only when it no longer works") {
+    // The server reported it and the session goes on: a Citus coordinator that cannot reach a
+    // worker. Transient for this request; the connection, shared by other users, is kept.
+    const auto remote = classify_sqlstate("08006", /*connection_usable=*/true);
+    CHECK(remote.unavailable);
+    CHECK_FALSE(remote.connection_broken);
+    // Our own connection is gone.
+    const auto lost = classify_sqlstate("08006", /*connection_usable=*/false);
+    CHECK(lost.unavailable);
+    CHECK(lost.connection_broken);
+    // The server is shutting the session down (57P01 admin shutdown), whatever libpq says yet.
+    CHECK(classify_sqlstate("57P01", true).connection_broken);
+    // A statement timeout and a full disk are transient; a constraint violation is neither.
+    CHECK(classify_sqlstate("57014", true).unavailable);
+    CHECK_FALSE(classify_sqlstate("57014", true).connection_broken);
+    CHECK(classify_sqlstate("53100", true).unavailable);
+    CHECK_FALSE(classify_sqlstate("23505", true).unavailable);
+    CHECK_FALSE(classify_sqlstate("23505", true).connection_broken);
+}

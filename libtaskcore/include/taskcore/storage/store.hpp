@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "taskcore/storage/change_repository.hpp"
 #include "taskcore/storage/conversation_repository.hpp"
@@ -27,10 +28,12 @@ struct StoreOptions {
     std::chrono::milliseconds busy_timeout{5000};       // SQLite lock waits
     std::chrono::milliseconds statement_timeout{5000};  // PostgreSQL runaway-query guard
     bool prepared_statements = true;  // PostgreSQL: off behind transaction poolers
-    // PostgreSQL: each change-log write NOTIFYs the instances LISTENing (change_listener.hpp).
-    // Off, a commit skips that (NOTIFY serialises commits for a moment): streams on other
-    // instances then see writes at their heartbeats. Behind a transaction pooler use
-    // ALTER ROLE ... SET taskcore.notify = 'off' instead.
+    // PostgreSQL: each change-log write of this store's sessions NOTIFYs the instances
+    // LISTENing (change_listener.hpp) at its commit (NOTIFY serialises commits for a moment).
+    // Off, streams on other instances see these writes at their heartbeats, unless the writer
+    // announces them (ChangeListener::announce, as taskcore-server does). Behind a transaction
+    // pooler, where session settings do not stick, use ALTER ROLE ... SET taskcore.notify = 'on'
+    // instead. On Citus the trigger runs on the workers, so only announcements reach listeners.
     bool notify_changes = true;
     Distribution distribution = Distribution::automatic;
 };
@@ -65,6 +68,12 @@ class Store {
     [[nodiscard]] virtual std::string_view backend() const = 0;
     // A trivial query (SELECT 1); throws StorageUnavailableError when the database does not answer.
     virtual void ping() = 0;
+    // Parts of the database that do not answer while the database itself does: on Citus, the
+    // workers ("host:port") the coordinator cannot reach (their users' requests fail meanwhile,
+    // everyone else's work). Empty on SQLite and plain PostgreSQL. Throws like ping().
+    virtual std::vector<std::string> unreachable_nodes() { return {}; }
+    // True when the tables are distributed (Citus), as the last migrate() found them.
+    [[nodiscard]] virtual bool distributed() const { return false; }
     // Applies pending migrations; returns the schema version afterwards. Safe to call at every
     // start; throws StorageError when the database's schema is newer than this build knows.
     virtual int migrate() = 0;

@@ -17,7 +17,9 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "pg_pool.hpp"
 
@@ -31,16 +33,20 @@ constexpr auto kMaxBackoff = std::chrono::seconds{5};
 // A ping unanswered for this long means the connection is gone (no RST ever came).
 constexpr auto kPingEvery = std::chrono::seconds{10};
 
-// The latest seq of each announced user ($2) on the channel ($1), NOTIFYed in one transaction.
-// Users without a counter row have no log yet and nothing to announce.
-constexpr const char* kAnnounce =
-    "SELECT pg_notify($1, seq::text || ' ' || user_id) FROM change_counters "
-    "WHERE user_id = ANY($2::text[])";
+// An announcement in two statements: the latest seq of each announced user ($1; users without
+// a counter row have no log yet and nothing to announce), then their payloads NOTIFYed on the
+// channel in one transaction. Apart, because on Citus a pg_notify in a statement that reads
+// change_counters runs where the user's shard is, on a worker nobody LISTENs to; the second
+// statement reads no table, so it runs on the coordinator the listeners are connected to.
+constexpr const char* kLatestSeqs =
+    "SELECT seq::text || ' ' || user_id FROM change_counters WHERE user_id = ANY($1::text[])";
+constexpr const char* kNotify = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) payload";
 
-// `users` as a PostgreSQL text[] literal: every element quoted, `"` and `\` escaped.
-std::string text_array(const std::set<std::string, std::less<>>& users) {
+// `items` as a PostgreSQL text[] literal: every element quoted, `"` and `\` escaped.
+template <typename Strings>
+std::string text_array(const Strings& items) {
     std::string out = "{";
-    for (const auto& user : users) {
+    for (const auto& user : items) {
         if (out.size() > 1) out.push_back(',');
         out.push_back('"');
         for (const char c : user) {
@@ -186,7 +192,14 @@ class PgChangeListener final : public ChangeListener,
                 query_in_flight_ = false;
                 break;
             }
+            if (reading_seqs_ && PQresultStatus(r) == PGRES_TUPLES_OK) {
+                for (int i = 0; i < PQntuples(r); ++i) payloads_.emplace_back(PQgetvalue(r, i, 0));
+            }
             PQclear(r);
+        }
+        if (!query_in_flight_ && reading_seqs_) {
+            reading_seqs_ = false;
+            if (!send_notify()) return;
         }
         if (PQstatus(conn_) == CONNECTION_BAD) return lost(error_of(conn_));
         wait_readable();
@@ -204,14 +217,31 @@ class PgChangeListener final : public ChangeListener,
             announce_posted_ = false;
         }
         if (users.empty()) return;
-        const std::string channel(kChangesChannel);
         const std::string array = text_array(users);
-        const char* values[] = {channel.c_str(), array.c_str()};
-        if (PQsendQueryParams(conn_, kAnnounce, 2, nullptr, values, nullptr, nullptr, 0) != 1) {
+        const char* values[] = {array.c_str()};
+        if (PQsendQueryParams(conn_, kLatestSeqs, 1, nullptr, values, nullptr, nullptr, 0) != 1) {
             return lost(error_of(conn_));  // those users' streams elsewhere: at their heartbeat
+        }
+        reading_seqs_ = true;
+        payloads_.clear();
+        query_sent();
+    }
+
+    // The second statement of an announcement, once the seqs are read; false when the
+    // connection was lost.
+    bool send_notify() {
+        if (payloads_.empty()) return true;
+        const std::string channel(kChangesChannel);
+        const std::string array = text_array(payloads_);
+        payloads_.clear();
+        const char* values[] = {channel.c_str(), array.c_str()};
+        if (PQsendQueryParams(conn_, kNotify, 2, nullptr, values, nullptr, nullptr, 0) != 1) {
+            lost(error_of(conn_));
+            return false;
         }
         ++announcements_;
         query_sent();
+        return true;
     }
 
     // A query was queued on the connection: flush it, waiting for the socket when it is full.
@@ -271,6 +301,9 @@ class PgChangeListener final : public ChangeListener,
         socket_.close(ignored);
         if (conn_ != nullptr) PQfinish(conn_);
         conn_ = nullptr;
+        query_in_flight_ = false;
+        reading_seqs_ = false;
+        payloads_.clear();
         connected_.store(false);
     }
 
@@ -292,7 +325,9 @@ class PgChangeListener final : public ChangeListener,
     asio::posix::stream_descriptor socket_;
     asio::steady_timer retry_timer_;
     asio::steady_timer ping_timer_;
-    PGconn* conn_ = nullptr;  // used on the executor only
+    PGconn* conn_ = nullptr;             // used on the executor only
+    bool reading_seqs_ = false;          // the query in flight is an announcement's first
+    std::vector<std::string> payloads_;  // "<seq> <user_id>" read by it, to NOTIFY next
     std::uint64_t generation_ = 0;
     std::chrono::milliseconds backoff_ = kFirstBackoff;
     bool query_in_flight_ = false;  // a ping or an announcement, answered by a null result

@@ -9,11 +9,15 @@
 //   `CREATE TABLE name` is followed, on Citus, by create_distributed_table(name, 'user_id')
 //   co-located with tasks, so tables are created in reference order (referenced first);
 // - a trigger may only touch rows of the same user (its shard's co-located rows);
-// - only immutable expressions in anything a statement RETURNs (Citus refuses others).
+// - only immutable expressions in anything a statement RETURNs (Citus refuses others);
+// - a trigger function sends only plain variables in its statements (Citus deparses them for
+//   the shard, and gets a simple CASE over a variable wrong: pg_change_log_function.cpp).
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "pg_change_log_function.hpp"
+#include "pg_citus.hpp"
 #include "pg_store.hpp"
 #include "storage/migration.hpp"
 
@@ -24,55 +28,6 @@ struct PgMigration {
     int version;
     std::vector<std::string_view> statements;
 };
-
-enum class Notify { no, yes };
-
-// The wake-up for LISTENing instances: the user and seq only, never the data. A session with
-// taskcore.notify = 'off' (StoreOptions::notify_changes, or set on the role) skips it.
-constexpr const char* kNotifyStep =
-    "    IF current_setting('taskcore.notify', true) IS DISTINCT FROM 'off' THEN\n"
-    "        PERFORM pg_notify('taskcore_changes', next_seq::text || ' ' || row_user);\n"
-    "    END IF;\n";
-
-// The change log's trigger function (migration 5), and in migration 6 the same with the NOTIFY
-// wake-up added: one text, so the two versions differ only in that step.
-std::string_view log_change_function(Notify notify) {
-    static const auto text = [](Notify with) {
-        return std::string(with == Notify::yes ? "CREATE OR REPLACE" : "CREATE") +
-               R"sql( FUNCTION taskcore_log_change() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    row_user text;
-    row_id   uuid;
-    parent   uuid;
-    next_seq bigint;
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        row_user := OLD.user_id;
-        row_id := OLD.id;
-    ELSE
-        row_user := NEW.user_id;
-        row_id := NEW.id;
-    END IF;
-    IF TG_ARGV[0] = 'message' THEN
-        parent := NEW.conversation_id;
-    END IF;
-    INSERT INTO change_counters AS c (user_id, seq) VALUES (row_user, 1)
-        ON CONFLICT (user_id) DO UPDATE SET seq = c.seq + 1
-        RETURNING c.seq INTO next_seq;
-    INSERT INTO changes (user_id, seq, kind, op, resource_id, conversation_id, changed_at)
-        VALUES (row_user, next_seq, TG_ARGV[0],
-                CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated'
-                           ELSE 'deleted' END,
-                row_id, parent, clock_timestamp());
-)sql" + (with == Notify::yes ? kNotifyStep : "") +
-               R"sql(    RETURN NULL;
-END
-$$)sql";
-    };
-    static const std::string without = text(Notify::no);
-    static const std::string with = text(Notify::yes);
-    return notify == Notify::yes ? with : without;
-}
 
 // *_folded columns hold the library-computed case folding used by q= (same on both backends).
 // Long statements are split into adjacent literals; the check below mistakes them for lists
@@ -210,7 +165,7 @@ $$)sql",
     PRIMARY KEY (user_id, seq)
 ))sql",
           "CREATE INDEX changes_changed_at ON changes (changed_at)",
-          log_change_function(Notify::no),
+          log_change_function(Notify::never),
           "CREATE TRIGGER tasks_log_change AFTER INSERT OR UPDATE OR DELETE ON tasks FOR EACH ROW "
           "EXECUTE FUNCTION taskcore_log_change('task')",
           "CREATE TRIGGER conversations_log_change AFTER INSERT OR DELETE ON conversations FOR "
@@ -221,7 +176,7 @@ $$)sql",
         // instance at its commit (channel and payload: change_listener.hpp). Used event-stream
         // tickets are remembered until they expire, so each opens one stream on any instance.
         {6,
-         {log_change_function(Notify::yes),
+         {log_change_function(Notify::unless_off),
           R"sql(CREATE TABLE used_event_tickets (
     user_id    text        NOT NULL,
     ticket_id  text        NOT NULL,
@@ -229,6 +184,9 @@ $$)sql",
     PRIMARY KEY (user_id, ticket_id)
 ))sql",
           "CREATE INDEX used_event_tickets_expires_at ON used_event_tickets (expires_at)"}},
+        // Citus could not run the change log (see log_change_function), and the commit-time
+        // NOTIFY becomes opt-in (see Notify).
+        {7, {log_change_function(Notify::when_on)}},
     };
     return all;
 }
@@ -236,8 +194,6 @@ $$)sql",
 
 // Any constant works as long as every taskcore instance uses the same one.
 constexpr const char* kMigrationLockKey = "7355608";
-// The table every other one is co-located with on Citus (same user, same shard).
-constexpr std::string_view kColocationAnchor = "tasks";
 
 // The table a `CREATE TABLE name (...)` statement creates, or empty.
 std::string created_table(std::string_view statement) {
@@ -248,26 +204,33 @@ std::string created_table(std::string_view statement) {
     return std::string(statement.substr(0, end));
 }
 
-bool citus_installed(pqxx::work& tx) {
-    return tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")[0]
-        .as<bool>();
+// Every table the migrations create, in the order they create them (referenced first).
+std::vector<std::string> created_tables() {
+    std::vector<std::string> tables;
+    for (const auto& m : migrations()) {
+        for (const auto statement : m.statements) {
+            if (auto table = created_table(statement); !table.empty()) tables.push_back(table);
+        }
+    }
+    return tables;
 }
 
-bool distribute(pqxx::work& tx, Distribution wanted) {
-    switch (wanted) {
-        case Distribution::none:
-            return false;
-        case Distribution::automatic:
-            return citus_installed(tx);
-        case Distribution::citus:
-            if (!citus_installed(tx)) {
-                throw StorageError(
-                    "DB_DISTRIBUTION=citus, but the citus extension is not installed in this "
-                    "database (CREATE EXTENSION citus; then register the workers)");
+// Applies the migrations after `current`; on Citus each table is distributed right after it is
+// created, before anything references it. Returns the version reached.
+int apply_pending(pqxx::work& tx, int current, bool citus) {
+    for (const auto& m : migrations()) {
+        if (m.version <= current) continue;
+        for (const auto statement : m.statements) {
+            tx.exec(std::string(statement));
+            if (const auto table = created_table(statement); citus && !table.empty()) {
+                citus::distribute(tx, table);
             }
-            return true;
+        }
+        tx.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(m.version) +
+                ")");
+        current = m.version;
     }
-    return false;
+    return current;
 }
 
 }  // namespace
@@ -275,6 +238,9 @@ bool distribute(pqxx::work& tx, Distribution wanted) {
 int PgStore::migrate() {
     return pool_.run(true, [this](Connection& c) {
         pqxx::work tx(c.raw());
+        // The sessions' statement_timeout guards requests; a migration (distributing a large
+        // database on Citus copies every row) takes as long as it takes.
+        tx.exec("SET LOCAL statement_timeout = 0");
         tx.exec(std::string("SELECT pg_advisory_xact_lock(") + kMigrationLockKey + ")");
         // A local table on the coordinator: it records what this database has applied.
         tx.exec(
@@ -283,30 +249,15 @@ int PgStore::migrate() {
         int current =
             tx.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int>();
         storage::check_schema_not_newer(current);
-        const bool citus = current < latest_schema_version() && distribute(tx, distribution_);
-        if (citus) {
-            // Functions and triggers created after a distributed table in one transaction need
-            // the shard commands run one connection at a time; triggers on distributed tables
-            // must be asked for (ours only touch the same user's co-located rows).
-            tx.exec("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'");
-            tx.exec("SET LOCAL citus.enable_unsafe_triggers TO on");
-        }
-        for (const auto& m : migrations()) {
-            if (m.version <= current) continue;
-            for (const auto statement : m.statements) {
-                tx.exec(std::string(statement));
-                const auto table = created_table(statement);
-                if (!citus || table.empty()) continue;
-                const std::string colocate =
-                    table == kColocationAnchor ? "default" : std::string(kColocationAnchor);
-                tx.exec("SELECT create_distributed_table(" + tx.quote(table) +
-                        ", 'user_id', colocate_with => " + tx.quote(colocate) + ")");
-            }
-            tx.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(m.version) +
-                    ")");
-            current = m.version;
-        }
+        const bool citus = citus::distributes(tx, distribution_);
+        if (citus) citus::prepare_transaction(tx);
+        current = apply_pending(tx, current, citus);
+        // Tables made before Citus came (a plain PostgreSQL database that later got the
+        // extension and workers), or left local by an interrupted hand-made distribution:
+        // distributed now, rows and all, in one transaction with the rest.
+        if (citus) citus::distribute_remaining(tx, created_tables());
         tx.commit();
+        distributed_ = citus;
         return current;
     });
 }

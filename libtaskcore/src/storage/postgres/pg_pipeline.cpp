@@ -284,6 +284,10 @@ void Pipeline::take_result(Request& front, Result result) {
     const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
     front.error_state = state != nullptr ? state : "08000";
     front.error_message = trimmed(PQresultErrorMessage(result.get()));
+    // An ERROR leaves the session usable; FATAL and PANIC end it, and libpq's own failures
+    // (the connection lost) carry no severity.
+    const char* severity = PQresultErrorField(result.get(), PG_DIAG_SEVERITY_NONLOCALIZED);
+    front.error_ends_session = severity == nullptr || std::string_view(severity) != "ERROR";
     // A PREPARE that failed, or never ran because an earlier command failed, must be sent
     // again next time.
     for (std::size_t i = 0, p = 0; i < front.deliver.size(); ++i) {
@@ -310,7 +314,8 @@ void Pipeline::finish_front() {
         if (in_flight_.empty()) watchdog_.cancel();
         return;
     }
-    const auto kind = classify_sqlstate(request.error_state);
+    const auto kind = classify_sqlstate(
+        request.error_state, !request.error_ends_session && PQstatus(conn_) == CONNECTION_OK);
     // An explicit transaction left failed would make every later request fail: start afresh.
     const bool broken = kind.connection_broken ||
                         (request.own_transaction && PQtransactionStatus(conn_) == PQTRANS_INERROR);

@@ -110,6 +110,7 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
         Results results;
         std::string error_state;
         std::string error_message;
+        bool error_ends_session = false;  // FATAL, PANIC, or libpq's own (connection lost)
         std::chrono::steady_clock::time_point sent_at;
     };
 

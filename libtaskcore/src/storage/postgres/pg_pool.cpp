@@ -70,8 +70,9 @@ Connection::Connection(const std::string& conninfo, const StoreOptions& options)
     if (prepared_statements_) {
         pqxx::nontransaction tx(connection_);
         tx.exec("SET statement_timeout = " + std::to_string(options.statement_timeout.count()));
-        // The change-log trigger's NOTIFY (migration 6) is skipped on this session's writes.
-        if (!options.notify_changes) tx.exec("SET taskcore.notify = 'off'");
+        // The change-log trigger NOTIFYs this session's writes at commit (opt-in since
+        // migration 7).
+        if (options.notify_changes) tx.exec("SET taskcore.notify = 'on'");
     }
 }
 
@@ -217,11 +218,13 @@ Pool::Lease::~Lease() {
     if (connection) pool.release(std::move(connection), broken);
 }
 
-SqlStateKind classify_sqlstate(std::string_view state) {
+SqlStateKind classify_sqlstate(std::string_view state, bool connection_usable) {
     // 08: connection exception, 53: insufficient resources, 57: operator intervention
     // (57014 statement timeout, 57P01 admin shutdown, 57P03 cannot connect now).
-    const bool broken = state.starts_with("08") || state.starts_with("57P");
-    return {broken || state.starts_with("53") || state.starts_with("57"), broken};
+    const bool broken = !connection_usable || state.starts_with("57P");
+    const bool transient =
+        state.starts_with("08") || state.starts_with("53") || state.starts_with("57");
+    return {broken || transient, broken};
 }
 
 void throw_sql_error(SqlStateKind kind, std::string_view state, std::string_view message) {
@@ -257,7 +260,7 @@ void Pool::translate_current_exception(Lease& lease) {
     } catch (const pqxx::transaction_rollback& e) {
         throw StorageUnavailableError(std::string("postgresql: conflict persisted: ") + e.what());
     } catch (const pqxx::sql_error& e) {
-        const auto kind = classify_sqlstate(e.sqlstate());
+        const auto kind = classify_sqlstate(e.sqlstate(), lease.connection->raw().is_open());
         if (kind.connection_broken) lease.broken = true;
         throw_sql_error(kind, e.sqlstate(), e.what());
     } catch (const pqxx::failure& e) {

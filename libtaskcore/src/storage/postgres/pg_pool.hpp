@@ -39,13 +39,17 @@ class Connection {
     std::unordered_map<std::string, std::string> prepared_;  // name -> SQL text
 };
 
-// What an SQLSTATE means for the caller: `unavailable` (transient: 503 and Retry-After) and
-// `connection_broken` (the connection must not be reused). One rule for both PostgreSQL paths.
+// What a failed statement means for the caller: `unavailable` (transient: 503 and Retry-After)
+// and `connection_broken` (the connection must not be reused). One rule for both PostgreSQL
+// paths. `connection_usable`: our connection still works after the error (the server reported
+// it and went on). A connection exception (08) on a usable connection is the database's own
+// connection failing, a Citus coordinator's to a worker that is down: transient for this
+// request, no reason to drop a connection every other user's requests share.
 struct SqlStateKind {
     bool unavailable = false;
     bool connection_broken = false;
 };
-SqlStateKind classify_sqlstate(std::string_view state);
+SqlStateKind classify_sqlstate(std::string_view state, bool connection_usable);
 // Throws StorageUnavailableError or StorageError for a failed statement.
 [[noreturn]] void throw_sql_error(SqlStateKind kind, std::string_view state,
                                   std::string_view message);

@@ -14,6 +14,24 @@ void PgStore::ping() {
     });
 }
 
+std::vector<std::string> PgStore::unreachable_nodes() {
+    if (!distributed_) return {};
+    return pool_.run(true, [](Connection& c) {
+        pqxx::work tx(c.raw());
+        // A worker that drops packets would hold each check for Citus's 30 s connect default.
+        tx.exec("SET LOCAL citus.node_connection_timeout = 1000");
+        std::vector<std::string> down;
+        for (const auto& row :
+             tx.exec("SELECT nodename || ':' || nodeport FROM pg_dist_node WHERE noderole = "
+                     "'primary' AND isactive AND groupid > 0 AND NOT "
+                     "citus_check_connection_to_node(nodename, nodeport) ORDER BY 1")) {
+            down.emplace_back(row[0].c_str());
+        }
+        tx.commit();
+        return down;
+    });
+}
+
 void PgStore::delete_user_data(std::string_view user_id) {
     Params p;
     p.text(user_id);

@@ -1,7 +1,9 @@
 // The PostgreSQL implementation of Store and its repositories.
 #pragma once
 
+#include <atomic>
 #include <string>
+#include <vector>
 
 #include "pg_pool.hpp"
 #include "taskcore/storage/store.hpp"
@@ -90,6 +92,8 @@ class PgStore final : public Store {
     void transaction(const std::function<void(UnitOfWork&)>& work) override;
     [[nodiscard]] std::string_view backend() const override { return "postgresql"; }
     void ping() override;
+    std::vector<std::string> unreachable_nodes() override;
+    [[nodiscard]] bool distributed() const override { return distributed_; }
     int migrate() override;
     void delete_user_data(std::string_view user_id) override;
     PoolStats pool_stats() override { return pool_.stats(); }
@@ -97,6 +101,7 @@ class PgStore final : public Store {
   private:
     Pool pool_;
     Distribution distribution_;
+    std::atomic<bool> distributed_{false};
     PgTaskRepository tasks_{pool_};
     PgConversationRepository conversations_{pool_};
     PgIdempotencyRepository idempotency_{pool_};
