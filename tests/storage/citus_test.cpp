@@ -3,11 +3,14 @@
 // test has no citus extension, so this target can never pass on plain PostgreSQL by accident.
 #include <catch2/catch.hpp>
 
+#include <pqxx/pqxx>
+
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "storage/postgres/pg_statements.hpp"
+#include "support/fresh_database.hpp"
 #include "support/pg_connection.hpp"
 #include "support/test_database.hpp"
 #include "taskcore/domain/uuid.hpp"
@@ -126,4 +129,30 @@ TEST_CASE("citus: every request-path statement runs on exactly one shard") {
         CHECK(plan.find("pull to coordinator") == std::string::npos);
         CHECK(plan.find("repartition") == std::string::npos);
     }
+}
+
+TEST_CASE(
+    "citus: migrate that cannot distribute stops with one line saying what to do, and "
+    "changes nothing") {
+    // The extension and the coordinator registered as such, but no worker: the shards have
+    // nowhere to go. (With no node registered at all, Citus keeps the shards on the one node.)
+    const auto base = testing::resolve_test_database_url();
+    const auto name = "noworkers_" + generate_uuid_v7().to_string().substr(24);
+    const auto url = testing::create_database(base, name, /*citus=*/false);
+    testing::run_sql(url, "CREATE EXTENSION citus");
+    {
+        pqxx::connection c(url);
+        testing::run_sql(
+            url, "SELECT citus_set_coordinator_host('127.0.0.1', " + std::string(c.port()) + ")");
+    }
+    auto store = open_store(url);
+    CHECK_THROWS_WITH(store->migrate(),
+                      Catch::Contains("distributing table tasks on Citus failed") &&
+                          Catch::Contains("citus_add_node") &&
+                          Catch::Contains("DB_DISTRIBUTION=none"));
+    PgConnection c(url);
+    CHECK(c.column("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") ==
+          std::vector<std::string>{"0"});
+    store.reset();
+    testing::drop_database(base, name);
 }

@@ -55,8 +55,17 @@ void distribute(pqxx::work& tx, const std::string& table) {
     if (is_distributed(tx, table)) return;
     const std::string colocate =
         table == kColocationAnchor ? "default" : std::string(kColocationAnchor);
-    tx.exec("SELECT create_distributed_table(" + tx.quote(table) +
-            ", 'user_id', colocate_with => " + tx.quote(colocate) + ")");
+    try {
+        tx.exec("SELECT create_distributed_table(" + tx.quote(table) +
+                ", 'user_id', colocate_with => " + tx.quote(colocate) + ")");
+    } catch (const pqxx::sql_error& e) {
+        // The migration's transaction is rolled back whole: nothing is left half-distributed.
+        throw StorageError("migrate: distributing table " + table + " on Citus failed (" +
+                           e.sqlstate() + ": " + e.what() +
+                           "); nothing was changed. Register the workers on the coordinator "
+                           "(citus_add_node) and run migrate again, or set DB_DISTRIBUTION=none "
+                           "for plain tables");
+    }
 }
 
 int distribute_remaining(pqxx::work& tx, const std::vector<std::string>& tables) {
