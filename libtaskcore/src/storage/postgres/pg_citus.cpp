@@ -24,6 +24,23 @@ bool is_distributed(pqxx::work& tx, const std::string& table) {
         .as<bool>();
 }
 
+// create_distributed_table for `table`, co-located with the anchor (the anchor starts the group).
+void create_distributed(pqxx::work& tx, const std::string& table) {
+    const std::string colocate =
+        table == kColocationAnchor ? "default" : std::string(kColocationAnchor);
+    try {
+        tx.exec("SELECT create_distributed_table(" + tx.quote(table) +
+                ", 'user_id', colocate_with => " + tx.quote(colocate) + ")");
+    } catch (const pqxx::sql_error& e) {
+        // The migration's transaction is rolled back whole: nothing is left half-distributed.
+        throw StorageError("migrate: distributing table " + table + " on Citus failed (" +
+                           e.sqlstate() + ": " + e.what() +
+                           "); nothing was changed. Register the workers on the coordinator "
+                           "(citus_add_node) and run migrate again, or set DB_DISTRIBUTION=none "
+                           "for plain tables");
+    }
+}
+
 }  // namespace
 
 bool distributes(pqxx::work& tx, Distribution wanted) {
@@ -52,20 +69,7 @@ void prepare_transaction(pqxx::work& tx) {
 }
 
 void distribute(pqxx::work& tx, const std::string& table) {
-    if (is_distributed(tx, table)) return;
-    const std::string colocate =
-        table == kColocationAnchor ? "default" : std::string(kColocationAnchor);
-    try {
-        tx.exec("SELECT create_distributed_table(" + tx.quote(table) +
-                ", 'user_id', colocate_with => " + tx.quote(colocate) + ")");
-    } catch (const pqxx::sql_error& e) {
-        // The migration's transaction is rolled back whole: nothing is left half-distributed.
-        throw StorageError("migrate: distributing table " + table + " on Citus failed (" +
-                           e.sqlstate() + ": " + e.what() +
-                           "); nothing was changed. Register the workers on the coordinator "
-                           "(citus_add_node) and run migrate again, or set DB_DISTRIBUTION=none "
-                           "for plain tables");
-    }
+    if (!is_distributed(tx, table)) create_distributed(tx, table);
 }
 
 int distribute_remaining(pqxx::work& tx, const std::vector<std::string>& tables) {
@@ -78,7 +82,7 @@ int distribute_remaining(pqxx::work& tx, const std::vector<std::string>& tables)
     // be counted again and the change log written again (or fail on a table not moved yet).
     // The rows already carry what the triggers made of them, so ours stay off for the copy.
     for (const auto& table : local) tx.exec("ALTER TABLE " + table + " DISABLE TRIGGER USER");
-    for (const auto& table : local) distribute(tx, table);
+    for (const auto& table : local) create_distributed(tx, table);
     for (const auto& table : local) tx.exec("ALTER TABLE " + table + " ENABLE TRIGGER USER");
     // The copy leaves the local rows on the coordinator's disk, invisible: free them once every
     // table (the referenced ones too) is moved.
