@@ -30,15 +30,23 @@ citus_cluster_psql() {  # PORT SQL
         -U postgres -d taskcore_test -c "$2"
 }
 
+# Where PostgreSQL's citus.so belongs; true when it is there.
+citus_library() {
+    local bindir
+    bindir=$(pg_cluster_bindir 2>/dev/null) || bindir=/usr/lib/postgresql/15/bin
+    echo "$("$bindir/pg_config" --pkglibdir 2>/dev/null || echo /usr/lib/postgresql/15/lib)/citus.so"
+}
+citus_installed() {
+    [ -f "$(citus_library)" ]
+}
+
 citus_cluster_start() {
     CITUS_BINDIR=$(pg_cluster_bindir) || {
         echo "FATAL: PostgreSQL server binaries not found (scripts/setup.sh installs them)" >&2
         return 1
     }
-    local libdir
-    libdir=$("$CITUS_BINDIR/pg_config" --pkglibdir 2>/dev/null || echo /usr/lib/postgresql/15/lib)
-    if [ ! -f "$libdir/citus.so" ]; then
-        echo "FATAL: Citus is not installed ($libdir/citus.so is missing). Citus is not packaged" >&2
+    if ! citus_installed; then
+        echo "FATAL: Citus is not installed ($(citus_library) is missing). Citus is not packaged" >&2
         echo "       for Debian: build it from its source into PostgreSQL 15 (docs/scale-out.md)." >&2
         return 1
     fi

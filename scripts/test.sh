@@ -17,10 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-citus_installed() {
-    [ -f "$(pg_config --pkglibdir 2>/dev/null || echo /usr/lib/postgresql/15/lib)/citus.so" ] ||
-        [ -f /usr/lib/postgresql/15/lib/citus.so ]
-}
+# citus_installed, citus_cluster_start and citus_cluster_stop (functions only).
+source scripts/citus_cluster.sh
 
 # Runs the Citus target when Citus is (or can be) installed; fails when it cannot and CI wants it.
 run_citus_target() {
@@ -36,7 +34,6 @@ run_citus_target() {
         return 0
     fi
     (
-        source scripts/citus_cluster.sh
         trap citus_cluster_stop EXIT
         citus_cluster_start
         ctest --preset citus --no-tests=error "$@"
