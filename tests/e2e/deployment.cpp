@@ -114,7 +114,7 @@ Deployment::Deployment(std::size_t count, const std::map<std::string, std::strin
         });
     }
     for (auto& t : starting) t.join();
-    for (const auto& f : failures) REQUIRE(f.empty());
+    for (const auto& f : failures) REQUIRE(f == "");  // prints why an instance did not start
     std::vector<unsigned short> ports;
     for (const auto& instance : instances) ports.push_back(instance->port());
     balancer = std::make_unique<Haproxy>(ports);
