@@ -66,7 +66,7 @@ void Api::add_rate_limit_headers(Response& res, const RateDecision& rate) const 
 void Api::refused_token(RequestContext& ctx, Reply& reply) const {
     if (limiter_ == nullptr || ctx.client_address.empty()) return;
     try {
-        ctx.charge("address:" + ctx.client_address);
+        ctx.charge(address_bucket(ctx.client_address));
     } catch (const ApiError& e) {
         reply.error = e.code;
         reply.response = envelope::json_response(
@@ -128,13 +128,13 @@ boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
         const auto granted = co_await ctx.services().redeem_ticket(match.user_id, *ticket);
         ctx.user = granted.user_id;
         ctx.token_expires_at = granted.stream_ends_at;
-        ctx.charge("user:" + ctx.user);
+        ctx.charge(user_bucket(ctx.user));
         co_return co_await operation->handler(ctx);
     }
     auto token = authenticate(ctx.request, verifier_, ctx.request_id);
     ctx.user = std::move(token.user_id);
     ctx.token_expires_at = token.expires_at;
-    ctx.charge("user:" + ctx.user);
+    ctx.charge(user_bucket(ctx.user));
     if (match.user_id != ctx.user) {
         throw ApiError(ErrorCode::forbidden,
                        "the user in the path does not match the token's user");

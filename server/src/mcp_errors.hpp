@@ -24,6 +24,8 @@ enum class RpcErrorKind : std::uint8_t {
     internal_error,
     header_mismatch,
     unsupported_protocol_version,
+    rate_limited,      // a call of a batch past the user's rate limit
+    answer_too_large,  // a call of a batch after its answer reached kMaxBatchAnswerBytes
 };
 
 struct RpcErrorInfo {
@@ -33,8 +35,9 @@ struct RpcErrorInfo {
     std::string_view when;
 };
 
-// Indexed by RpcErrorKind. -32020 and -32022 are the codes protocol revision 2026-07-28 assigns.
-inline constexpr std::array<RpcErrorInfo, 8> kRpcErrors{{
+// Indexed by RpcErrorKind. -32020 and -32022 are the codes protocol revision 2026-07-28 assigns;
+// -32029 and -32030 are ours (JSON-RPC leaves -32000..-32099 to the server).
+inline constexpr std::array<RpcErrorInfo, 10> kRpcErrors{{
     {RpcErrorKind::parse_error, -32700, http::status::bad_request, "the body is not JSON"},
     {RpcErrorKind::invalid_request, -32600, http::status::bad_request,
      "not a JSON-RPC 2.0 request or notification"},
@@ -48,6 +51,11 @@ inline constexpr std::array<RpcErrorInfo, 8> kRpcErrors{{
      "MCP-Protocol-Version, Mcp-Method or Mcp-Name missing or disagreeing with the body"},
     {RpcErrorKind::unsupported_protocol_version, -32022, http::status::bad_request,
      "a protocol revision this server does not serve"},
+    {RpcErrorKind::rate_limited, -32029, http::status::too_many_requests,
+     "a call of a batch past the user's rate limit (data: retry_after_s); the rest of the batch "
+     "is refused the same way"},
+    {RpcErrorKind::answer_too_large, -32030, http::status::ok,
+     "a call of a batch not run: the batch's answer already holds kMaxBatchAnswerBytes"},
 }};
 
 constexpr const RpcErrorInfo& rpc_error_info(RpcErrorKind kind) {

@@ -67,10 +67,16 @@ Awaitable<Response> mcp(RequestContext& ctx) {
     ctx.user = authenticate(ctx.request, ctx.resources.verifier, ctx.request_id,
                             "resource_metadata=\"" + metadata_url(ctx) + "\"")
                    .user_id;
-    ctx.charge("user:" + ctx.user);
+    ctx.charge(user_bucket(ctx.user));
     if (ctx.has_body()) ctx.require_json_content_type();
     const std::string_view body = ctx.request.body();
-    mcp::Exchange exchange{ctx.request, ctx.services(), ctx.user, ctx.tool_calls};
+    mcp::Exchange exchange{ctx.request, ctx.services(), ctx.user, ctx.tool_calls, {}};
+    if (ctx.resources.limiter != nullptr) {
+        exchange.take_token = [&ctx] {
+            ctx.rate = ctx.resources.limiter->take(user_bucket(ctx.user));
+            return *ctx.rate;
+        };
+    }
     auto answer = co_await mcp::answer(exchange, body);
     Response res{answer.status, 11};
     if (!answer.body.empty()) {

@@ -222,6 +222,32 @@ Awaitable<Answered> answer_one(Exchange& ex, const bj::value& raw, bool batch) {
         http::status::ok};
 }
 
+// Why the call `raw` of a batch may not run (nullopt: it may); `answered` is the size of the
+// batch's answer so far, `calls` the calls already let through. Calls only: a notification
+// does nothing, so it costs nothing.
+std::optional<RpcError> batch_refusal(Exchange& ex, const bj::value& raw, std::size_t answered,
+                                      std::size_t& calls) {
+    const auto* object = raw.if_object();
+    if (object == nullptr || !object->contains("id")) return std::nullopt;
+    if (answered >= kMaxBatchAnswerBytes) {
+        return RpcError(RpcErrorKind::answer_too_large,
+                        "not run: this batch's answer reached " +
+                            std::to_string(kMaxBatchAnswerBytes) +
+                            " bytes; send the rest in another request");
+    }
+    if (calls++ == 0 || !ex.take_token) return std::nullopt;  // the POST's own token
+    const auto rate = ex.take_token();
+    if (rate.allowed) return std::nullopt;
+    return RpcError(RpcErrorKind::rate_limited,
+                    "too many requests; retry in " + std::to_string(rate.retry_after_s) + " s",
+                    bj::object{{"retry_after_s", rate.retry_after_s}});
+}
+
+// The answer to a call refused before it ran.
+std::string refused(const bj::value& raw, const RpcError& e) {
+    return bj::serialize(error_response(raw.as_object().at("id"), e));
+}
+
 McpAnswer error_answer(RpcErrorKind kind, const std::string& message) {
     return {rpc_error_info(kind).status,
             bj::serialize(error_response(nullptr, RpcError(kind, message)))};
@@ -247,9 +273,24 @@ Awaitable<McpAnswer> answer(Exchange& ex, std::string_view body) {
     const auto& batch = parsed.as_array();
     if (batch.empty())
         co_return error_answer(RpcErrorKind::invalid_request, "an empty batch is not a request");
+    if (batch.size() > kMaxBatchMessages) {
+        co_return error_answer(RpcErrorKind::invalid_request,
+                               "a batch holds at most " + std::to_string(kMaxBatchMessages) +
+                                   " messages; this one holds " + std::to_string(batch.size()));
+    }
     std::string responses;
+    std::size_t calls = 0;
+    std::optional<RpcError> refusal;  // once a call is refused, so is every later one
     for (const auto& raw : batch) {
-        auto one = co_await answer_one(ex, raw, true);
+        if (!refusal) refusal = batch_refusal(ex, raw, responses.size(), calls);
+        const bool is_call = raw.is_object() && raw.as_object().contains("id");
+        // Not a conditional expression: g++ 12 frees a co_await operand of ?: twice.
+        Answered one;
+        if (refusal && is_call) {
+            one = Answered{refused(raw, *refusal)};
+        } else {
+            one = co_await answer_one(ex, raw, true);
+        }
         if (!one.response) continue;
         responses += responses.empty() ? "[" : ",";
         responses += *one.response;

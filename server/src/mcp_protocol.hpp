@@ -7,12 +7,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "async_services.hpp"
 #include "http_types.hpp"
+#include "rate_limiter.hpp"
 
 namespace taskcore::server::mcp {
 
@@ -21,6 +23,13 @@ namespace taskcore::server::mcp {
 inline constexpr std::array<std::string_view, 1> kModernVersions{"2026-07-28"};
 inline constexpr std::array<std::string_view, 3> kLegacyVersions{"2025-11-25", "2025-06-18",
                                                                  "2025-03-26"};
+
+// One POST's bounds, so its memory stays bounded whatever the batch holds: at most this many
+// messages in a batch (more is -32600 for the whole batch), and no call of a batch runs once its
+// answer holds this many bytes (those get -32030; the answer is then at most this plus one
+// call's result, which the tools' page limits bound).
+inline constexpr std::size_t kMaxBatchMessages = 50;
+inline constexpr std::size_t kMaxBatchAnswerBytes = std::size_t{4} * 1024 * 1024;
 
 enum class ToolOutcome : std::uint8_t { ok, tool_error, invalid_params, internal_error };
 inline constexpr std::array<std::string_view, 4> kToolOutcomes{"ok", "tool_error", "invalid_params",
@@ -38,6 +47,9 @@ struct Exchange {
     AsyncServices& services;
     const std::string& user;  // the bearer token's user
     std::vector<ToolCallRecord>& calls;
+    // Takes one token of the user's rate limit for each call of a batch after the first (the
+    // POST took one); empty when limits are off. A REST request and an MCP call cost the same.
+    std::function<RateDecision()> take_token;
 };
 
 // The HTTP answer: a JSON-RPC response (or batch of them), or 202 with no body when every

@@ -19,6 +19,15 @@ struct RateDecision {
     long long retry_after_s = 0;  // when refused: seconds until one token is back
 };
 
+// The bucket of an authenticated user (REST requests and MCP calls share it), and of a client
+// address (requests whose token was refused).
+inline std::string user_bucket(std::string_view user) {
+    return "user:" + std::string(user);
+}
+inline std::string address_bucket(std::string_view address) {
+    return "address:" + std::string(address);
+}
+
 class RateLimiter {
   public:
     using Clock = std::chrono::steady_clock;

@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "api_support.hpp"
+#include "mcp_support.hpp"
 #include "mcp_tools.hpp"
 #include "taskcore/domain/text.hpp"
 #include "taskcore/domain/validation.hpp"
@@ -17,56 +17,6 @@ using namespace taskcore::testing;
 using boost::beast::http::status;
 using boost::beast::http::verb;
 namespace bj = boost::json;
-
-namespace {
-
-constexpr std::string_view kModernMeta =
-    R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}})";
-
-std::string field(const server::Response& res, std::string_view name) {
-    const auto it = res.find(name);
-    return it == res.end() ? std::string("<absent>") : std::string(it->value());
-}
-
-struct McpFixture : ApiFixture {
-    // A 2025-era POST (after initialize: the MCP-Protocol-Version header is set).
-    server::Response legacy(const std::string& body,
-                            std::map<std::string, std::string> headers = {},
-                            const std::string& user = "alice") {
-        headers.emplace("MCP-Protocol-Version", "2025-11-25");
-        return call(verb::post, "/mcp", body, headers, user);
-    }
-    // A 2026-era request: the envelope in params, the headers mirroring the body.
-    server::Response modern(const std::string& method, const std::string& params_fields,
-                            std::map<std::string, std::string> headers = {},
-                            const std::string& user = "alice") {
-        headers.emplace("MCP-Protocol-Version", "2026-07-28");
-        headers.emplace("Mcp-Method", method);
-        const std::string body =
-            R"({"jsonrpc":"2.0","id":7,"method":")" + method + R"(","params":{)" + params_fields +
-            (params_fields.empty() ? "" : ",") + std::string(kModernMeta) + "}}";
-        return call(verb::post, "/mcp", body, headers, user);
-    }
-    bj::object tool(const std::string& name, const std::string& arguments,
-                    const std::string& user = "alice") {
-        const auto res =
-            legacy(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":")" + name +
-                       R"(","arguments":)" + arguments + "}}",
-                   {}, user);
-        REQUIRE(res.result() == status::ok);
-        return json(res).as_object();
-    }
-};
-
-std::int64_t error_code(const server::Response& res) {
-    return ApiFixture::json(res).at("error").at("code").as_int64();
-}
-
-std::string error_message(const server::Response& res) {
-    return std::string(ApiFixture::json(res).at("error").at("message").as_string());
-}
-
-}  // namespace
 
 TEST_CASE_METHOD(McpFixture, "initialize negotiates a 2025 revision and issues no session id") {
     auto res = call(

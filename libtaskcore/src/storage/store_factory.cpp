@@ -8,7 +8,7 @@
 namespace taskcore {
 
 int latest_schema_version() {
-    return 7;
+    return 8;
 }
 
 std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& options) {

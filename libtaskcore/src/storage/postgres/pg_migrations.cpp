@@ -187,6 +187,19 @@ $$)sql",
         // Citus could not run the change log (see log_change_function), and the commit-time
         // NOTIFY becomes opt-in (see Notify).
         {7, {log_change_function(Notify::when_on)}},
+        // An append moves its conversation's version strictly (1 ms past the last at least),
+        // as TC_NEXT_VERSION does for a task's update: migration 3 kept it when the message
+        // came within the conversation's last millisecond, so a stale If-Match still matched.
+        // The immutable form (timestamp + interval): Citus refuses STABLE ones on columns.
+        {8,
+         {R"sql(CREATE OR REPLACE FUNCTION taskcore_bump_conversation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE conversations SET updated_at = GREATEST(NEW.created_at,
+            ((updated_at AT TIME ZONE 'UTC') + interval '1 millisecond') AT TIME ZONE 'UTC')
+        WHERE user_id = NEW.user_id AND id = NEW.conversation_id;
+    RETURN NULL;
+END
+$$)sql"}},
     };
     return all;
 }

@@ -24,8 +24,10 @@ const Statement kCount{"conversations.count",
 const Statement kDelete{"conversations.delete",
                         "DELETE FROM conversations WHERE user_id = ?1 AND id = ?2 AND (?3 IS NULL "
                         "OR updated_at IN (SELECT value FROM json_each(?3)))"};
+// An append moves the conversation's version strictly (1 ms past the last at least), like a
+// task's update: an If-Match read before the append is then stale even within one millisecond.
 const Statement kBump{"conversations.bump",
-                      "UPDATE conversations SET updated_at = MAX(?, updated_at) "
+                      "UPDATE conversations SET updated_at = MAX(?, updated_at + 1) "
                       "WHERE user_id = ? AND id = ?"};
 const Statement kInsertMessage{
     "messages.insert",

@@ -62,7 +62,7 @@ CREATE INDEX changes_changed_at ON changes (changed_at);
 // Timestamps are integer Unix milliseconds; ids are canonical UUID text. *_folded columns hold
 // the case-folded text that the q= search matches, computed by the library (fold_case) so both
 // backends agree without depending on a database collation.
-const std::array<Migration, 7> kMigrations{
+const std::array<Migration, 8> kMigrations{
     // last version == latest_schema_version()
     Migration{1, R"sql(
 CREATE TABLE tasks (
@@ -168,6 +168,9 @@ CREATE INDEX used_event_tickets_expires_at ON used_event_tickets (expires_at);
     // Version 7 rewrote PostgreSQL's change-log trigger function for Citus and made its NOTIFY
     // opt-in; SQLite has neither: the version is kept equal across backends.
     Migration{7, "SELECT 1"},
+    // PostgreSQL's migration 8 (a message append moves its conversation's version strictly) is
+    // a statement in sqlite_conversation_repository.cpp here.
+    Migration{8, "SELECT 1"},
 };
 
 }  // namespace
