@@ -1,5 +1,5 @@
 // .env files -> the parser -> the whole configuration. Invariants: only ConfigError escapes.
-#include "config.hpp"
+#include "ops/config.hpp"
 
 using namespace taskcore::server;
 

@@ -10,7 +10,7 @@
 
 #include <cstdlib>
 
-#include "api.hpp"
+#include "api/api.hpp"
 #include "taskcore/domain/text.hpp"
 
 namespace {

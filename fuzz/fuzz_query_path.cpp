@@ -4,9 +4,9 @@
 // ASCII that decodes back to it, and is never a dot-segment.
 #include <cstdlib>
 
+#include "http/url.hpp"
 #include "taskcore/domain/errors.hpp"
 #include "taskcore/service/query_params.hpp"
-#include "url.hpp"
 
 using namespace taskcore;
 using namespace taskcore::server;

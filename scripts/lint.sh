@@ -34,7 +34,7 @@ fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-run-clang-tidy -p "$build_dir" -j"$(nproc)" -quiet "$PWD/(libtaskcore|server)/src/.*\.cpp\$" \
+run-clang-tidy -p "$build_dir" -j"$(nproc)" -quiet "$PWD/(libtaskcore/src|server)/.*\.cpp\$" \
     >"$log" 2>&1 || true
 findings=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^/.*: (warning|error): ' | sort -u || true)
 if [ -n "$findings" ]; then

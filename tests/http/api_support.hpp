@@ -10,7 +10,7 @@
 #include <map>
 #include <string>
 
-#include "api.hpp"
+#include "api/api.hpp"
 #include "taskcore/auth/jwt_signer.hpp"
 
 namespace taskcore::testing {

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "api_support.hpp"
-#include "seed.hpp"
+#include "ops/seed.hpp"
 #include "taskcore/domain/text.hpp"
 
 using namespace taskcore;

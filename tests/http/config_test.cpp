@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "config.hpp"
+#include "ops/config.hpp"
 #include "taskcore/domain/uuid.hpp"
 
 using namespace taskcore::server;

@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "auth/test_keys.hpp"
-#include "jwks_fetcher.hpp"
+#include "net/jwks_fetcher.hpp"
 #include "support/test_http_server.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
 

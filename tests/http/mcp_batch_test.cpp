@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "mcp_protocol.hpp"
+#include "mcp/mcp_protocol.hpp"
 #include "mcp_support.hpp"
 #include "taskcore/service/task_service.hpp"
 

@@ -5,8 +5,8 @@
 
 #include <set>
 
+#include "mcp/mcp_tools.hpp"
 #include "mcp_support.hpp"
-#include "mcp_tools.hpp"
 #include "taskcore/domain/text.hpp"
 #include "taskcore/domain/validation.hpp"
 #include "taskcore/service/query_params.hpp"

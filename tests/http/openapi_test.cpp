@@ -6,9 +6,9 @@
 
 #include <set>
 
+#include "api/openapi.hpp"
+#include "api/route_table.hpp"
 #include "api_support.hpp"
-#include "openapi.hpp"
-#include "route_table.hpp"
 #include "taskcore/version.hpp"
 
 using namespace taskcore::server;

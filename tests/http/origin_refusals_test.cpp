@@ -1,7 +1,7 @@
 // The refused-origin log: once per origin per minute, bounded, printable, naming the variables.
 #include <catch2/catch.hpp>
 
-#include "origin_refusals.hpp"
+#include "http/origin_refusals.hpp"
 
 using taskcore::server::OriginRefusals;
 

@@ -5,7 +5,7 @@
 #include <regex>
 
 #include "api_support.hpp"
-#include "rate_limiter.hpp"
+#include "http/rate_limiter.hpp"
 
 using namespace taskcore;
 using namespace taskcore::testing;

@@ -1,7 +1,7 @@
 // Percent-encoding and query parsing.
 #include <catch2/catch.hpp>
 
-#include "url.hpp"
+#include "http/url.hpp"
 
 using namespace taskcore::server;
 

@@ -1,0 +1,72 @@
+// Keyed writes: fingerprint the request, run it through IdempotentWrites, answer what is stored.
+#include "api/keyed_writes.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+
+#include "http/response_headers.hpp"
+#include "taskcore/domain/errors.hpp"
+
+namespace taskcore::server {
+namespace {
+
+// SHA-256 of what makes two requests "the same" for a key: method, target and body.
+std::string fingerprint(const Request& request) {
+    std::string input(request.method_string());
+    input += ' ';
+    input += request.target();
+    input += '\n';
+    input += request.body();
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    if (EVP_Digest(input.data(), input.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("SHA-256 failed");
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(static_cast<std::size_t>(size) * 2);
+    for (unsigned int i = 0; i < size; ++i) {
+        out.push_back(kHex[digest[i] >> 4U]);
+        out.push_back(kHex[digest[i] & 0xfU]);
+    }
+    return out;
+}
+
+StoredResponse to_stored(const Response& res) {
+    return {static_cast<int>(res.result_int()), std::string(res[http::field::location]),
+            std::string(res[http::field::etag]), res.body()};
+}
+
+Response from_stored(const StoredResponse& stored) {
+    Response res{static_cast<http::status>(stored.status), 11};
+    if (!stored.location.empty()) res.set(http::field::location, stored.location);
+    if (!stored.etag.empty()) res.set(http::field::etag, stored.etag);
+    res.body() = stored.body;
+    return res;
+}
+
+}  // namespace
+
+std::optional<std::string> idempotency_key(const Request& request) {
+    const auto it = request.find("Idempotency-Key");
+    if (it == request.end()) return std::nullopt;
+    return std::string(it->value());
+}
+
+Awaitable<Response> respond_once(RequestContext& ctx, std::string key,
+                                 std::function<Response(UnitOfWork&)> write) {
+    // Named locals, not temporaries of the co_await expression: GCC 12 destroys some of those
+    // twice in a coroutine (a double free found by valgrind).
+    std::function<StoredResponse(UnitOfWork&)> effect = [&write](UnitOfWork& unit) {
+        return to_stored(write(unit));
+    };
+    auto print = fingerprint(ctx.request);
+    auto call =
+        ctx.services().run_once(ctx.user, std::move(key), std::move(print), std::move(effect));
+    const auto outcome = co_await std::move(call);
+    auto res = from_stored(outcome.response);
+    if (outcome.replayed) res.set("Idempotent-Replayed", "true");
+    co_return res;
+}
+
+}  // namespace taskcore::server
