@@ -12,7 +12,7 @@ std::string summary(const std::vector<FieldError>& details) {
 }  // namespace
 
 ValidationError::ValidationError(std::vector<FieldError> details)
-    : std::runtime_error(summary(details)), details_(std::move(details)) {}
+    : Error(ErrorKind::invalid_input, summary(details)), details_(std::move(details)) {}
 
 ValidationError::ValidationError(std::string field, std::string message)
     : ValidationError(std::vector<FieldError>{{std::move(field), std::move(message)}}) {}

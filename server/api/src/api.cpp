@@ -8,6 +8,7 @@
 #include "api/system_handlers.hpp"
 #include "http/bearer_auth.hpp"
 #include "http/envelope.hpp"
+#include "http/error_mapping.hpp"
 #include "http/etag.hpp"
 #include "http/url.hpp"
 #include "ops/logger.hpp"
@@ -68,11 +69,18 @@ void Api::refused_token(RequestContext& ctx, Reply& reply) const {
     try {
         ctx.charge(address_bucket(ctx.client_address));
     } catch (const ApiError& e) {
-        reply.error = e.code;
-        reply.response = envelope::json_response(
-            error_info(e.code).status, envelope::error_body(e.code, e.what(), {}, ctx.request_id));
-        for (const auto& [field, value] : e.headers) reply.response.set(field, value);
+        answer_failure(Failure{e.code, e.what(), {}, {}, e.headers}, ctx, reply);
     }
+}
+
+void Api::answer_failure(const Failure& failure, RequestContext& ctx, Reply& reply) const {
+    reply.error = failure.code;
+    reply.response =
+        envelope::json_response(error_info(failure.code).status,
+                                envelope::error_body(failure.code, failure.message, failure.details,
+                                                     ctx.request_id, failure.extra));
+    for (const auto& [field, value] : failure.headers) reply.response.set(field, value);
+    if (failure.code == ErrorCode::unauthorized) refused_token(ctx, reply);
 }
 
 namespace {
@@ -150,14 +158,7 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
     ctx.client_address = std::move(client_address);
     Reply reply;
     reply.route = match.index;
-    auto fail = [&](ErrorCode code, std::string_view message,
-                    const std::vector<FieldError>& details = {},
-                    const boost::json::object& extra = {}) {
-        reply.error = code;
-        reply.response = envelope::json_response(
-            error_info(code).status,
-            envelope::error_body(code, message, details, who.request_id, extra));
-    };
+    std::optional<Failure> failure;
     try {
         reply.response = co_await dispatch(ctx);
         reply.tool_calls = std::move(ctx.tool_calls);
@@ -167,44 +168,17 @@ boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client
         const bool reads = req.method() == http::verb::get || req.method() == http::verb::head;
         if (!ctx.user.empty() && !reads) events_->wrote(ctx.user);
     } catch (const ApiError& e) {
-        fail(e.code, e.what());
-        for (const auto& [field, value] : e.headers) reply.response.set(field, value);
-        if (e.code == ErrorCode::unauthorized) refused_token(ctx, reply);
-    } catch (const ValidationError& e) {
-        fail(ErrorCode::validation_error, "request validation failed: " + std::string(e.what()),
-             e.details());
-    } catch (const json::MalformedJsonError& e) {
-        fail(ErrorCode::malformed_json, e.what());
-    } catch (const NotFoundError& e) {
-        fail(ErrorCode::not_found, e.what());
-    } catch (const IdempotencyKeyReusedError& e) {
-        fail(ErrorCode::idempotency_key_reused, e.what());
-    } catch (const IdempotencyKeyInFlightError& e) {
-        fail(ErrorCode::idempotency_key_in_flight, e.what());
-        reply.response.set(http::field::retry_after, "1");
-    } catch (const PreconditionFailedError& e) {
-        fail(ErrorCode::precondition_failed, e.what());
-        reply.response.set(http::field::etag, strong_etag(e.current_version()));
-    } catch (const TicketRefusedError& e) {
-        if (e.reason() == TicketRefusedError::Reason::other_user) {
-            fail(ErrorCode::forbidden, e.what());
-        } else {
-            fail(ErrorCode::unauthorized, e.what());
-            reply.response.set(http::field::www_authenticate,
-                               "Bearer error=\"invalid_token\", error_description=\"" +
-                                   std::string(e.what()) + "\"");
-            refused_token(ctx, reply);
+        failure = Failure{e.code, e.what(), {}, {}, e.headers};
+    } catch (const Error& e) {
+        failure = describe_failure(e);
+        if (failure->code == ErrorCode::internal_error) {
+            log::error("request " + who.request_id + " failed: " + e.what());
         }
-    } catch (const ResyncRequiredError& e) {
-        fail(ErrorCode::resync_required, e.what(), {}, {{"latest_seq", e.latest_seq()}});
-    } catch (const StorageUnavailableError& e) {
-        log::warning(std::string("database unavailable: ") + e.what());
-        fail(ErrorCode::service_unavailable, "the database is unavailable; retry shortly");
-        reply.response.set(http::field::retry_after, "1");
     } catch (const std::exception& e) {
         log::error("request " + who.request_id + " failed: " + e.what());
-        fail(ErrorCode::internal_error, "internal error");
+        failure = Failure{ErrorCode::internal_error, "internal error"};
     }
+    if (failure) answer_failure(*failure, ctx, reply);
     reply.user = std::move(ctx.user);
     if (ctx.rate) add_rate_limit_headers(reply.response, *ctx.rate);
     reply.response = headers_.finish(req, who, std::move(reply.response));

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "http/error_mapping.hpp"
 #include "http/response_headers.hpp"
 #include "mcp/mcp_arguments.hpp"
 #include "mcp/mcp_errors.hpp"
@@ -80,16 +81,6 @@ std::string tool_result(std::string_view text, bool is_error, bool structured) {
     return out;
 }
 
-// "title: must be 1-200 characters; tags[2]: ..." (every problem, so the model fixes them all).
-std::string describe(const ValidationError& e) {
-    std::string out = "invalid arguments: ";
-    for (std::size_t i = 0; i < e.details().size(); ++i) {
-        if (i > 0) out += "; ";
-        out += e.details()[i].field + ": " + e.details()[i].message;
-    }
-    return out;
-}
-
 Awaitable<std::string> call_tool(Exchange& ex, const Message& m) {
     const auto* name = m.params.if_contains("name");
     if (name == nullptr || !name->is_string())
@@ -116,14 +107,15 @@ Awaitable<std::string> call_tool(Exchange& ex, const Message& m) {
     std::string value;
     try {
         value = co_await tool->handler(ToolCall{ex.services, ex.user, arguments});
-    } catch (const ValidationError& e) {
-        tool_error = describe(e);
-    } catch (const NotFoundError& e) {
-        tool_error = std::string(e.what()) +
-                     ": no such id among the signed-in user's data (list tools show current ids)";
-    } catch (const StorageUnavailableError& e) {
-        log::warning(std::string("database unavailable: ") + e.what());
-        tool_error = "service unavailable, retry in a few seconds";
+    } catch (const Error& e) {
+        auto failure = describe_failure(e);
+        if (failure.mcp == McpAs::tool_error) {
+            tool_error = std::move(failure.tool_text);
+        } else {
+            log::error("tool " + std::string(tool->name) + " failed: " + e.what());
+            ex.calls.push_back({index, ToolOutcome::internal_error});
+            fail(RpcErrorKind::internal_error, "internal error");
+        }
     } catch (const std::exception& e) {
         log::error("tool " + std::string(tool->name) + " failed: " + e.what());
         ex.calls.push_back({index, ToolOutcome::internal_error});

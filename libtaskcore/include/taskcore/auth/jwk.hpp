@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "taskcore/domain/errors.hpp"
+
 namespace taskcore {
 
 // A signing algorithm a public key may verify. HMAC is deliberately absent: it never uses a JWK.
@@ -17,9 +19,9 @@ enum class JwsAlgorithm { EdDSA, ES256, ES384, ES512, RS256, RS512, PS256 };
 std::optional<JwsAlgorithm> parse_jws_algorithm(std::string_view name);
 std::string_view to_string(JwsAlgorithm alg);
 
-class InvalidJwkError : public std::runtime_error {
+class InvalidJwkError : public Error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit InvalidJwkError(const std::string& message) : Error(ErrorKind::invalid_key, message) {}
 };
 
 // An immutable public key: OKP/Ed25519, EC P-256/P-384/P-521 or RSA (>= 2048 bits).

@@ -1,6 +1,9 @@
-// The library's error family; the server maps each kind to one HTTP status in one place.
+// The library's error family: every error it throws is a taskcore::Error carrying a kind, so a
+// caller maps kinds (the server: to an HTTP status and an MCP answer, in one table) instead of
+// catching each type.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -10,6 +13,36 @@
 
 namespace taskcore {
 
+// What went wrong, as a caller acts on it.
+enum class ErrorKind : std::uint8_t {
+    invalid_input,         // ValidationError: a rule of the API broken (field by field)
+    malformed_input,       // json::MalformedJsonError: not strict JSON, or not UTF-8
+    not_found,             // NotFoundError
+    precondition_failed,   // PreconditionFailedError: a conditional write on another version
+    resync_required,       // ResyncRequiredError
+    ticket_refused,        // TicketRefusedError: forged, expired or used
+    ticket_of_other_user,  // TicketRefusedError: another user's ticket
+    key_reused,            // IdempotencyKeyReusedError
+    key_in_flight,         // IdempotencyKeyInFlightError
+    unavailable,           // StorageUnavailableError: retrying later may succeed
+    storage,               // StorageError: any other storage failure
+    invalid_key,           // InvalidJwkError: a key that cannot verify anything
+};
+inline constexpr std::size_t kErrorKinds = 12;
+
+// The base of every error of the library; catch it to handle them all by kind().
+class Error : public std::runtime_error {
+  public:
+    [[nodiscard]] ErrorKind kind() const noexcept { return kind_; }
+
+  protected:
+    // Only the types below choose a kind, so a kind always names its type.
+    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+
+  private:
+    ErrorKind kind_;
+};
+
 struct FieldError {
     std::string field;
     std::string message;
@@ -17,7 +50,7 @@ struct FieldError {
 };
 
 // Input that breaks a rule of the API; carries every field error found, not just the first.
-class ValidationError : public std::runtime_error {
+class ValidationError : public Error {
   public:
     explicit ValidationError(std::vector<FieldError> details);
     ValidationError(std::string field, std::string message);
@@ -28,16 +61,16 @@ class ValidationError : public std::runtime_error {
 };
 
 // No such resource for this user (another user's resource looks exactly the same).
-class NotFoundError : public std::runtime_error {
+class NotFoundError : public Error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit NotFoundError(const std::string& message) : Error(ErrorKind::not_found, message) {}
 };
 
 // A conditional write whose precondition does not hold: the resource exists, at another version.
-class PreconditionFailedError : public std::runtime_error {
+class PreconditionFailedError : public Error {
   public:
     explicit PreconditionFailedError(Timestamp current_version)
-        : std::runtime_error("the resource was changed since that version"),
+        : Error(ErrorKind::precondition_failed, "the resource was changed since that version"),
           current_version_(current_version) {}
     [[nodiscard]] Timestamp current_version() const { return current_version_; }
 
@@ -47,12 +80,12 @@ class PreconditionFailedError : public std::runtime_error {
 
 // A change-log position the log no longer covers (older than the retained history, or past the
 // user's latest seq: another database): the client lists afresh and follows from latest_seq.
-class ResyncRequiredError : public std::runtime_error {
+class ResyncRequiredError : public Error {
   public:
     explicit ResyncRequiredError(std::int64_t latest_seq)
-        : std::runtime_error(
-              "the change log no longer covers that position; list again and "
-              "follow from meta.latest_seq"),
+        : Error(ErrorKind::resync_required,
+                "the change log no longer covers that position; list again and "
+                "follow from meta.latest_seq"),
           latest_seq_(latest_seq) {}
     [[nodiscard]] std::int64_t latest_seq() const { return latest_seq_; }
 
@@ -62,11 +95,14 @@ class ResyncRequiredError : public std::runtime_error {
 
 // An event-stream ticket that opens nothing: forged or not a ticket, expired, used before, or
 // another user's (the message is safe to show; nothing of the ticket is echoed).
-class TicketRefusedError : public std::runtime_error {
+class TicketRefusedError : public Error {
   public:
     enum class Reason { invalid, expired, used, other_user };
     TicketRefusedError(Reason reason, const std::string& message)
-        : std::runtime_error(message), reason_(reason) {}
+        : Error(reason == Reason::other_user ? ErrorKind::ticket_of_other_user
+                                             : ErrorKind::ticket_refused,
+                message),
+          reason_(reason) {}
     [[nodiscard]] Reason reason() const { return reason_; }
 
   private:
@@ -74,15 +110,16 @@ class TicketRefusedError : public std::runtime_error {
 };
 
 // The database cannot be reached or is overloaded right now; retrying later may succeed.
-class StorageUnavailableError : public std::runtime_error {
+class StorageUnavailableError : public Error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit StorageUnavailableError(const std::string& message)
+        : Error(ErrorKind::unavailable, message) {}
 };
 
 // Any other storage failure (constraint broken, schema mismatch, ...).
-class StorageError : public std::runtime_error {
+class StorageError : public Error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit StorageError(const std::string& message) : Error(ErrorKind::storage, message) {}
 };
 
 }  // namespace taskcore

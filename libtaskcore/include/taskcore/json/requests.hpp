@@ -16,9 +16,10 @@
 namespace taskcore::json {
 
 // The body is not JSON at all (or not UTF-8): 400 rather than 422.
-class MalformedJsonError : public std::runtime_error {
+class MalformedJsonError : public Error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit MalformedJsonError(const std::string& message)
+        : Error(ErrorKind::malformed_input, message) {}
 };
 
 // Strict RFC 8259: no comments, trailing commas, NaN/Infinity, invalid UTF-8 or lone surrogate

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "taskcore/domain/errors.hpp"
 #include "taskcore/service/task_service.hpp"
 #include "taskcore/storage/store.hpp"
 
@@ -24,15 +25,17 @@ inline constexpr std::size_t kMaxIdempotencyKeyLength = 255;
 void check_idempotency_key(std::string_view key);
 
 // The key was used before with another request (method, path or body): 422.
-class IdempotencyKeyReusedError : public std::runtime_error {
+class IdempotencyKeyReusedError : public Error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit IdempotencyKeyReusedError(const std::string& message)
+        : Error(ErrorKind::key_reused, message) {}
 };
 
 // The first request with this key is still being processed (here): 409; retry later.
-class IdempotencyKeyInFlightError : public std::runtime_error {
+class IdempotencyKeyInFlightError : public Error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit IdempotencyKeyInFlightError(const std::string& message)
+        : Error(ErrorKind::key_in_flight, message) {}
 };
 
 struct IdempotentOutcome {

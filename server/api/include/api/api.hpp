@@ -13,6 +13,7 @@
 #include "api/route_table.hpp"
 #include "http/async_services.hpp"
 #include "http/error_catalogue.hpp"
+#include "http/error_mapping.hpp"
 #include "http/http_types.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/response_headers.hpp"
@@ -69,6 +70,8 @@ class Api {
     [[nodiscard]] boost::asio::awaitable<Response> dispatch(RequestContext& ctx) const;
     void add_rate_limit_headers(Response& res, const RateDecision& rate) const;
     void refused_token(RequestContext& ctx, Reply& reply) const;
+    // The error envelope of `failure`, its headers, and what a refused token costs.
+    void answer_failure(const Failure& failure, RequestContext& ctx, Reply& reply) const;
 
     const JwtVerifier& verifier_;
     std::unique_ptr<RateLimiter> limiter_;  // null when rate limits are off
