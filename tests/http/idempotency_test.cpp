@@ -2,6 +2,7 @@
 // never does (replay another user's answer, store an error).
 #include <catch2/catch.hpp>
 
+#include "api/route_table.hpp"
 #include "api_support.hpp"
 
 using namespace taskcore;
@@ -122,4 +123,44 @@ TEST_CASE_METHOD(ApiFixture, "the OpenAPI document states keys and preconditions
               .contains("304"));
     CHECK(
         doc.at("components").at("responses").at("Task").at("headers").as_object().contains("ETag"));
+}
+
+// The dispatcher's write safety and the OpenAPI document read the same flags of the route
+// table; this walks the whole table, so a new route cannot take one without the other.
+TEST_CASE_METHOD(ApiFixture, "every route's write safety is what its table entry says") {
+    using namespace taskcore::server;
+    const auto doc = json(call(verb::get, "/openapi.json", "", {}, ""));
+    const auto task = call(verb::post, "/api/alice/tasks", R"({"title":"t"})");
+    const auto conv = call(verb::post, "/api/alice/conversations", "");
+    const auto id_of = [&](const Response& created) {
+        const std::string location(created[field::location]);
+        return location.substr(location.rfind('/') + 1);
+    };
+    int conditional = 0;
+    for (const auto& route : route_table()) {
+        if (!route.documented) continue;
+        for (const auto& op : route.operations) {
+            std::string method(boost::beast::http::to_string(op.method));
+            for (auto& c : method) c = static_cast<char>(std::tolower(c));
+            CAPTURE(route.path, method);
+            CHECK((op.handler == nullptr) != (op.write == nullptr));
+            std::string path(route.path);
+            const auto& documented = doc.at("paths").at(path).at(method).as_object();
+            const auto params = boost::json::serialize(
+                documented.contains("parameters") ? documented.at("parameters") : nullptr);
+            CHECK(op.keyed() == (params.find("IdempotencyKey") != std::string::npos));
+            CHECK(op.conditional == (params.find("IfMatch") != std::string::npos));
+            if (!op.conditional) continue;
+            ++conditional;
+            const auto at = path.find("{id}");
+            const bool of_task = path.find("/tasks/") != std::string::npos;
+            path.replace(at, 4, of_task ? id_of(task) : id_of(conv));
+            path.replace(path.find("{user_id}"), 9, "alice");
+            const bool with_body = op.method == verb::put || op.method == verb::patch;
+            const auto body = with_body && !path.ends_with("/complete") ? R"({"title":"x"})" : "";
+            const auto stale = call(op.method, path, body, {{"If-Match", "\"not-a-version\""}});
+            CHECK(stale.result() == status::precondition_failed);
+        }
+    }
+    CHECK(conditional == 5);  // PUT, PATCH, DELETE of a task; its toggle; a conversation delete
 }

@@ -6,6 +6,7 @@
 
 #include "api/openapi.hpp"
 #include "api/system_handlers.hpp"
+#include "api/write_safety.hpp"
 #include "http/bearer_auth.hpp"
 #include "http/envelope.hpp"
 #include "http/error_mapping.hpp"
@@ -123,7 +124,7 @@ boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
                            " not allowed here; allowed: " + allow,
                        {{http::field::allow, allow}});
     }
-    if (match.route->access == Access::anyone) co_return co_await operation->handler(ctx);
+    if (match.route->access == Access::anyone) co_return co_await run_operation(ctx, *operation);
     // A ticket (the browser's EventSource sends no headers) opens what a bearer token would;
     // a bearer token wins when both are sent. The ticket is no handler's parameter.
     std::optional<std::string> ticket;
@@ -137,7 +138,7 @@ boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
         ctx.user = granted.user_id;
         ctx.token_expires_at = granted.stream_ends_at;
         ctx.charge(user_bucket(ctx.user));
-        co_return co_await operation->handler(ctx);
+        co_return co_await run_operation(ctx, *operation);
     }
     auto token = authenticate(ctx.request, verifier_, ctx.request_id);
     ctx.user = std::move(token.user_id);
@@ -148,7 +149,7 @@ boost::asio::awaitable<Response> Api::dispatch(RequestContext& ctx) const {
                        "the user in the path does not match the token's user");
     }
     if (match.route->access == Access::path_user) ctx.query = query_of(ctx.request);
-    co_return co_await operation->handler(ctx);
+    co_return co_await run_operation(ctx, *operation);
 }
 
 boost::asio::awaitable<Reply> Api::handle(const Request& req, std::string client_address) const {

@@ -1,7 +1,6 @@
 // Conversation and message routes: decode (types only), await the service, encode.
 #include "api/conversation_handlers.hpp"
 
-#include "api/keyed_writes.hpp"
 #include "http/envelope.hpp"
 #include "taskcore/json/requests.hpp"
 #include "taskcore/service/list_cursor.hpp"
@@ -27,18 +26,12 @@ Response created(RequestContext& ctx, const Conversation& item) {
 
 }  // namespace
 
-Awaitable<Response> create_conversation(RequestContext& ctx) {
+Response create_conversation(RequestContext& ctx, UnitOfWork& unit) {
     json::Decoded<json::NewConversation> input;
     if (auto body = ctx.body(false)) input = json::parse_new_conversation(*body);
-    if (auto key = idempotency_key(ctx.request)) {
-        co_return co_await respond_once(ctx, std::move(*key), [&](UnitOfWork& unit) {
-            ConversationService conversations(unit.conversations);
-            return created(ctx, conversations.create(ctx.user, input.value.title, input.problems));
-        });
-    }
-    const auto c = co_await ctx.services().create_conversation(
-        ctx.user, std::move(input.value.title), std::move(input.problems));
-    co_return created(ctx, c);
+    ConversationService conversations(unit.conversations);
+    return created(ctx, conversations.create(ctx.user, std::move(input.value.title),
+                                             std::move(input.problems)));
 }
 
 Awaitable<Response> get_conversation(RequestContext& ctx) {
@@ -48,7 +41,7 @@ Awaitable<Response> get_conversation(RequestContext& ctx) {
 
 Awaitable<Response> delete_conversation(RequestContext& ctx) {
     const auto id = ctx.id();
-    co_await ctx.services().remove_conversation(ctx.user, id, if_match(ctx.request));
+    co_await ctx.services().remove_conversation(ctx.user, id, ctx.expected);
     co_return json_response(http::status::ok, envelope::deleted_body(id, ctx.request_id));
 }
 
@@ -62,21 +55,15 @@ Awaitable<Response> list_messages(RequestContext& ctx) {
 }
 
 // No Location: there is no single-message route.
-Awaitable<Response> add_message(RequestContext& ctx) {
+Response add_message(RequestContext& ctx, UnitOfWork& unit) {
     const auto id = ctx.id();
     auto input = json::parse_new_message(*ctx.body(true));
-    if (auto key = idempotency_key(ctx.request)) {
-        co_return co_await respond_once(ctx, std::move(*key), [&](UnitOfWork& unit) {
-            ConversationService conversations(unit.conversations);
-            return item_response(http::status::created,
-                                 conversations.add_message(ctx.user, id, input.value.role,
-                                                           input.value.content, input.problems),
-                                 ctx.request_id);
-        });
-    }
-    const auto m = co_await ctx.services().add_message(
-        ctx.user, id, input.value.role, std::move(input.value.content), std::move(input.problems));
-    co_return item_response(http::status::created, m, ctx.request_id);
+    ConversationService conversations(unit.conversations);
+    return item_response(
+        http::status::created,
+        conversations.add_message(ctx.user, id, input.value.role, std::move(input.value.content),
+                                  std::move(input.problems)),
+        ctx.request_id);
 }
 
 }  // namespace taskcore::server::handlers

@@ -185,9 +185,9 @@ void add_error_components(boost::json::object& responses) {
     }
 }
 
-// Conditional requests (etag.hpp) hold on every user route alike, so they are added here once:
-// If-None-Match/304 on reads, If-Match/412 on updates and deletes.
-void add_conditional_headers(boost::json::object& operation, http::verb method) {
+// Conditional requests (etag.hpp), added here once: If-None-Match/304 on every user read,
+// If-Match/412 on the operations the dispatcher checks it for (Operation::conditional).
+void add_conditional_headers(boost::json::object& operation, const Operation& op) {
     namespace bj = boost::json;
     auto ref = [](std::string_view target) { return bj::object{{"$ref", target}}; };
     auto add = [&](std::string_view parameter, std::string_view status, std::string_view response) {
@@ -199,10 +199,9 @@ void add_conditional_headers(boost::json::object& operation, http::verb method) 
     const auto* ok = operation["responses"].as_object().if_contains("200");
     const bool stream = ok != nullptr && ok->is_object() && ok->as_object().contains("content") &&
                         ok->as_object().at("content").as_object().contains("text/event-stream");
-    if (method == http::verb::get && !stream) {  // an event stream has no version to match
+    if (op.method == http::verb::get && !stream) {  // an event stream has no version to match
         add("#/components/parameters/IfNoneMatch", "304", "#/components/responses/NotModified");
-    } else if (method == http::verb::put || method == http::verb::patch ||
-               method == http::verb::delete_) {
+    } else if (op.conditional) {
         add("#/components/parameters/IfMatch", "412", "#/components/responses/PreconditionFailed");
     }
 }
@@ -283,9 +282,8 @@ boost::json::object path_item(const Route& route) {
         std::string method(http::to_string(op.method));
         for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         auto operation = bj::parse(op.openapi).as_object();
-        if (route.access != Access::anyone && !route.mcp)
-            add_conditional_headers(operation, op.method);
-        if (op.keyed) add_idempotency_key(operation);
+        if (route.access != Access::anyone && !route.mcp) add_conditional_headers(operation, op);
+        if (op.keyed()) add_idempotency_key(operation);
         add_error_responses(operation, route, op.method);
         operation["tags"] = bj::array{tag_of(route)};
         item[method] = std::move(operation);

@@ -1,7 +1,6 @@
 // Task routes: decode (types only), await the service (which validates), encode the envelope.
 #include "api/task_handlers.hpp"
 
-#include "api/keyed_writes.hpp"
 #include "http/envelope.hpp"
 #include "taskcore/json/requests.hpp"
 #include "taskcore/service/list_cursor.hpp"
@@ -27,17 +26,10 @@ Response created(RequestContext& ctx, const Task& item) {
 
 }  // namespace
 
-Awaitable<Response> create_task(RequestContext& ctx) {
+Response create_task(RequestContext& ctx, UnitOfWork& unit) {
     auto input = json::parse_new_task(*ctx.body(true));
-    if (auto key = idempotency_key(ctx.request)) {
-        co_return co_await respond_once(ctx, std::move(*key), [&](UnitOfWork& unit) {
-            TaskService tasks(unit.tasks);
-            return created(ctx, tasks.create(ctx.user, input.value, input.problems));
-        });
-    }
-    const auto task = co_await ctx.services().create_task(ctx.user, std::move(input.value),
-                                                          std::move(input.problems));
-    co_return created(ctx, task);
+    TaskService tasks(unit.tasks);
+    return created(ctx, tasks.create(ctx.user, std::move(input.value), std::move(input.problems)));
 }
 
 Awaitable<Response> get_task(RequestContext& ctx) {
@@ -48,33 +40,26 @@ Awaitable<Response> get_task(RequestContext& ctx) {
 Awaitable<Response> update_task(RequestContext& ctx) {
     const auto id = ctx.id();
     auto patch = json::parse_task_patch(*ctx.body(true));
-    const auto task = co_await ctx.services().update_task(
-        ctx.user, id, std::move(patch.value), std::move(patch.problems), if_match(ctx.request));
+    const auto task = co_await ctx.services().update_task(ctx.user, id, std::move(patch.value),
+                                                          std::move(patch.problems), ctx.expected);
     co_return item_response(http::status::ok, task, ctx.request_id);
 }
 
 Awaitable<Response> delete_task(RequestContext& ctx) {
     const auto id = ctx.id();
-    co_await ctx.services().remove_task(ctx.user, id, if_match(ctx.request));
+    co_await ctx.services().remove_task(ctx.user, id, ctx.expected);
     co_return json_response(http::status::ok, envelope::deleted_body(id, ctx.request_id));
 }
 
-Awaitable<Response> complete_task(RequestContext& ctx) {
+// A toggle is not idempotent, so it is a keyed write like the creates.
+Response complete_task(RequestContext& ctx, UnitOfWork& unit) {
     const auto id = ctx.id();
     std::optional<bool> completed;
     if (ctx.has_body()) completed = json::parse_completion(*ctx.body(true));
-    const auto expected = if_match(ctx.request);
-    // A toggle is not idempotent, so it takes a key like the creates do.
-    if (auto key = idempotency_key(ctx.request)) {
-        co_return co_await respond_once(ctx, std::move(*key), [&](UnitOfWork& unit) {
-            TaskService tasks(unit.tasks);
-            return item_response(http::status::ok,
-                                 tasks.set_completed(ctx.user, id, completed, expected),
-                                 ctx.request_id);
-        });
-    }
-    const auto task = co_await ctx.services().set_completed(ctx.user, id, completed, expected);
-    co_return item_response(http::status::ok, task, ctx.request_id);
+    TaskService tasks(unit.tasks);
+    return item_response(http::status::ok,
+                         tasks.set_completed(ctx.user, id, completed, ctx.expected),
+                         ctx.request_id);
 }
 
 }  // namespace taskcore::server::handlers

@@ -169,6 +169,13 @@ Awaitable<Page<Message>> AsyncServices::list_messages(std::string user, Uuid con
     co_return co_await std::move(work);
 }
 
+Awaitable<Response> AsyncServices::write(std::function<Response(UnitOfWork&)> effect) {
+    return blocking([this, e = std::move(effect)] {
+        UnitOfWork autocommit{store_.tasks(), store_.conversations(), store_.idempotency()};
+        return e(autocommit);
+    });
+}
+
 Awaitable<void> AsyncServices::ping() {
     if (auto* reads = reads_for(co_await asio::this_coro::executor)) {
         auto read = reads->ping();

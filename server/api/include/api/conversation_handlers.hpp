@@ -6,10 +6,10 @@
 namespace taskcore::server::handlers {
 
 Awaitable<Response> list_conversations(RequestContext& ctx);
-Awaitable<Response> create_conversation(RequestContext& ctx);
+Response create_conversation(RequestContext& ctx, UnitOfWork& unit);
 Awaitable<Response> get_conversation(RequestContext& ctx);
 Awaitable<Response> delete_conversation(RequestContext& ctx);
 Awaitable<Response> list_messages(RequestContext& ctx);
-Awaitable<Response> add_message(RequestContext& ctx);
+Response add_message(RequestContext& ctx, UnitOfWork& unit);
 
 }  // namespace taskcore::server::handlers

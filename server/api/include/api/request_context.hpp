@@ -15,6 +15,7 @@
 #include "mcp/mcp_protocol.hpp"
 #include "ops/config.hpp"
 #include "taskcore/auth/jwt_verifier.hpp"
+#include "taskcore/domain/version.hpp"
 #include "taskcore/service/query_params.hpp"
 
 namespace taskcore::server {
@@ -44,6 +45,7 @@ struct RequestContext {
     std::string client_address;           // the peer's IP address (rate limits of refused tokens)
     std::optional<RateDecision> rate;     // the rate-limit state reported in the response headers
     std::shared_ptr<StreamStart> stream;  // set by the events handler: the response is a stream
+    Precondition expected;  // If-Match of a conditional operation (the dispatcher reads it)
 
     // Takes one request from `key`'s rate limit (when limits are on); throws ApiError
     // (429 RATE_LIMITED, Retry-After) when it is used up.

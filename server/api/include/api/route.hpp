@@ -11,17 +11,31 @@
 
 #include "http/http_types.hpp"
 
+namespace taskcore {
+struct UnitOfWork;
+}
+
 namespace taskcore::server {
 
 struct RequestContext;
 using Handler = boost::asio::awaitable<Response> (*)(RequestContext&);
+// A write that is not idempotent by itself, as one function of the repositories it writes
+// through; the dispatcher runs it on the blocking pool (write_safety.hpp).
+using Write = Response (*)(RequestContext&, UnitOfWork&);
 
+// Each operation is served by `handler` or by `write`; the flags are read by the dispatcher
+// and by the OpenAPI document alike, so the two cannot drift apart.
 struct Operation {
     http::verb method;
     Handler handler;
     std::string_view openapi;  // the OpenAPI operation object (JSON) documenting it
-    // Takes an Idempotency-Key (a write that is not idempotent by itself; keyed_writes.hpp).
-    bool keyed = false;
+    // Set: the operation takes an Idempotency-Key, and runs in one transaction with its stored
+    // response when one is sent (without: with autocommit repositories, as a handler would).
+    Write write = nullptr;
+    // Honours If-Match: the dispatcher reads it into RequestContext::expected.
+    bool conditional = false;
+
+    [[nodiscard]] bool keyed() const { return write != nullptr; }
 };
 
 // Who may call a route: anyone, or the bearer token's user when it equals {user_id}, or that

@@ -13,12 +13,14 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
+#include <functional>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "http/http_types.hpp"
 #include "taskcore/service/change_feed.hpp"
 #include "taskcore/service/conversation_service.hpp"
 #include "taskcore/service/event_tickets.hpp"
@@ -89,6 +91,11 @@ class AsyncServices {
     Awaitable<IdempotentOutcome> run_once(std::string user, std::string key,
                                           std::string fingerprint,
                                           std::function<StoredResponse(UnitOfWork&)> effect);
+
+    // A write of the route table's form (Operation::write) without an Idempotency-Key: `effect`
+    // runs on the blocking pool with the store's autocommit repositories, each statement its
+    // own transaction, as the typed calls above do.
+    Awaitable<Response> write(std::function<Response(UnitOfWork&)> effect);
 
     // Throws StorageUnavailableError when the database does not answer.
     Awaitable<void> ping();

@@ -1,5 +1,6 @@
-// Idempotency-Key on the write routes that take it (POST creates, PATCH …/complete): the header,
-// the request's fingerprint, and a stored response turned back into an answer.
+// Write safety for every route alike, from the route table's flags: If-Match read into the
+// request's precondition, Idempotency-Key on the keyed writes (the header, the request's
+// fingerprint, a stored response turned back into an answer). Handlers repeat neither.
 #pragma once
 
 #include <functional>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "api/request_context.hpp"
+#include "api/route.hpp"
 #include "http/async_services.hpp"
 #include "http/http_types.hpp"
 
@@ -21,5 +23,9 @@ std::optional<std::string> idempotency_key(const Request& request);
 // target and body gets that answer back, byte for byte, plus `Idempotent-Replayed: true`.
 Awaitable<Response> respond_once(RequestContext& ctx, std::string key,
                                  std::function<Response(UnitOfWork&)> write);
+
+// Serves `operation`: reads If-Match when it is conditional, runs a keyed write once per key,
+// an unkeyed one with autocommit repositories, anything else through its handler.
+Awaitable<Response> run_operation(RequestContext& ctx, const Operation& operation);
 
 }  // namespace taskcore::server

@@ -1,10 +1,11 @@
-// Keyed writes: fingerprint the request, run it through IdempotentWrites, answer what is stored.
-#include "api/keyed_writes.hpp"
+// Write safety in the dispatcher: If-Match, and keyed writes run through IdempotentWrites.
+#include "api/write_safety.hpp"
 
 #include <openssl/evp.h>
 
 #include <array>
 
+#include "http/etag.hpp"
 #include "http/response_headers.hpp"
 #include "taskcore/domain/errors.hpp"
 
@@ -67,6 +68,20 @@ Awaitable<Response> respond_once(RequestContext& ctx, std::string key,
     auto res = from_stored(outcome.response);
     if (outcome.replayed) res.set("Idempotent-Replayed", "true");
     co_return res;
+}
+
+Awaitable<Response> run_operation(RequestContext& ctx, const Operation& operation) {
+    if (operation.conditional) ctx.expected = if_match(ctx.request);
+    if (operation.write == nullptr) co_return co_await operation.handler(ctx);
+    const Write write = operation.write;
+    std::function<Response(UnitOfWork&)> effect = [&ctx, write](UnitOfWork& unit) {
+        return write(ctx, unit);
+    };
+    if (auto key = idempotency_key(ctx.request)) {
+        co_return co_await respond_once(ctx, std::move(*key), std::move(effect));
+    }
+    auto call = ctx.services().write(std::move(effect));
+    co_return co_await std::move(call);
 }
 
 }  // namespace taskcore::server
