@@ -6,94 +6,25 @@
 // Usage: node mcp.mjs sqlite|postgres   (MCP_TRANSCRIPT_DIR, if set, receives one call per tool)
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { check, finish, freshDatabase, mintToken, startTaskcore, results } from "./support.mjs";
+import * as clients from "./mcp_support.mjs";
+import { invalidParams, ok, toolError } from "./mcp_support.mjs";
+import { check, mintToken } from "./support.mjs";
 
-const backend = process.argv[2];
-if (backend !== "sqlite" && backend !== "postgres") {
-  console.error("FAIL: usage: node mcp.mjs sqlite|postgres");
-  process.exit(1);
-}
 const secret = "interop-mcp-secret-0123456789abcdef0123456789";
-const env = { BETTER_AUTH_SECRET: secret, FRONTEND_ORIGIN: "http://app.example" };
-if (backend === "postgres") env.DATABASE_URL = await freshDatabase("mcp_interop");
-const server = await startTaskcore(env);
-const mcpUrl = new URL(`${server.url}/mcp`);
+const { backend, server, mcpUrl, rest } = await clients.mcpServer("mcp.mjs", "mcp_interop",
+  { BETTER_AUTH_SECRET: secret, FRONTEND_ORIGIN: "http://app.example" });
+
+const connectLegacy = (token, transcript) => clients.connectLegacy(mcpUrl, token, transcript);
+const connectModern = (token, mode, transcript) => clients.connectModern(mcpUrl, token, mode, transcript);
 
 const TOOLS = ["add_task", "list_tasks", "get_task", "update_task", "complete_task", "delete_task",
   "create_conversation", "list_conversations", "add_message", "list_messages", "delete_conversation"];
-
-// A fetch that keeps the first tools/call exchange of every tool (the transcripts).
-function recordingFetch(transcript) {
-  return async (url, init) => {
-    const res = await fetch(url, init);
-    const sent = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
-    if (sent?.method === "tools/call" && !transcript.has(sent.params.name)) {
-      transcript.set(sent.params.name, { request: sent, response: await res.clone().json() });
-    }
-    return res;
-  };
-}
 
 function saveTranscript(name, transcript) {
   const dir = process.env.MCP_TRANSCRIPT_DIR;
   if (!dir) return;
   const lines = [...transcript.values()].map((x) => JSON.stringify(x)).join("\n");
   writeFileSync(join(dir, `${name}-${backend}.jsonl`), `${lines}\n`);
-}
-
-async function connectLegacy(token, transcript) {
-  const client = new LegacyClient({ name: "interop-sdk-v1", version: "1.32.2" });
-  await client.connect(new LegacyTransport(mcpUrl, {
-    requestInit: { headers: { Authorization: `Bearer ${token}` } }, fetch: recordingFetch(transcript),
-  }));
-  return client;
-}
-
-async function connectModern(token, mode, transcript = new Map()) {
-  const client = new Client({ name: "interop-client-v2", version: "2.4.0" }, { versionNegotiation: { mode } });
-  await client.connect(new StreamableHTTPClientTransport(mcpUrl, {
-    requestInit: { headers: { Authorization: `Bearer ${token}` } }, fetch: recordingFetch(transcript),
-  }));
-  return client;
-}
-
-async function rest(token, path, init = {}) {
-  const user = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).sub;
-  const res = await fetch(`${server.url}/api/${encodeURIComponent(user)}${path}`, {
-    ...init, headers: { Authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-// A tool call that must succeed: its structuredContent (and the text content must say the same).
-async function ok(client, name, args, what) {
-  const result = await client.callTool({ name, arguments: args });
-  check(result.isError !== true, `${what}: ${name} failed: ${JSON.stringify(result.content)}`);
-  const text = result.content?.[0]?.text;
-  check(text !== undefined && JSON.stringify(JSON.parse(text)) === JSON.stringify(result.structuredContent),
-    `${what}: ${name} text content differs from structuredContent`);
-  return result.structuredContent;
-}
-
-// A tool call that must come back as a tool error (isError) whose message matches `pattern`.
-async function toolError(client, name, args, pattern, what) {
-  const result = await client.callTool({ name, arguments: args });
-  const text = result.content?.[0]?.text ?? "";
-  check(result.isError === true && pattern.test(text),
-    `${what}: ${name}(${JSON.stringify(args)}) should be a tool error matching ${pattern}, got ${JSON.stringify(result)}`);
-}
-
-// A call the server must refuse as JSON-RPC invalid params (-32602).
-async function invalidParams(client, name, args, what) {
-  try {
-    const result = await client.callTool({ name, arguments: args });
-    check(false, `${what}: ${name}(${JSON.stringify(args)}) should be -32602, got ${JSON.stringify(result)}`);
-  } catch (e) {
-    check(e.code === -32602, `${what}: ${name} refused with ${e.code} ${e.message}, expected -32602`);
-  }
 }
 
 // The whole agent session; returns the ids it left behind.
@@ -133,7 +64,8 @@ async function session(client, token, what) {
   check(done.completed && again.completed && again.status === "completed", `${what}: complete_task sets, never toggles`);
   const fetched = await ok(client, "get_task", { task_id: report.id }, what);
   const viaRest = await rest(token, `/tasks/${report.id}`);
-  check(JSON.stringify(fetched) === JSON.stringify(viaRest.body.data), `${what}: get_task equals GET /tasks/{id}`);
+  check(JSON.stringify(fetched) === JSON.stringify({ ...viaRest.body.data, etag: viaRest.etag }),
+    `${what}: get_task equals GET /tasks/{id}, with its ETag as etag`);
   const removed = await ok(client, "delete_task", { task_id: call.id }, what);
   check(removed.id === call.id && removed.deleted === true, `${what}: delete_task result`);
   await toolError(client, "get_task", { task_id: call.id }, /not found/, what);
@@ -212,7 +144,7 @@ async function authChecks() {
   }
 }
 
-try {
+await clients.runChecks(server, backend, async () => {
   const alice = mintToken("alice@example.com", secret);
   const bob = mintToken("bob", secret);
   const carol = mintToken("carol", secret);
@@ -249,11 +181,4 @@ try {
   await legacyIntruder.close();
 
   await authChecks();
-  console.log(`${backend}: both official MCP clients ran the whole session`);
-} catch (e) {
-  check(false, `${backend}: ${e.stack}`);
-} finally {
-  if (results.failed) console.error(server.log());
-  server.stop();
-}
-finish();
+}, "both official MCP clients ran the whole session");

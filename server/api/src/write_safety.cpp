@@ -1,36 +1,22 @@
 // Write safety in the dispatcher: If-Match, and keyed writes run through IdempotentWrites.
 #include "api/write_safety.hpp"
 
-#include <openssl/evp.h>
-
-#include <array>
-
 #include "http/etag.hpp"
 #include "http/response_headers.hpp"
+#include "ops/sha256.hpp"
 #include "taskcore/domain/errors.hpp"
 
 namespace taskcore::server {
 namespace {
 
-// SHA-256 of what makes two requests "the same" for a key: method, target and body.
+// What makes two requests "the same" for a key: method, target and body.
 std::string fingerprint(const Request& request) {
     std::string input(request.method_string());
     input += ' ';
     input += request.target();
     input += '\n';
     input += request.body();
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int size = 0;
-    if (EVP_Digest(input.data(), input.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("SHA-256 failed");
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(static_cast<std::size_t>(size) * 2);
-    for (unsigned int i = 0; i < size; ++i) {
-        out.push_back(kHex[digest[i] >> 4U]);
-        out.push_back(kHex[digest[i] & 0xfU]);
-    }
-    return out;
+    return sha256_hex(input);
 }
 
 StoredResponse to_stored(const Response& res) {

@@ -50,13 +50,6 @@ Awaitable<IdempotentOutcome> AsyncServices::run_once(
                      e = std::move(effect)] { return idempotent_.run(u, k, f, e); });
 }
 
-Awaitable<Task> AsyncServices::create_task(std::string user, NewTask input, FieldErrors problems) {
-    return blocking(
-        [this, u = std::move(user), i = std::move(input), p = std::move(problems)]() mutable {
-            return tasks_.create(u, std::move(i), std::move(p));
-        });
-}
-
 // Reads: awaited through named locals (GCC 12 destroys temporaries of a co_await expression
 // twice).
 Awaitable<Task> AsyncServices::get_task(std::string user, Uuid id) {
@@ -86,25 +79,9 @@ Awaitable<Task> AsyncServices::update_task(std::string user, Uuid id, TaskPatch 
     });
 }
 
-Awaitable<Task> AsyncServices::set_completed(std::string user, Uuid id,
-                                             std::optional<bool> completed, Precondition expected) {
-    return blocking([this, u = std::move(user), id, completed, e = std::move(expected)] {
-        return tasks_.set_completed(u, id, completed, e);
-    });
-}
-
 Awaitable<void> AsyncServices::remove_task(std::string user, Uuid id, Precondition expected) {
     return blocking(
         [this, u = std::move(user), id, e = std::move(expected)] { tasks_.remove(u, id, e); });
-}
-
-Awaitable<Conversation> AsyncServices::create_conversation(std::string user,
-                                                           std::optional<std::string> title,
-                                                           FieldErrors problems) {
-    return blocking(
-        [this, u = std::move(user), t = std::move(title), p = std::move(problems)]() mutable {
-            return conversations_.create(u, std::move(t), std::move(p));
-        });
 }
 
 Awaitable<Conversation> AsyncServices::get_conversation(std::string user, Uuid id) {
@@ -148,15 +125,6 @@ Awaitable<VerifiedTicket> AsyncServices::redeem_ticket(std::string user, std::st
     });
 }
 
-Awaitable<Message> AsyncServices::add_message(std::string user, Uuid conversation_id,
-                                              MessageRole role, std::string content,
-                                              FieldErrors problems) {
-    return blocking([this, u = std::move(user), conversation_id, role, c = std::move(content),
-                     p = std::move(problems)]() mutable {
-        return conversations_.add_message(u, conversation_id, role, std::move(c), std::move(p));
-    });
-}
-
 Awaitable<Page<Message>> AsyncServices::list_messages(std::string user, Uuid conversation_id,
                                                       PageRequest page) {
     if (auto* reads = reads_for(co_await asio::this_coro::executor)) {
@@ -167,13 +135,6 @@ Awaitable<Page<Message>> AsyncServices::list_messages(std::string user, Uuid con
         return conversations_.list_messages(u, conversation_id, page);
     });
     co_return co_await std::move(work);
-}
-
-Awaitable<Response> AsyncServices::write(std::function<Response(UnitOfWork&)> effect) {
-    return blocking([this, e = std::move(effect)] {
-        UnitOfWork autocommit{store_.tasks(), store_.conversations(), store_.idempotency()};
-        return e(autocommit);
-    });
 }
 
 Awaitable<void> AsyncServices::ping() {

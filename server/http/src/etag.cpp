@@ -66,6 +66,11 @@ std::string strong_etag(Timestamp version) {
     return out;
 }
 
+std::optional<Timestamp> version_of_etag(std::string_view tag) {
+    if (tag.starts_with('"')) return parse_strong(tag);
+    return parse_strong("\"" + std::string(tag) + "\"");
+}
+
 Precondition if_match(const Request& request) {
     std::vector<Timestamp> versions;
     const auto listed =

@@ -52,23 +52,16 @@ class AsyncServices {
     AsyncServices(Store& store, boost::asio::any_io_executor blocking,
                   std::chrono::milliseconds idempotency_ttl, std::string ticket_key);
 
-    Awaitable<Task> create_task(std::string user, NewTask input, FieldErrors problems);
     Awaitable<Task> get_task(std::string user, Uuid id);
     Awaitable<Page<Task>> list_tasks(std::string user, TaskListQuery query);
     // `expected`: the conditional writes of TaskService (If-Match).
     Awaitable<Task> update_task(std::string user, Uuid id, TaskPatch patch, FieldErrors problems,
                                 Precondition expected = {});
-    Awaitable<Task> set_completed(std::string user, Uuid id, std::optional<bool> completed,
-                                  Precondition expected = {});
     Awaitable<void> remove_task(std::string user, Uuid id, Precondition expected = {});
 
-    Awaitable<Conversation> create_conversation(std::string user, std::optional<std::string> title,
-                                                FieldErrors problems);
     Awaitable<Conversation> get_conversation(std::string user, Uuid id);
     Awaitable<Page<Conversation>> list_conversations(std::string user, PageRequest page);
     Awaitable<void> remove_conversation(std::string user, Uuid id, Precondition expected = {});
-    Awaitable<Message> add_message(std::string user, Uuid conversation_id, MessageRole role,
-                                   std::string content, FieldErrors problems);
     Awaitable<Page<Message>> list_messages(std::string user, Uuid conversation_id,
                                            PageRequest page);
 
@@ -92,10 +85,16 @@ class AsyncServices {
                                           std::string fingerprint,
                                           std::function<StoredResponse(UnitOfWork&)> effect);
 
-    // A write of the route table's form (Operation::write) without an Idempotency-Key: `effect`
+    // A write of the route or tool table's form without an idempotency key: `effect`
     // runs on the blocking pool with the store's autocommit repositories, each statement its
     // own transaction, as the typed calls above do.
-    Awaitable<Response> write(std::function<Response(UnitOfWork&)> effect);
+    template <typename Result>
+    Awaitable<Result> write(std::function<Result(UnitOfWork&)> effect) {
+        return blocking([this, e = std::move(effect)] {
+            UnitOfWork autocommit{store_.tasks(), store_.conversations(), store_.idempotency()};
+            return e(autocommit);
+        });
+    }
 
     // Throws StorageUnavailableError when the database does not answer.
     Awaitable<void> ping();

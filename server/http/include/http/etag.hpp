@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,9 @@ inline Timestamp version_of(const Conversation& c) {
 inline Timestamp version_of(const Message& m) {
     return m.created_at;  // messages never change
 }
+
+// The version a strong tag of ours names ("\"v1733...\"", quotes optional), or nullopt.
+std::optional<Timestamp> version_of_etag(std::string_view tag);
 
 // If-Match as a precondition for the library's conditional writes: no header or "*" is
 // unconditional; otherwise the strong tags of ours it lists (weak tags never match If-Match,

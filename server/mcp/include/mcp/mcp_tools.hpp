@@ -1,6 +1,6 @@
 // The MCP tools: one table entry per tool (name, description for an LLM, input schema, output
-// shape, hints, handler). Handlers call the same services as the REST routes, for the token's
-// user only; no tool takes a user id.
+// shape, hints, handler or write). Handlers call the same services as the REST routes, for the
+// token's user only; no tool takes a user id.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "http/async_services.hpp"
+#include "taskcore/domain/version.hpp"
+#include "taskcore/storage/store.hpp"
 
 namespace taskcore::server::mcp {
 
@@ -19,11 +21,14 @@ namespace taskcore::server::mcp {
 struct ToolCall {
     AsyncServices& services;
     const std::string& user;
-    const boost::json::object& arguments;
+    const boost::json::object& arguments;  // without idempotency_key and if_match
+    Precondition expected{};               // if_match of a conditional tool
 };
 
-// Returns the structuredContent as JSON text (written without a DOM, like REST bodies).
+// Both return the structuredContent as JSON text (written without a DOM, like REST bodies).
 using ToolHandler = Awaitable<std::string> (*)(const ToolCall&);
+// A write, as one function of the repositories it writes through (see mcp_write_safety.hpp).
+using ToolWrite = std::string (*)(const ToolCall&, UnitOfWork&);
 
 // The shape of a tool's structuredContent (its outputSchema is built from it).
 enum class Output {
@@ -45,7 +50,11 @@ struct Tool {
     bool read_only;
     bool destructive;
     bool idempotent;
-    ToolHandler handler;
+    ToolHandler handler;        // a read; null for a write
+    ToolWrite write = nullptr;  // a write: takes an optional idempotency_key
+    bool conditional = false;   // takes an optional if_match (a task's etag)
+
+    [[nodiscard]] bool keyed() const { return write != nullptr; }
 };
 
 const std::vector<Tool>& tool_table();
