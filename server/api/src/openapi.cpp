@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "api/openapi_schemas.hpp"
 #include "api/route_matcher.hpp"
 #include "api/route_table.hpp"
 #include "http/error_catalogue.hpp"
@@ -48,37 +49,6 @@ constexpr std::string_view kDocument = R"json({
     "schemas": {
       "Priority": {"type": "string", "enum": ["low", "medium", "high"]},
       "Timestamp": {"type": "string", "format": "date-time", "examples": ["2026-11-22T20:19:49.123Z"]},
-      "Task": {"type": "object", "required": ["id", "user_id", "title", "description", "completed", "status", "priority", "due_date", "tags", "completed_at", "created_at", "updated_at"],
-        "properties": {"id": {"type": "string", "format": "uuid"}, "user_id": {"type": "string"}, "title": {"type": "string"},
-          "description": {"type": ["string", "null"]}, "completed": {"type": "boolean"}, "status": {"type": "string", "enum": ["pending", "completed"]},
-          "priority": {"$ref": "#/components/schemas/Priority"}, "due_date": {"type": ["string", "null"], "format": "date-time"},
-          "tags": {"type": "array", "items": {"type": "string"}}, "completed_at": {"type": ["string", "null"], "format": "date-time"},
-          "created_at": {"$ref": "#/components/schemas/Timestamp"}, "updated_at": {"$ref": "#/components/schemas/Timestamp"}},
-        "examples": [{"id": "019ad3a4-5b6c-7d8e-9f01-23456789abcd", "user_id": "alice", "title": "Buy milk", "description": "2 litres",
-          "completed": false, "status": "pending", "priority": "high", "due_date": "2026-12-24T18:00:00.000Z", "tags": ["home"],
-          "completed_at": null, "created_at": "2026-12-01T09:30:00.000Z", "updated_at": "2026-12-01T09:30:00.000Z"}]},
-      "TaskCreate": {"type": "object", "required": ["title"], "additionalProperties": false,
-        "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 200}, "description": {"type": ["string", "null"], "maxLength": 1000},
-          "completed": {"type": "boolean"}, "priority": {"$ref": "#/components/schemas/Priority"},
-          "due_date": {"type": ["string", "null"], "format": "date-time"},
-          "tags": {"type": "array", "maxItems": 10, "uniqueItems": true, "items": {"type": "string", "minLength": 1, "maxLength": 32}}},
-        "examples": [{"title": "Buy milk", "description": "2 litres", "priority": "high", "due_date": "2026-12-24T18:00:00Z", "tags": ["home"]}]},
-      "TaskPatch": {"type": "object", "additionalProperties": false,
-        "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 200}, "description": {"type": ["string", "null"], "maxLength": 1000},
-          "completed": {"type": "boolean"}, "priority": {"$ref": "#/components/schemas/Priority"},
-          "due_date": {"type": ["string", "null"], "format": "date-time"},
-          "tags": {"type": "array", "maxItems": 10, "uniqueItems": true, "items": {"type": "string", "minLength": 1, "maxLength": 32}}},
-        "examples": [{"completed": true}, {"title": "Buy oat milk", "tags": []}]},
-      "Conversation": {"type": "object", "required": ["id", "user_id", "title", "created_at", "updated_at"],
-        "properties": {"id": {"type": "string", "format": "uuid"}, "user_id": {"type": "string"}, "title": {"type": ["string", "null"]},
-          "created_at": {"$ref": "#/components/schemas/Timestamp"}, "updated_at": {"$ref": "#/components/schemas/Timestamp"}}},
-      "Message": {"type": "object", "required": ["id", "user_id", "conversation_id", "role", "content", "created_at"],
-        "properties": {"id": {"type": "string", "format": "uuid"}, "user_id": {"type": "string"}, "conversation_id": {"type": "string", "format": "uuid"},
-          "role": {"type": "string", "enum": ["user", "assistant", "system", "tool"]}, "content": {"type": "string"},
-          "created_at": {"$ref": "#/components/schemas/Timestamp"}}},
-      "MessageCreate": {"type": "object", "required": ["role", "content"], "additionalProperties": false,
-        "properties": {"role": {"type": "string", "enum": ["user", "assistant", "system", "tool"]}, "content": {"type": "string", "minLength": 1, "maxLength": 32000}},
-        "examples": [{"role": "user", "content": "What is due this week?"}]},
       "Change": {"type": "object", "required": ["seq", "event", "kind", "op", "id", "at", "data"],
         "properties": {"seq": {"type": "integer", "minimum": 1, "description": "Per user: 1, 2, 3, ... in commit order, no gaps"},
           "event": {"type": "string", "enum": ["task.created", "task.updated", "task.deleted", "conversation.created", "conversation.deleted", "message.created"]},
@@ -89,7 +59,6 @@ constexpr std::string_view kDocument = R"json({
             "anyOf": [{"$ref": "#/components/schemas/Task"}, {"$ref": "#/components/schemas/Conversation"}, {"$ref": "#/components/schemas/Message"}, {"$ref": "#/components/schemas/Tombstone"}]}},
         "examples": [{"seq": 7, "event": "task.deleted", "kind": "task", "op": "deleted", "id": "019ad3a4-5b6c-7d8e-9f01-23456789abcd", "at": "2026-12-01T09:30:00.000Z",
           "data": {"id": "019ad3a4-5b6c-7d8e-9f01-23456789abcd", "deleted": true}}]},
-      "Tombstone": {"type": "object", "required": ["id", "deleted"], "properties": {"id": {"type": "string", "format": "uuid"}, "deleted": {"type": "boolean", "const": true}}},
       "EventTicketResponse": {"type": "object", "required": ["data", "meta"], "properties": {"data": {"type": "object", "required": ["ticket", "expires_in"], "properties": {"ticket": {"type": "string", "description": "Pass as GET /api/{user_id}/events?ticket="}, "expires_in": {"type": "integer", "description": "Seconds it stays valid", "example": 30}}}, "meta": {"$ref": "#/components/schemas/Meta"}}},
       "ChangesMeta": {"allOf": [{"$ref": "#/components/schemas/Meta"}, {"type": "object", "required": ["count", "since", "next_since", "has_more", "latest_seq"],
         "properties": {"count": {"type": "integer"}, "since": {"type": "integer"}, "next_since": {"type": "integer", "description": "Pass as since= for the next call (the last seq of this page)"},
@@ -312,6 +281,7 @@ std::string build_openapi_document(std::string_view prefix,
                           .as_array();
     for (const auto& e : kErrorCatalogue) code_enum.emplace_back(e.name);
 
+    add_resource_schemas(doc["components"].as_object()["schemas"].as_object());
     add_etag_headers(doc["components"].as_object()["responses"].as_object());
     add_error_components(doc["components"].as_object()["responses"].as_object());
 

@@ -115,7 +115,7 @@ const std::vector<Route>& route_table() {
   "responses": {"200": {"$ref": "#/components/responses/ConversationList"}}})json"},
           {verb::post, nullptr,
            R"json({"operationId": "createConversation", "summary": "Create a conversation",
-  "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"title": {"type": ["string", "null"], "maxLength": 200}}, "additionalProperties": false}}}},
+  "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ConversationCreate"}}}},
   "responses": {"201": {"$ref": "#/components/responses/Conversation"}}})json",
            h::create_conversation}}},
         {"/api/{user_id}/conversations/{id}", Access::path_user, {{verb::get, h::get_conversation, R"json({"operationId": "getConversation", "summary": "Get a conversation", "responses": {"200": {"$ref": "#/components/responses/Conversation"}, "404": {"$ref": "#/components/responses/Error404"}}})json"}, {verb::delete_, h::delete_conversation, R"json({"operationId": "deleteConversation", "summary": "Delete a conversation and its messages", "responses": {"200": {"$ref": "#/components/responses/Deleted"}, "404": {"$ref": "#/components/responses/Error404"}}})json", nullptr, true}}},

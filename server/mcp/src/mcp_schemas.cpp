@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "http/resource_schemas.hpp"
 #include "taskcore/service/query_params.hpp"
 
 namespace taskcore::server::mcp {
@@ -10,29 +11,26 @@ namespace {
 
 namespace bj = boost::json;
 
-// JSON Schemas of the results (2020-12 and draft-07 alike: no $ref, no $defs).
-constexpr std::string_view kTaskSchema = R"json({"type": "object",
-  "required": ["id", "user_id", "title", "description", "completed", "status", "priority", "due_date", "tags", "completed_at", "created_at", "updated_at", "etag"],
-  "properties": {"id": {"type": "string", "format": "uuid"}, "user_id": {"type": "string"}, "title": {"type": "string"},
-    "description": {"type": ["string", "null"]}, "completed": {"type": "boolean"}, "status": {"type": "string", "enum": ["pending", "completed"]},
-    "priority": {"type": "string", "enum": ["low", "medium", "high"]}, "due_date": {"type": ["string", "null"], "format": "date-time"},
-    "tags": {"type": "array", "items": {"type": "string"}}, "completed_at": {"type": ["string", "null"], "format": "date-time"},
-    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
-    "etag": {"type": "string", "description": "The task's version, the ETag REST sends: pass it as if_match to change the task only if nobody changed it since"}}})json";
-constexpr std::string_view kConversationSchema = R"json({"type": "object",
-  "required": ["id", "user_id", "title", "created_at", "updated_at"],
-  "properties": {"id": {"type": "string", "format": "uuid"}, "user_id": {"type": "string"}, "title": {"type": ["string", "null"]},
-    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}})json";
-constexpr std::string_view kMessageSchema = R"json({"type": "object",
-  "required": ["id", "user_id", "conversation_id", "role", "content", "created_at"],
-  "properties": {"id": {"type": "string", "format": "uuid"}, "user_id": {"type": "string"}, "conversation_id": {"type": "string", "format": "uuid"},
-    "role": {"type": "string", "enum": ["user", "assistant", "system", "tool"]}, "content": {"type": "string"},
-    "created_at": {"type": "string", "format": "date-time"}}})json";
-constexpr std::string_view kDeletedSchema = R"json({"type": "object", "required": ["id", "deleted"],
-  "properties": {"id": {"type": "string", "format": "uuid"}, "deleted": {"type": "boolean", "const": true}}})json";
+// A task as tool output: the resource plus its etag (the ETag REST sends).
+bj::object task_output() {
+    auto schema = schemas::task();
+    schema["required"].as_array().emplace_back("etag");
+    schema["properties"].as_object()["etag"] = {
+        {"type", "string"},
+        {"description",
+         "The task's version, the ETag REST sends: pass it as if_match to change "
+         "the task only if nobody changed it since"}};
+    return schema;
+}
 
-bj::value page_schema(std::string_view key, std::string_view item) {
-    bj::object properties{{key, bj::object{{"type", "array"}, {"items", bj::parse(item)}}},
+// The members of an object's JSON text, without its braces (to be joined into inputSchemas).
+std::string members_of(const bj::object& properties) {
+    const auto text = bj::serialize(properties);
+    return text.substr(1, text.size() - 2);
+}
+
+bj::value page_schema(std::string_view key, bj::object item) {
+    bj::object properties{{key, bj::object{{"type", "array"}, {"items", std::move(item)}}},
                           {"total", bj::object{{"type", "integer"}, {"minimum", 0}}},
                           {"limit", bj::object{{"type", "integer"}}},
                           {"offset", bj::object{{"type", "integer"}}},
@@ -47,30 +45,35 @@ bj::value page_schema(std::string_view key, std::string_view item) {
 bj::value output_schema(Output output) {
     switch (output) {
         case Output::task:
-            return bj::parse(kTaskSchema);
+            return task_output();
         case Output::task_page:
-            return page_schema("tasks", kTaskSchema);
+            return page_schema("tasks", task_output());
         case Output::conversation:
-            return bj::parse(kConversationSchema);
+            return schemas::conversation();
         case Output::conversation_page:
-            return page_schema("conversations", kConversationSchema);
+            return page_schema("conversations", schemas::conversation());
         case Output::message:
-            return bj::parse(kMessageSchema);
+            return schemas::message();
         case Output::message_page:
-            return page_schema("messages", kMessageSchema);
+            return page_schema("messages", schemas::message());
         case Output::deleted:
-            return bj::parse(kDeletedSchema);
+            return schemas::tombstone();
     }
     return bj::object{{"type", "object"}};
 }
 
-// The argument schemas the tools share (JSON object members, joined into whole schemas).
-const std::string_view kTaskFields =
-    R"json("title": {"type": "string", "minLength": 1, "maxLength": 200},
-    "description": {"type": ["string", "null"], "maxLength": 1000},
-    "priority": {"type": "string", "enum": ["low", "medium", "high"]},
-    "due_date": {"type": ["string", "null"], "format": "date-time", "description": "RFC 3339 with a time zone, e.g. 2026-12-24T18:00:00Z"},
-    "tags": {"type": "array", "maxItems": 10, "uniqueItems": true, "items": {"type": "string", "minLength": 1, "maxLength": 32}})json";
+std::string task_fields() {
+    return members_of(schemas::task_fields());
+}
+
+std::string conversation_fields() {
+    return members_of(schemas::conversation_fields());
+}
+
+std::string message_fields() {
+    return members_of(schemas::message_fields());
+}
+
 const std::string_view kTaskId = R"json("task_id": {"type": "string", "format": "uuid"})json";
 const std::string_view kConversationId =
     R"json("conversation_id": {"type": "string", "format": "uuid"})json";

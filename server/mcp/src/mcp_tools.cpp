@@ -44,8 +44,8 @@ const std::vector<Tool>& tool_table() {
          "characters or null; priority is low, medium (default) or high; due_date is an RFC 3339 "
          "date-time with a time zone, e.g. 2026-12-24T18:00:00Z, or null; tags: up to 10 "
          "distinct strings of 1-32 characters.",
-         object_schema(R"("title")", std::string(kTaskFields)), Output::task, false, false, false,
-         nullptr, h::add_task},
+         object_schema(R"("title")", task_fields()), Output::task, false, false, false, nullptr,
+         h::add_task},
         {"list_tasks", "List tasks",
          "List the signed-in user's tasks, newest first by default, with the total matching "
          "count. Filters: status all (default), pending or completed; priority low, medium or "
@@ -71,8 +71,8 @@ const std::vector<Tool>& tool_table() {
          "1-200 characters; description up to 1000 characters or null to clear; priority low, "
          "medium or high; due_date RFC 3339 with a time zone or null to clear; tags replaces the "
          "whole list (up to 10 distinct strings of 1-32 characters); completed true or false.",
-         object_schema(R"("task_id")",
-                       join({kTaskId, kTaskFields, R"json("completed": {"type": "boolean"})json"})),
+         object_schema(R"("task_id")", join({kTaskId, task_fields(),
+                                             R"json("completed": {"type": "boolean"})json"})),
          Output::task, false, true, true, nullptr, h::update_task, true},
         {"complete_task", "Mark a task done or not done",
          "Set a task's completion state and return the task: completed true (the default) marks "
@@ -89,8 +89,8 @@ const std::vector<Tool>& tool_table() {
         {"create_conversation", "Start a conversation",
          "Create a chat conversation for the signed-in user and return it (its id is needed by "
          "add_message and list_messages). title is optional: up to 200 characters, or null.",
-         object_schema("", R"json("title": {"type": ["string", "null"], "maxLength": 200})json"),
-         Output::conversation, false, false, false, nullptr, h::create_conversation},
+         object_schema("", conversation_fields()), Output::conversation, false, false, false,
+         nullptr, h::create_conversation},
         {"list_conversations", "List conversations",
          "List the signed-in user's conversations, most recently updated first, with the total "
          "count. limit 1-200 (default 50), offset >= 0 (default 0).",
@@ -99,12 +99,8 @@ const std::vector<Tool>& tool_table() {
         {"add_message", "Add a message to a conversation",
          "Append a message to one of the signed-in user's conversations and return it. role is "
          "user, assistant, system or tool; content is 1-32000 characters.",
-         object_schema(
-             R"("conversation_id", "role", "content")",
-             join(
-                 {kConversationId,
-                  R"json("role": {"type": "string", "enum": ["user", "assistant", "system", "tool"]},
-    "content": {"type": "string", "minLength": 1, "maxLength": 32000})json"})),
+         object_schema(R"("conversation_id", "role", "content")",
+                       join({kConversationId, message_fields()})),
          Output::message, false, false, false, nullptr, h::add_message},
         {"list_messages", "List a conversation's messages",
          "List the messages of one of the signed-in user's conversations, oldest first, with the "

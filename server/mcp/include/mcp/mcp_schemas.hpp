@@ -1,5 +1,5 @@
 // The JSON Schemas of the MCP tools: their results (outputSchema) and the argument fields they
-// share (inputSchema pieces), written once for the whole tool table.
+// share (inputSchema pieces), made of the resource schemas OpenAPI is made of.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -15,8 +15,11 @@ namespace taskcore::server::mcp {
 // The outputSchema of a result shape.
 boost::json::value output_schema(Output output);
 
-// Argument fields as JSON object members ("name": {schema}), to be joined into inputSchemas.
-extern const std::string_view kTaskFields;
+// Argument fields as JSON object members ("name": {schema}), to be joined into inputSchemas;
+// the writable fields are the shared resource schemas' (http/resource_schemas.hpp), as OpenAPI's.
+std::string task_fields();          // title, description, priority, due_date, tags
+std::string conversation_fields();  // title
+std::string message_fields();       // role, content
 extern const std::string_view kTaskId;
 extern const std::string_view kConversationId;
 // limit, offset and cursor as the list routes take them.
