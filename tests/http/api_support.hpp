@@ -76,6 +76,25 @@ struct ApiFixture {
     static boost::json::value json(const server::Response& res) {
         return boost::json::parse(res.body());
     }
+
+    // A response header's value, or "<absent>".
+    static std::string header(const server::Response& res, std::string_view name) {
+        const auto it = res.find(name);
+        return it == res.end() ? std::string("<absent>") : std::string(it->value());
+    }
+
+    static std::string error_code_of(const server::Response& res) {
+        return std::string(json(res).at("error").at("code").as_string());
+    }
+
+    // Creates a task (which must succeed) and returns its id.
+    std::string new_task_id(const std::string& body = R"({"title":"t"})",
+                            const std::string& user = "alice") {
+        const auto res =
+            call(boost::beast::http::verb::post, "/api/" + user + "/tasks", body, {}, user);
+        REQUIRE(res.result() == boost::beast::http::status::created);
+        return std::string(json(res).at("data").at("id").as_string());
+    }
 };
 
 }  // namespace taskcore::testing

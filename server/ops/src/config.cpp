@@ -1,70 +1,16 @@
-// Parsing and checking every configuration variable, one clear line per bad value.
+// Parsing and checking every configuration variable, one clear line per bad value (the list of
+// variables and the .env handling are in environment.cpp).
 #include "ops/config.hpp"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
-#include <fstream>
 #include <initializer_list>
-#include <sstream>
 #include <thread>
 
 #include "taskcore/domain/text.hpp"
 
-extern char** environ;  // NOLINT: POSIX
-
 namespace taskcore::server {
 namespace {
-
-// Every variable the server reads: `.env` keys outside it are reported as likely typos, and
-// reading a name missing here is a programming error caught by the first test that loads it.
-constexpr std::array kVariables{
-    "API_PREFIX",
-    "BETTER_AUTH_SECRET",
-    "BETTER_AUTH_URL",
-    "CORS_ALLOW_HEADERS",
-    "CORS_ORIGINS",
-    "DATABASE_URL",
-    "DOCS_ASSETS_URL",
-    "DOCS_ENABLED",
-    "DB_DISTRIBUTION",
-    "DB_MAX_OVERFLOW",
-    "DB_PIPELINE",
-    "DB_POOL_SIZE",
-    "DB_PREPARED_STATEMENTS",
-    "FRONTEND_ORIGIN",
-    "HOST",
-    "IDEMPOTENCY_TTL_HOURS",
-    "CHANGES_RETENTION_HOURS",
-    "EVENTS_HEARTBEAT_SECONDS",
-    "EVENTS_MAX_STREAMS_PER_USER",
-    "EVENTS_MAX_STREAMS",
-    "EVENTS_TICKET_SECRET",
-    "EVENTS_NOTIFY",
-    "DB_LISTEN_URL",
-    "IDLE_TIMEOUT_SECONDS",
-    "JWKS_CACHE_SECONDS",
-    "JWKS_FILE",
-    "JWKS_URL",
-    "JWT_AUDIENCE",
-    "JWT_ISSUER",
-    "JWT_LEEWAY_SECONDS",
-    "LOG_FORMAT",
-    "LOG_LEVEL",
-    "LOG_USER_HASH_KEY",
-    "MAX_BODY_BYTES",
-    "MCP_ENABLED",
-    "MCP_PATH",
-    "METRICS_HOST",
-    "METRICS_PORT",
-    "NEON_DB_URL",
-    "PORT",
-    "PUBLIC_URL",
-    "RATE_LIMIT_BURST",
-    "RATE_LIMIT_PER_MINUTE",
-    "SHUTDOWN_GRACE_SECONDS",
-    "THREADS",
-};
 
 std::optional<std::string> get(const Environment& env, const std::string& key) {
     if (!is_known_variable(key)) throw std::logic_error("config variable not listed: " + key);
@@ -131,98 +77,6 @@ T one_of(const Environment& env, const std::string& key,
     throw ConfigError(key + ": expected one of " + names + ", got '" + *raw + "'");
 }
 
-// Levenshtein distance, for "did you mean" (short names: the quadratic cost is nothing).
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-}  // namespace
-
-bool is_known_variable(std::string_view name) {
-    return std::find(kVariables.begin(), kVariables.end(), name) != kVariables.end();
-}
-
-std::vector<std::string_view> known_variables() {
-    return {kVariables.begin(), kVariables.end()};
-}
-
-std::vector<std::string> unknown_dotenv_keys(const Environment& dotenv) {
-    std::vector<std::string> out;
-    for (const auto& [key, value] : dotenv) {
-        if (is_known_variable(key)) continue;
-        std::string line = "unknown key '" + key + "' in .env (ignored)";
-        const char* best = nullptr;
-        std::size_t best_distance = 3;  // suggest only close names (PROT -> PORT)
-        for (const char* known : kVariables) {
-            const auto d = edit_distance(key, known);
-            if (d < best_distance) {
-                best_distance = d;
-                best = known;
-            }
-        }
-        if (best != nullptr) line += "; did you mean " + std::string(best) + "?";
-        out.push_back(std::move(line));
-    }
-    return out;
-}
-
-Environment read_dotenv(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_dotenv(text.str());
-}
-
-Environment parse_dotenv(std::string_view text) {
-    Environment env;
-    std::istringstream in{std::string(text)};
-    std::string line;
-    while (std::getline(in, line)) {
-        std::string_view view = trim(line);
-        if (view.empty() || view.front() == '#') continue;
-        if (view.starts_with("export ")) view = trim(view.substr(7));
-        const auto eq = view.find('=');
-        if (eq == std::string_view::npos) continue;
-        const auto key = trim(view.substr(0, eq));
-        auto value = trim(view.substr(eq + 1));
-        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-            value.back() == value.front()) {
-            value = value.substr(1, value.size() - 2);
-        } else if (const auto hash = value.find(" #"); hash != std::string_view::npos) {
-            value = trim(value.substr(0, hash));  // inline comment after an unquoted value
-        }
-        env[std::string(key)] = std::string(value);
-    }
-    return env;
-}
-
-Environment with_process_environment(Environment env) {
-    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-        const std::string_view entry = *e;
-        const auto eq = entry.find('=');
-        if (eq == std::string_view::npos) continue;
-        env[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
-    }
-    return env;
-}
-
-Environment effective_environment(const std::string& dotenv_path) {
-    return with_process_environment(read_dotenv(dotenv_path));
-}
-
-namespace {
-
 // Token verification settings (BETTER_AUTH_*, JWKS_*); at least one mode unless `require_auth`
 // is false (commands that never verify tokens).
 void load_auth(const Environment& env, bool require_auth, Config& c) {
@@ -288,12 +142,8 @@ void load_events(const Environment& env, Config& c) {
     }
 }
 
-}  // namespace
-
-Config load_config(const Environment& env, bool require_auth) {
-    Config c;
-    load_auth(env, require_auth, c);
-
+// DATABASE_URL (or NEON_DB_URL) and the pool and statement settings.
+void load_database(const Environment& env, Config& c) {
     if (auto url = get(env, "DATABASE_URL")) {
         c.database_url = *url;
     } else if (auto neon = get(env, "NEON_DB_URL")) {
@@ -307,7 +157,18 @@ Config load_config(const Environment& env, bool require_auth) {
             "postgresql://..., got '" +
             db.substr(0, db.find(':')) + ":...'");
     }
+    c.db_pool_size = static_cast<int>(integer(env, "DB_POOL_SIZE", 5, 1, 1000));
+    c.db_max_overflow = static_cast<int>(integer(env, "DB_MAX_OVERFLOW", 10, 0, 1000));
+    c.db_prepared_statements = boolean(env, "DB_PREPARED_STATEMENTS", true);
+    c.db_pipeline = boolean(env, "DB_PIPELINE", true);
+    c.db_distribution = one_of<Distribution>(env, "DB_DISTRIBUTION",
+                                             {{"auto", Distribution::automatic},
+                                              {"citus", Distribution::citus},
+                                              {"none", Distribution::none}});
+}
 
+// Where the API and MCP live (API_PREFIX, MCP_*, PUBLIC_URL), the listeners, CORS.
+void load_endpoints(const Environment& env, Config& c) {
     if (auto prefix = get(env, "API_PREFIX")) {
         if (prefix->front() != '/' || (prefix->size() > 1 && prefix->back() == '/') ||
             prefix->find_first_of("?#{} ") != std::string::npos) {
@@ -329,7 +190,6 @@ Config load_config(const Environment& env, bool require_auth) {
         check_origin("PUBLIC_URL", *url);
         c.public_url = *url;
     }
-    load_docs(env, c);
     c.host = get(env, "HOST").value_or("0.0.0.0");
     c.port = static_cast<unsigned short>(integer(env, "PORT", 8000, 0, 65535));
     if (get(env, "METRICS_PORT")) {
@@ -344,18 +204,10 @@ Config load_config(const Environment& env, bool require_auth) {
     for (auto& o : comma_list(get(env, "CORS_ORIGINS"))) c.cors_origins.push_back(std::move(o));
     for (const auto& o : c.cors_origins) check_origin("FRONTEND_ORIGIN/CORS_ORIGINS", o);
     c.cors_allow_headers = comma_list(get(env, "CORS_ALLOW_HEADERS"));
+}
 
-    c.jwt_issuer = get(env, "JWT_ISSUER");
-    c.jwt_audience = get(env, "JWT_AUDIENCE");
-    c.jwt_leeway = std::chrono::seconds{integer(env, "JWT_LEEWAY_SECONDS", 30, 0, 3600)};
-    c.db_pool_size = static_cast<int>(integer(env, "DB_POOL_SIZE", 5, 1, 1000));
-    c.db_max_overflow = static_cast<int>(integer(env, "DB_MAX_OVERFLOW", 10, 0, 1000));
-    c.db_prepared_statements = boolean(env, "DB_PREPARED_STATEMENTS", true);
-    c.db_pipeline = boolean(env, "DB_PIPELINE", true);
-    c.db_distribution = one_of<Distribution>(env, "DB_DISTRIBUTION",
-                                             {{"auto", Distribution::automatic},
-                                              {"citus", Distribution::citus},
-                                              {"none", Distribution::none}});
+// Request bounds, rate limits and retention.
+void load_limits(const Environment& env, Config& c) {
     c.max_body_bytes =
         static_cast<std::size_t>(integer(env, "MAX_BODY_BYTES", 65536, 1, 64LL * 1024 * 1024));
     c.rate_limit_per_minute = integer(env, "RATE_LIMIT_PER_MINUTE", 0, 0, 1'000'000'000);
@@ -366,7 +218,10 @@ Config load_config(const Environment& env, bool require_auth) {
     c.idempotency_ttl = std::chrono::hours{integer(env, "IDEMPOTENCY_TTL_HOURS", 24, 1, 8760)};
     c.changes_retention =
         std::chrono::hours{integer(env, "CHANGES_RETENTION_HOURS", 168, 1, 87600)};
-    load_events(env, c);
+}
+
+// Connections, shutdown, threads and logging.
+void load_process(const Environment& env, Config& c) {
     c.idle_timeout = std::chrono::seconds{integer(env, "IDLE_TIMEOUT_SECONDS", 30, 1, 86400)};
     c.shutdown_grace = std::chrono::seconds{integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 3600)};
     const auto hw = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));
@@ -380,6 +235,22 @@ Config load_config(const Environment& env, bool require_auth) {
     c.log_format = one_of<LogFormat>(env, "LOG_FORMAT",
                                      {{"text", LogFormat::text}, {"json", LogFormat::json}});
     c.log_user_hash_key = get(env, "LOG_USER_HASH_KEY");
+}
+
+}  // namespace
+
+Config load_config(const Environment& env, bool require_auth) {
+    Config c;
+    load_auth(env, require_auth, c);
+    c.jwt_issuer = get(env, "JWT_ISSUER");
+    c.jwt_audience = get(env, "JWT_AUDIENCE");
+    c.jwt_leeway = std::chrono::seconds{integer(env, "JWT_LEEWAY_SECONDS", 30, 0, 3600)};
+    load_database(env, c);
+    load_endpoints(env, c);
+    load_docs(env, c);
+    load_limits(env, c);
+    load_events(env, c);
+    load_process(env, c);
     return c;
 }
 
