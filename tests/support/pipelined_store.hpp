@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "taskcore/domain/errors.hpp"
-#include "taskcore/service/pipelined_reads.hpp"
+#include "taskcore/storage/pipelined_reads.hpp"
 #include "taskcore/storage/store.hpp"
 
 namespace taskcore::testing {
@@ -57,16 +57,6 @@ class PipelinedStore final : public Store {
         return boost::asio::co_spawn(io_, make(), boost::asio::use_future).get();
     }
 
-    // Repository reads answer "absent" where the read use-cases throw NotFoundError.
-    template <typename F>
-    auto optional(F make) -> std::optional<typename decltype(make())::value_type> {
-        try {
-            return wait(std::move(make));
-        } catch (const NotFoundError&) {
-            return std::nullopt;
-        }
-    }
-
     PipelinedReads& reads() { return *reads_; }
 
   private:
@@ -75,7 +65,7 @@ class PipelinedStore final : public Store {
         explicit Tasks(PipelinedStore& s) : s_(s) {}
         void insert(const Task& task) override { s_.blocking_->tasks().insert(task); }
         std::optional<Task> find(std::string_view user_id, const Uuid& id) override {
-            return s_.optional([&] { return s_.reads_->get_task(std::string(user_id), id); });
+            return s_.wait([&] { return s_.reads_->find_task(std::string(user_id), id); });
         }
         Page<Task> list(std::string_view user_id, const TaskListQuery& query) override {
             return s_.wait([&] { return s_.reads_->list_tasks(std::string(user_id), query); });
@@ -106,8 +96,7 @@ class PipelinedStore final : public Store {
         explicit Conversations(PipelinedStore& s) : s_(s) {}
         void insert(const Conversation& c) override { s_.blocking_->conversations().insert(c); }
         std::optional<Conversation> find(std::string_view user_id, const Uuid& id) override {
-            return s_.optional(
-                [&] { return s_.reads_->get_conversation(std::string(user_id), id); });
+            return s_.wait([&] { return s_.reads_->find_conversation(std::string(user_id), id); });
         }
         Page<Conversation> list(std::string_view user_id, const PageRequest& page) override {
             return s_.wait(
@@ -124,7 +113,7 @@ class PipelinedStore final : public Store {
         std::optional<Page<Message>> list_messages(std::string_view user_id,
                                                    const Uuid& conversation_id,
                                                    const PageRequest& page) override {
-            return s_.optional([&] {
+            return s_.wait([&] {
                 return s_.reads_->list_messages(std::string(user_id), conversation_id, page);
             });
         }

@@ -10,10 +10,10 @@ namespace asio = boost::asio;
 
 void AsyncServices::add_pipelined_reads(asio::execution_context& context,
                                         std::unique_ptr<PipelinedReads> reads) {
-    pipelined_.emplace_back(&context, std::move(reads));
+    pipelined_.emplace_back(&context, std::make_unique<PipelinedReadService>(std::move(reads)));
 }
 
-PipelinedReads* AsyncServices::reads_for(const asio::any_io_executor& executor) const {
+PipelinedReadService* AsyncServices::reads_for(const asio::any_io_executor& executor) const {
     if (pipelined_.empty()) return nullptr;
     const auto* context = &asio::query(executor, asio::execution::context);
     for (const auto& [owner, reads] : pipelined_) {

@@ -68,7 +68,12 @@ std::string strong_etag(Timestamp version) {
 
 std::optional<Timestamp> version_of_etag(std::string_view tag) {
     if (tag.starts_with('"')) return parse_strong(tag);
-    return parse_strong("\"" + std::string(tag) + "\"");
+    std::string quoted;  // appended, not concatenated: GCC 12 -O3 warns falsely (-Wrestrict) on +
+    quoted.reserve(tag.size() + 2);
+    quoted.push_back('"');
+    quoted.append(tag);
+    quoted.push_back('"');
+    return parse_strong(quoted);
 }
 
 Precondition if_match(const Request& request) {

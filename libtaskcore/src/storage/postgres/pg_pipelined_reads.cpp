@@ -13,8 +13,7 @@
 #include "storage/row_decoding.hpp"
 #include "storage/shared_sql.hpp"
 #include "taskcore/domain/errors.hpp"
-#include "taskcore/service/input_rules.hpp"
-#include "taskcore/service/pipelined_reads.hpp"
+#include "taskcore/storage/pipelined_reads.hpp"
 
 namespace taskcore {
 namespace postgres {
@@ -63,13 +62,11 @@ class PgPipelinedReads final : public PipelinedReads {
                      PipelineOptions options)
         : pipeline_(std::make_shared<Pipeline>(executor, std::move(conninfo), options)) {}
 
-    awaitable<Task> get_task(std::string user_id, Uuid id) override {
-        return find_one<Task>(std::move(user_id), id, sql::kTaskFind, "task not found");
+    awaitable<std::optional<Task>> find_task(std::string user_id, Uuid id) override {
+        return find_one<Task>(std::move(user_id), id, sql::kTaskFind);
     }
 
     awaitable<Page<Task>> list_tasks(std::string user_id, TaskListQuery q) override {
-        check_user_id(user_id);
-        check_page(q.limit, q.offset, q.after.has_value());
         const auto s = sql::task_list(user_id, q);
         Page<Task> page;
         if (s.counts_answer) {
@@ -108,15 +105,13 @@ class PgPipelinedReads final : public PipelinedReads {
         co_return page;
     }
 
-    awaitable<Conversation> get_conversation(std::string user_id, Uuid id) override {
-        return find_one<Conversation>(std::move(user_id), id, sql::kConversationFind,
-                                      "conversation not found");
+    awaitable<std::optional<Conversation>> find_conversation(std::string user_id,
+                                                             Uuid id) override {
+        return find_one<Conversation>(std::move(user_id), id, sql::kConversationFind);
     }
 
     awaitable<Page<Conversation>> list_conversations(std::string user_id,
                                                      PageRequest page_request) override {
-        check_user_id(user_id);
-        check_page(page_request.limit, page_request.offset, page_request.after.has_value());
         Params user;
         user.text(user_id);
         auto list = sql::conversation_list(user_id, page_request);
@@ -135,10 +130,8 @@ class PgPipelinedReads final : public PipelinedReads {
         co_return page;
     }
 
-    awaitable<Page<Message>> list_messages(std::string user_id, Uuid conversation_id,
-                                           PageRequest page_request) override {
-        check_user_id(user_id);
-        check_page(page_request.limit, page_request.offset, page_request.after.has_value());
+    awaitable<std::optional<Page<Message>>> list_messages(std::string user_id, Uuid conversation_id,
+                                                          PageRequest page_request) override {
         const auto key = user_and(user_id, conversation_id);
         auto list = sql::message_list(user_id, conversation_id, page_request);
         std::vector<Command> snapshot;
@@ -149,7 +142,7 @@ class PgPipelinedReads final : public PipelinedReads {
         snapshot.push_back(command(sql::kCommit, {}));
         auto op = run(std::move(snapshot));
         const auto r = co_await std::move(op);
-        if (rows(r[1]) == 0) throw NotFoundError("conversation not found");
+        if (rows(r[1]) == 0) co_return std::nullopt;
         Page<Message> page;
         page.total = PqRow{r[2].get(), 0}.int64(0);
         for (int i = 0; i < rows(r[3]); ++i)
@@ -168,14 +161,13 @@ class PgPipelinedReads final : public PipelinedReads {
     }
 
   private:
-    // A single row by (user, id), decoded, or NotFoundError.
+    // A single row by (user, id), decoded, or nothing.
     template <typename T>
-    awaitable<T> find_one(std::string user_id, Uuid id, const storage::Statement& statement,
-                          const char* not_found) {
-        check_user_id(user_id);
+    awaitable<std::optional<T>> find_one(std::string user_id, Uuid id,
+                                         const storage::Statement& statement) {
         auto op = run(one(statement, user_and(user_id, id)));
         const auto r = co_await std::move(op);
-        if (rows(r[0]) == 0) throw NotFoundError(not_found);
+        if (rows(r[0]) == 0) co_return std::nullopt;
         const PqRow row{r[0].get(), 0};
         if constexpr (std::is_same_v<T, Task>) {
             co_return storage::decode_task(row);

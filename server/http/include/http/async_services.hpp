@@ -25,7 +25,7 @@
 #include "taskcore/service/conversation_service.hpp"
 #include "taskcore/service/event_tickets.hpp"
 #include "taskcore/service/idempotent_writes.hpp"
-#include "taskcore/service/pipelined_reads.hpp"
+#include "taskcore/service/pipelined_read_service.hpp"
 #include "taskcore/service/task_service.hpp"
 #include "taskcore/storage/store.hpp"
 
@@ -115,7 +115,8 @@ class AsyncServices {
 
   private:
     // The pipeline of the thread running `executor`, or null (SQLite, or pipelining off).
-    [[nodiscard]] PipelinedReads* reads_for(const boost::asio::any_io_executor& executor) const;
+    [[nodiscard]] PipelinedReadService* reads_for(
+        const boost::asio::any_io_executor& executor) const;
 
     // Runs `work` on the blocking executor, then resumes the caller on its own executor (the
     // handler's associated one) with the result or the exception. Plain posts rather than a
@@ -157,7 +158,8 @@ class AsyncServices {
 
     Store& store_;
     boost::asio::any_io_executor blocking_;
-    std::vector<std::pair<const boost::asio::execution_context*, std::unique_ptr<PipelinedReads>>>
+    std::vector<
+        std::pair<const boost::asio::execution_context*, std::unique_ptr<PipelinedReadService>>>
         pipelined_;
     TaskService tasks_;
     ConversationService conversations_;

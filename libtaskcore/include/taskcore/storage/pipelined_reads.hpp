@@ -1,8 +1,9 @@
-// The read use-cases without blocking, for servers running Boost.Asio event loops: on PostgreSQL
-// they are answered on one connection in libpq pipeline mode whose socket the given executor
-// watches (no worker thread, no blocking wait). Same rules as the services: the user id is
-// checked, a missing task or conversation is NotFoundError, failures are StorageError or
-// StorageUnavailableError.
+// The reads of the repositories without blocking, for servers running Boost.Asio event loops: on
+// PostgreSQL they are answered on one connection in libpq pipeline mode whose socket the given
+// executor watches (no worker thread, no blocking wait). Storage only, like the repositories: a
+// missing row is an empty optional, failures are StorageError or StorageUnavailableError. The
+// inputs are checked by the service in front (taskcore/service/pipelined_read_service.hpp), the
+// same rules TaskService and ConversationService apply.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -10,11 +11,12 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "taskcore/domain/conversation.hpp"
+#include "taskcore/domain/page.hpp"
 #include "taskcore/domain/task.hpp"
-#include "taskcore/service/query_params.hpp"
 #include "taskcore/storage/store.hpp"
 
 namespace taskcore {
@@ -25,15 +27,16 @@ class PipelinedReads {
 
     // Await these from coroutines running on the executor given at creation (its thread owns
     // the connection; the object is not shared between threads).
-    virtual boost::asio::awaitable<Task> get_task(std::string user_id, Uuid id) = 0;
+    virtual boost::asio::awaitable<std::optional<Task>> find_task(std::string user_id, Uuid id) = 0;
     virtual boost::asio::awaitable<Page<Task>> list_tasks(std::string user_id,
                                                           TaskListQuery query) = 0;
-    virtual boost::asio::awaitable<Conversation> get_conversation(std::string user_id, Uuid id) = 0;
+    virtual boost::asio::awaitable<std::optional<Conversation>> find_conversation(
+        std::string user_id, Uuid id) = 0;
     virtual boost::asio::awaitable<Page<Conversation>> list_conversations(std::string user_id,
                                                                           PageRequest page) = 0;
-    virtual boost::asio::awaitable<Page<Message>> list_messages(std::string user_id,
-                                                                Uuid conversation_id,
-                                                                PageRequest page) = 0;
+    // Empty when the conversation does not exist for this user.
+    virtual boost::asio::awaitable<std::optional<Page<Message>>> list_messages(
+        std::string user_id, Uuid conversation_id, PageRequest page) = 0;
     // SELECT 1; throws StorageUnavailableError when the database does not answer.
     virtual boost::asio::awaitable<void> ping() = 0;
 
