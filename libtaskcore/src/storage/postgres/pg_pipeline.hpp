@@ -63,6 +63,9 @@ struct Command {
     Params params;
 };
 
+// A libpq message without its trailing newline and spaces.
+std::string trimmed(const char* message);
+
 struct PipelineOptions {
     bool prepared_statements = true;  // false behind transaction-mode poolers: unnamed statements
     std::chrono::milliseconds statement_timeout{5000};
