@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     g++ cmake make pkg-config ca-certificates openssl
-    libboost1.81-dev libboost-json1.81-dev
+    libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libpqxx-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
     catch2 postgresql curl haproxy prometheus chromium
     clang-format clang-tidy clang libclang-rt-14-dev

@@ -411,8 +411,9 @@ TEST_CASE("the tool schemas state the library's limits and take no user id") {
         CHECK(limit(tool, "limit", "maximum") == static_cast<std::size_t>(kMaxPageLimit));
         CHECK(limit(tool, "limit", "default") == static_cast<std::size_t>(page_default));
         const auto* t = server::mcp::find_tool(tool);
-        CHECK(t->description.find("limit 1-" + std::to_string(kMaxPageLimit) + " (default " +
-                                  std::to_string(page_default) + ")") != std::string_view::npos);
+        CHECK(server::mcp::description_of(*t).find("limit 1-" + std::to_string(kMaxPageLimit) +
+                                                   " (default " + std::to_string(page_default) +
+                                                   ")") != std::string_view::npos);
     }
     for (const auto& t : server::mcp::tool_table()) {
         INFO(t.name);

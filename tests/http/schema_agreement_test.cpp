@@ -1,12 +1,16 @@
 // One schema source: the OpenAPI document and the MCP tools state the same fields with the same
-// limits, and those limits are the library's rule constants.
+// limits, and those limits (in the schemas and in the tools' prose) are the library's rule
+// constants.
 #include <catch2/catch.hpp>
 
 #include <boost/json.hpp>
 
+#include <regex>
+
 #include "api/openapi.hpp"
 #include "mcp/mcp_tools.hpp"
 #include "taskcore/domain/validation.hpp"
+#include "taskcore/service/idempotent_writes.hpp"
 
 using namespace taskcore;
 using namespace taskcore::server;
@@ -80,4 +84,27 @@ TEST_CASE("a task, a conversation and a message read the same on both surfaces")
     CHECK(component(doc, "Conversation") ==
           tool_entry("create_conversation").at("outputSchema").as_object());
     CHECK(component(doc, "Message") == tool_entry("add_message").at("outputSchema").as_object());
+}
+
+TEST_CASE("the limits a tool's description names are the library's rule constants") {
+    const auto description = [](std::string_view tool) {
+        return std::string(tool_entry(tool).at("description").as_string());
+    };
+    for (const auto& t : mcp::tool_list()) {
+        CAPTURE(t.at("name"));
+        // A "{name}" left in the prose is a limit with no constant behind it.
+        const std::string text(t.at("description").as_string());
+        CHECK_FALSE(std::regex_search(text, std::regex(R"(\{[a-z_]+\})")));
+    }
+    const auto limit = [](std::size_t n) { return "1-" + std::to_string(n) + " characters"; };
+    CHECK_THAT(description("add_task"), Catch::Contains(limit(rules::kTitleMax)));
+    CHECK_THAT(description("add_task"),
+               Catch::Contains("up to " + std::to_string(rules::kDescriptionMax) + " characters"));
+    CHECK_THAT(description("update_task"),
+               Catch::Contains("up to " + std::to_string(rules::kTagsMax) +
+                               " distinct strings of " + limit(rules::kTagMax)));
+    CHECK_THAT(description("add_message"), Catch::Contains(limit(rules::kContentMax)));
+    CHECK_THAT(description("add_task"),
+               Catch::Contains("idempotency_key (1-" +
+                               std::to_string(taskcore::kMaxIdempotencyKeyLength)));
 }

@@ -33,3 +33,12 @@ TEST_CASE("parse_query keeps order, decodes and allows empty values") {
     CHECK(*q == taskcore::QueryParams{{"a", "1"}, {"b", "x y"}, {"c", ""}, {"d", ""}});
     CHECK_FALSE(parse_query("a=%"));
 }
+
+TEST_CASE("the raw characters browsers leave unescaped in a URL are accepted, not refused") {
+    // An RFC 3986 parser (Boost.URL's parse_query) would refuse these; a browser sends them raw.
+    const auto q = parse_query("q=a|b{c}^`&t=\xC3\xBC");
+    REQUIRE(q);
+    CHECK(*q == taskcore::QueryParams{{"q", "a|b{c}^`"}, {"t", "ü"}});
+    CHECK(split_path("/api/a|b/tasks") == std::vector<std::string>{"api", "a|b", "tasks"});
+    CHECK(percent_decode("%00") == std::string(1, '\0'));
+}

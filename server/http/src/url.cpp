@@ -1,59 +1,23 @@
-// Percent-encoding helpers (RFC 3986).
+// Percent-encoding (through Boost.URL) and the lenient split of a request target into path
+// segments and query pairs.
 #include "http/url.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 namespace taskcore::server {
-namespace {
-
-int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-bool unreserved(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
-}
-
-}  // namespace
 
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '%') {
-            if (i + 2 >= text.size()) return std::nullopt;
-            const int hi = hex(text[i + 1]);
-            const int lo = hex(text[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
-            out.push_back(static_cast<char>((hi << 4) | lo));
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            out.push_back(' ');
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
+    // Boost.URL checks only the escapes, not the characters around them: browsers send "|", "{",
+    // "^" and non-ASCII bytes raw in a query, and those keep working.
+    const auto escaped = boost::urls::make_pct_string_view(text);
+    if (!escaped) return std::nullopt;
+    return escaped->decode(boost::urls::encoding_opts{plus_is_space});
 }
 
 std::string percent_encode(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        if (unreserved(c)) {
-            out.push_back(c);
-        } else {
-            const auto b = static_cast<unsigned char>(c);
-            out.push_back('%');
-            out.push_back(kHex[b >> 4]);
-            out.push_back(kHex[b & 0x0F]);
-        }
-    }
-    return out;
+    return boost::urls::encode(text, boost::urls::unreserved_chars);
 }
 
 std::string percent_encode_segment(std::string_view segment) {
@@ -62,6 +26,9 @@ std::string percent_encode_segment(std::string_view segment) {
     return percent_encode(segment);
 }
 
+// Splitting stays by hand: Boost.URL's parse_path and parse_query follow RFC 3986's grammar and
+// refuse the raw "|", "{", "}", "^", "`" and non-ASCII bytes that browsers put in a URL, which
+// this server has always accepted. Only the escapes inside each part are decoded by Boost.URL.
 std::optional<std::vector<std::string>> split_path(std::string_view path) {
     std::vector<std::string> segments;
     if (path.empty() || path.front() != '/') return std::nullopt;

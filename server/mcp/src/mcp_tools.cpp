@@ -5,9 +5,11 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <utility>
 
 #include "mcp/mcp_schemas.hpp"
 #include "mcp/mcp_tool_handlers.hpp"
+#include "taskcore/domain/validation.hpp"
 #include "taskcore/service/idempotent_writes.hpp"
 #include "taskcore/service/query_params.hpp"
 
@@ -19,31 +21,58 @@ namespace h = tools;
 
 // What every write tool and every conditional tool adds to its description and inputSchema.
 constexpr std::string_view kKeyedSentence =
-    " Optional idempotency_key (1-255 printable characters, new for each intended change): a "
-    "retry with the same key and the same arguments returns the first call's result without "
-    "doing it again; the same key with other arguments is an error.";
+    " Optional idempotency_key (1-{idempotency_key_max} printable characters, new for each "
+    "intended change): a retry with the same key and the same arguments returns the first "
+    "call's result without doing it again; the same key with other arguments is an error.";
 constexpr std::string_view kConditionalSentence =
     " Optional if_match: the etag of the task as you last read it; if the task changed since, "
     "nothing is written and the result is an error that returns the task's current state.";
+
+// The limits a description names, as "{name}" in its prose: each is the rule's own constant, so
+// the text a model reads cannot drift from what the service enforces.
+const std::vector<std::pair<std::string_view, std::size_t>>& description_limits() {
+    static const std::vector<std::pair<std::string_view, std::size_t>> limits{
+        {"{title_max}", rules::kTitleMax},
+        {"{description_max}", rules::kDescriptionMax},
+        {"{tags_max}", rules::kTagsMax},
+        {"{tag_max}", rules::kTagMax},
+        {"{content_max}", rules::kContentMax},
+        {"{conversation_title_max}", rules::kConversationTitleMax},
+        {"{idempotency_key_max}", kMaxIdempotencyKeyLength},
+        {"{page_max}", static_cast<std::size_t>(kMaxPageLimit)},
+        {"{task_page}", static_cast<std::size_t>(kTaskPageDefault)},
+        {"{conversation_page}", static_cast<std::size_t>(kConversationPageDefault)},
+        {"{message_page}", static_cast<std::size_t>(kMessagePageDefault)},
+    };
+    return limits;
+}
+
+std::string with_limits(std::string text) {
+    for (const auto& [name, value] : description_limits()) {
+        for (auto at = text.find(name); at != std::string::npos; at = text.find(name, at))
+            text.replace(at, name.size(), std::to_string(value));
+    }
+    return text;
+}
+
+}  // namespace
 
 std::string description_of(const Tool& tool) {
     std::string out(tool.description);
     if (tool.keyed()) out += kKeyedSentence;
     if (tool.conditional) out += kConditionalSentence;
-    return out;
+    return with_limits(std::move(out));
 }
-
-}  // namespace
 
 // NOLINTBEGIN(readability-function-size): a table, one entry per tool.
 const std::vector<Tool>& tool_table() {
     static const std::vector<Tool> table{
         {"add_task", "Add a task",
          "Create a task for the signed-in user and return it (with its id, needed by the other "
-         "task tools). title is required (1-200 characters, trimmed); description up to 1000 "
-         "characters or null; priority is low, medium (default) or high; due_date is an RFC 3339 "
-         "date-time with a time zone, e.g. 2026-12-24T18:00:00Z, or null; tags: up to 10 "
-         "distinct strings of 1-32 characters.",
+         "task tools). title is required (1-{title_max} characters, trimmed); description up to "
+         "{description_max} characters or null; priority is low, medium (default) or high; "
+         "due_date is an RFC 3339 date-time with a time zone, e.g. 2026-12-24T18:00:00Z, or "
+         "null; tags: up to {tags_max} distinct strings of 1-{tag_max} characters.",
          object_schema(R"("title")", task_fields()), Output::task, false, false, false, nullptr,
          h::add_task},
         {"list_tasks", "List tasks",
@@ -51,8 +80,9 @@ const std::vector<Tool>& tool_table() {
          "count. Filters: status all (default), pending or completed; priority low, medium or "
          "high; tag (exact tag); q (case-insensitive substring of title or description). sort: "
          "created_at, updated_at, due_date, title or priority, prefixed with - for descending "
-         "(default -created_at). limit 1-200 (default 50), offset >= 0 (default 0); for the next "
-         "page pass the result's next_cursor as cursor (it keeps the filters and sort).",
+         "(default -created_at). limit 1-{page_max} (default {task_page}), offset >= 0 "
+         "(default 0); for the next page pass the result's next_cursor as cursor (it keeps the "
+         "filters and sort).",
          object_schema(
              "",
              R"json("status": {"type": "string", "enum": ["all", "pending", "completed"], "default": "all"},
@@ -68,9 +98,11 @@ const std::vector<Tool>& tool_table() {
          h::get_task},
         {"update_task", "Update a task",
          "Change some fields of a task and return it; fields left out stay as they are. title "
-         "1-200 characters; description up to 1000 characters or null to clear; priority low, "
+         "1-{title_max} characters; description up to {description_max} characters or null to "
+         "clear; priority low, "
          "medium or high; due_date RFC 3339 with a time zone or null to clear; tags replaces the "
-         "whole list (up to 10 distinct strings of 1-32 characters); completed true or false.",
+         "whole list (up to {tags_max} distinct strings of 1-{tag_max} characters); completed true "
+         "or false.",
          object_schema(R"("task_id")", join({kTaskId, task_fields(),
                                              R"json("completed": {"type": "boolean"})json"})),
          Output::task, false, true, true, nullptr, h::update_task, true},
@@ -88,23 +120,25 @@ const std::vector<Tool>& tool_table() {
          nullptr, h::delete_task, true},
         {"create_conversation", "Start a conversation",
          "Create a chat conversation for the signed-in user and return it (its id is needed by "
-         "add_message and list_messages). title is optional: up to 200 characters, or null.",
+         "add_message and list_messages). title is optional: up to {conversation_title_max} "
+         "characters, or "
+         "null.",
          object_schema("", conversation_fields()), Output::conversation, false, false, false,
          nullptr, h::create_conversation},
         {"list_conversations", "List conversations",
          "List the signed-in user's conversations, most recently updated first, with the total "
-         "count. limit 1-200 (default 50), offset >= 0 (default 0).",
+         "count. limit 1-{page_max} (default {conversation_page}), offset >= 0 (default 0).",
          object_schema("", page_fields(kConversationPageDefault)), Output::conversation_page, true,
          false, true, h::list_conversations},
         {"add_message", "Add a message to a conversation",
          "Append a message to one of the signed-in user's conversations and return it. role is "
-         "user, assistant, system or tool; content is 1-32000 characters.",
+         "user, assistant, system or tool; content is 1-{content_max} characters.",
          object_schema(R"("conversation_id", "role", "content")",
                        join({kConversationId, message_fields()})),
          Output::message, false, false, false, nullptr, h::add_message},
         {"list_messages", "List a conversation's messages",
          "List the messages of one of the signed-in user's conversations, oldest first, with the "
-         "total count. limit 1-200 (default 100), offset >= 0 (default 0).",
+         "total count. limit 1-{page_max} (default {message_page}), offset >= 0 (default 0).",
          object_schema(R"("conversation_id")",
                        std::string(kConversationId) + ", " + page_fields(kMessagePageDefault)),
          Output::message_page, true, false, true, h::list_messages},

@@ -67,6 +67,10 @@ std::size_t tool_index(const Tool& tool);
 // The `tools` array of tools/list, built once.
 const boost::json::array& tool_list();
 
+// A tool's description as tools/list sends it: the table's prose with its "{limit}" names
+// replaced by the rule constants, plus the idempotency_key and if_match sentences it earns.
+std::string description_of(const Tool& tool);
+
 // The parsed inputSchema of a tool, built once (the argument check reads it).
 const boost::json::object& input_schema_of(const Tool& tool);
 
